@@ -1,0 +1,219 @@
+// Command cognitod is a self-hosted authorization server that speaks
+// Amazon Cognito's user pool API and OAuth 2.0 endpoints.
+//
+//	cognitod serve [flags]
+//
+// Every flag has a COGNITOD_* environment twin (--data-dir and
+// COGNITOD_DATA_DIR); a flag given on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/server"
+	"github.com/cognitod/cognitod/internal/store/sqlite"
+)
+
+const usage = `cognitod: a self-hosted, Cognito-compatible authorization server.
+
+Usage:
+  cognitod serve [flags]   start the server (cognitod serve -h lists the flags)
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(os.Args[2:], os.Stdout, os.Stderr)
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "cognitod: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "cognitod: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+type serveConfig struct {
+	addr, dataDir, db, accountID, publicURL, domainSuffix, logLevel string
+	limits                                                          cognito.Limits
+	rootKeyID, rootSecret, masterKey                                string
+}
+
+// parseServe reads flags, with COGNITOD_* environment variables as
+// defaults, and validates them all at once.
+func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &serveConfig{}
+	env := func(name, def string) string {
+		if v, ok := os.LookupEnv("COGNITOD_" + name); ok {
+			return v
+		}
+		return def
+	}
+	envInt := func(name string, def int) int {
+		if v, ok := os.LookupEnv("COGNITOD_" + name); ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				return n
+			}
+		}
+		return def
+	}
+	d := cognito.DefaultLimits()
+	fs.StringVar(&c.addr, "addr", env("ADDR", "127.0.0.1:9229"), "address to listen on (COGNITOD_ADDR)")
+	fs.StringVar(&c.dataDir, "data-dir", env("DATA_DIR", "./cognitod-data"), "directory for the database, master key and credentials (COGNITOD_DATA_DIR)")
+	fs.StringVar(&c.db, "db", env("DB", ""), "database: a SQLite file path (default <data-dir>/cognitod.db) (COGNITOD_DB)")
+	fs.StringVar(&c.accountID, "account-id", env("ACCOUNT_ID", "000000000000"), "AWS account ID shown in ARNs (COGNITOD_ACCOUNT_ID)")
+	fs.StringVar(&c.publicURL, "public-url", env("PUBLIC_URL", "http://localhost:9229"), "URL clients use to reach the server; issuers derive from it (COGNITOD_PUBLIC_URL)")
+	fs.StringVar(&c.domainSuffix, "domain-suffix", env("DOMAIN_SUFFIX", "localhost"), "suffix of pool domains: <prefix>.auth.<region>.<suffix> (COGNITOD_DOMAIN_SUFFIX)")
+	fs.StringVar(&c.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (COGNITOD_LOG_LEVEL)")
+	fs.IntVar(&c.limits.UserPoolsPerRegion, "max-user-pools", envInt("MAX_USER_POOLS", d.UserPoolsPerRegion), "user pools per region (COGNITOD_MAX_USER_POOLS)")
+	fs.IntVar(&c.limits.AppClientsPerPool, "max-app-clients", envInt("MAX_APP_CLIENTS", d.AppClientsPerPool), "app clients per user pool (COGNITOD_MAX_APP_CLIENTS)")
+	fs.IntVar(&c.limits.ResourceServersPerPool, "max-resource-servers", envInt("MAX_RESOURCE_SERVERS", d.ResourceServersPerPool), "resource servers per user pool (COGNITOD_MAX_RESOURCE_SERVERS)")
+	fs.IntVar(&c.limits.ScopesPerResourceServer, "max-scopes", envInt("MAX_SCOPES", d.ScopesPerResourceServer), "custom scopes per resource server, at most 100 (COGNITOD_MAX_SCOPES)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	c.rootKeyID = os.Getenv("COGNITOD_ROOT_ACCESS_KEY_ID")
+	c.rootSecret = os.Getenv("COGNITOD_ROOT_SECRET_ACCESS_KEY")
+	c.masterKey = os.Getenv("COGNITOD_MASTER_KEY")
+	var problems []string
+	if _, _, err := net.SplitHostPort(c.addr); err != nil {
+		problems = append(problems, fmt.Sprintf("--addr %q: %v", c.addr, err))
+	}
+	if u, err := url.Parse(c.publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, fmt.Sprintf("--public-url %q: want an absolute http(s) URL", c.publicURL))
+	}
+	if len(c.accountID) != 12 || strings.Trim(c.accountID, "0123456789") != "" {
+		problems = append(problems, fmt.Sprintf("--account-id %q: want 12 digits", c.accountID))
+	}
+	if (c.rootKeyID == "") != (c.rootSecret == "") {
+		problems = append(problems, "COGNITOD_ROOT_ACCESS_KEY_ID and COGNITOD_ROOT_SECRET_ACCESS_KEY must be set together")
+	}
+	if c.limits.ScopesPerResourceServer > 100 {
+		problems = append(problems, "--max-scopes: the cognito-idp API carries at most 100 scopes per resource server")
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		problems = append(problems, fmt.Sprintf("--log-level %q: %v", c.logLevel, err))
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "; "))
+	}
+	if c.db == "" {
+		c.db = filepath.Join(c.dataDir, "cognitod.db")
+	}
+	c.publicURL = strings.TrimRight(c.publicURL, "/")
+	return c, nil
+}
+
+func serve(args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.logLevel))
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
+		return err
+	}
+	masterKey, createdKey, err := server.MasterKey(cfg.masterKey, cfg.dataDir)
+	if err != nil {
+		return err
+	}
+	if createdKey {
+		logger.Info("generated a master key", "path", filepath.Join(cfg.dataDir, "master.key"))
+	}
+	sealer, err := cognito.NewSealer(masterKey)
+	if err != nil {
+		return err
+	}
+	store, err := sqlite.Open(ctx, cfg.db)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", cfg.db, err)
+	}
+	defer store.Close()
+	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits})
+	if err != nil {
+		return err
+	}
+	credsPath := filepath.Join(cfg.dataDir, "credentials")
+	if cfg.rootKeyID != "" {
+		if err := svc.EnsureAccessKey(ctx, cfg.rootKeyID, cfg.rootSecret); err != nil {
+			return fmt.Errorf("store the root access key: %w", err)
+		}
+	} else {
+		id, secret, created, err := svc.CreateRootAccessKeyIfNone(ctx)
+		if err != nil {
+			return fmt.Errorf("create the root access key: %w", err)
+		}
+		if created {
+			if _, err := server.WriteCredentialsFile(cfg.dataDir, "us-east-1", id, secret); err != nil {
+				return fmt.Errorf("write the credentials file: %w", err)
+			}
+			fmt.Fprintf(stdout, "Created root access key %s; its secret is in %s (profile cognitod, mode 0600).\n", id, credsPath)
+		}
+	}
+	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	printBanner(stdout, cfg, ln.Addr().String(), credsPath)
+	err = srv.Serve(ctx, httpSrv, func() error { return httpSrv.Serve(ln) })
+	logger.Info("stopped")
+	return err
+}
+
+func printBanner(w io.Writer, cfg *serveConfig, addr, credsPath string) {
+	fmt.Fprintf(w, "cognitod listening on http://%s (public URL %s)\n", addr, cfg.publicURL)
+	fmt.Fprintf(w, "  database: %s\n", cfg.db)
+	fmt.Fprintf(w, "Point the AWS CLI at it:\n")
+	if cfg.rootKeyID != "" {
+		fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=<COGNITOD_ROOT_SECRET_ACCESS_KEY> AWS_DEFAULT_REGION=us-east-1\n", cfg.rootKeyID)
+	} else {
+		fmt.Fprintf(w, "  export AWS_SHARED_CREDENTIALS_FILE=%s AWS_PROFILE=cognitod AWS_DEFAULT_REGION=us-east-1\n", credsPath)
+	}
+	fmt.Fprintf(w, "  aws cognito-idp list-user-pools --max-results 10 --endpoint-url %s\n", cfg.publicURL)
+}

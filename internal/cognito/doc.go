@@ -1,0 +1,16 @@
+// Package cognito is cognitod's domain: user pools, app clients, resource
+// servers and their custom scopes, domains and access keys, and every rule
+// Amazon Cognito applies to them.
+//
+// It owns the input constraints of each cognito-idp operation (expressed as
+// data in apimodel.json, trimmed from AWS's public service model and checked
+// by [Validate]), the cross-field rules between members, quotas, scope
+// resolution (allowed, active, deleted), pagination tokens, the sealing of
+// secrets at rest, and the [Store] interface that storage backends
+// implement. [Service] methods are named after the Cognito operations and
+// are used by the JSON API and the console alike, so both enforce the same
+// rules and report the same [Error] values.
+//
+// It does not speak HTTP (see internal/awsjson and internal/oauth), sign
+// tokens (internal/token) or persist anything itself (internal/store/...).
+package cognito

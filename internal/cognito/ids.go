@@ -1,0 +1,65 @@
+package cognito
+
+import (
+	"crypto/rand"
+	"regexp"
+	"strings"
+)
+
+// regionPattern accepts AWS region names (us-east-1, eu-central-2,
+// us-gov-west-1, cn-north-1, ap-southeast-3).
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// ValidRegion reports whether s is shaped like an AWS region name.
+func ValidRegion(s string) bool { return len(s) <= 32 && regionPattern.MatchString(s) }
+
+// RegionOfPoolID returns the region prefix of a user pool ID
+// ("us-east-2" for "us-east-2_ocU3TCWoA"), or "" if it has none.
+func RegionOfPoolID(id string) string {
+	i := strings.LastIndexByte(id, '_')
+	if i <= 0 {
+		return ""
+	}
+	return id[:i]
+}
+
+const (
+	alnum      = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	lowerAlnum = "0123456789abcdefghijklmnopqrstuvwxyz"
+)
+
+// randomString returns n characters drawn uniformly from alphabet with
+// crypto/rand (rejection sampling, so no character is favoured).
+func randomString(alphabet string, n int) string {
+	out := make([]byte, 0, n)
+	buf := make([]byte, n*2)
+	limit := 256 - 256%len(alphabet)
+	for len(out) < n {
+		rand.Read(buf)
+		for _, b := range buf {
+			if int(b) < limit {
+				out = append(out, alphabet[int(b)%len(alphabet)])
+				if len(out) == n {
+					break
+				}
+			}
+		}
+	}
+	return string(out)
+}
+
+// NewPoolID returns a pool ID as AWS issues them: <region>_<9 alphanumerics>.
+func NewPoolID(region string) string { return region + "_" + randomString(alnum, 9) }
+
+// NewClientID returns an app client ID: 26 lowercase alphanumerics.
+func NewClientID() string { return randomString(lowerAlnum, 26) }
+
+// NewClientSecret returns an app client secret: 52 lowercase alphanumerics
+// (the length of real Cognito secrets; about 269 bits).
+func NewClientSecret() string { return randomString(lowerAlnum, 52) }
+
+// NewAccessKeyID returns an access key ID shaped like AWS's (AKIA + 16).
+func NewAccessKeyID() string { return "AKIA" + randomString("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16) }
+
+// NewSecretAccessKey returns a 40-character secret access key.
+func NewSecretAccessKey() string { return randomString(alnum+"+/", 40) }

@@ -1,0 +1,383 @@
+package cognito
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+)
+
+// CreateUserPoolInput is CreateUserPoolRequest.
+type CreateUserPoolInput struct {
+	PoolName string `json:"PoolName,omitempty"`
+	PoolSettingsInput
+	AliasAttributes       []string               `json:"AliasAttributes,omitempty"`
+	UsernameAttributes    []string               `json:"UsernameAttributes,omitempty"`
+	Schema                []SchemaAttribute      `json:"Schema,omitempty"`
+	UsernameConfiguration *UsernameConfiguration `json:"UsernameConfiguration,omitempty"`
+}
+
+// PoolSettingsInput holds the members CreateUserPool and UpdateUserPool
+// share.
+type PoolSettingsInput struct {
+	Policies                    *UserPoolPolicy        `json:"Policies,omitempty"`
+	DeletionProtection          string                 `json:"DeletionProtection,omitempty"`
+	LambdaConfig                json.RawMessage        `json:"LambdaConfig,omitempty"`
+	AutoVerifiedAttributes      []string               `json:"AutoVerifiedAttributes,omitempty"`
+	SmsVerificationMessage      string                 `json:"SmsVerificationMessage,omitempty"`
+	EmailVerificationMessage    string                 `json:"EmailVerificationMessage,omitempty"`
+	EmailVerificationSubject    string                 `json:"EmailVerificationSubject,omitempty"`
+	VerificationMessageTemplate json.RawMessage        `json:"VerificationMessageTemplate,omitempty"`
+	SmsAuthenticationMessage    string                 `json:"SmsAuthenticationMessage,omitempty"`
+	UserAttributeUpdateSettings json.RawMessage        `json:"UserAttributeUpdateSettings,omitempty"`
+	MfaConfiguration            string                 `json:"MfaConfiguration,omitempty"`
+	DeviceConfiguration         json.RawMessage        `json:"DeviceConfiguration,omitempty"`
+	EmailConfiguration          json.RawMessage        `json:"EmailConfiguration,omitempty"`
+	SmsConfiguration            json.RawMessage        `json:"SmsConfiguration,omitempty"`
+	UserPoolTags                map[string]string      `json:"UserPoolTags,omitempty"`
+	AdminCreateUserConfig       *AdminCreateUserConfig `json:"AdminCreateUserConfig,omitempty"`
+	UserPoolAddOns              json.RawMessage        `json:"UserPoolAddOns,omitempty"`
+	AccountRecoverySetting      json.RawMessage        `json:"AccountRecoverySetting,omitempty"`
+	UserPoolTier                string                 `json:"UserPoolTier,omitempty"`
+}
+
+// UpdateUserPoolInput is UpdateUserPoolRequest. Like Cognito, an update
+// replaces the settings: a member left out returns to its default.
+type UpdateUserPoolInput struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+	PoolName   string `json:"PoolName,omitempty"`
+	PoolSettingsInput
+}
+
+// UserPoolType is the pool as DescribeUserPool and CreateUserPool return it.
+type UserPoolType struct {
+	Id               string    `json:"Id"`
+	Name             string    `json:"Name"`
+	Arn              string    `json:"Arn"`
+	CreationDate     Timestamp `json:"CreationDate"`
+	LastModifiedDate Timestamp `json:"LastModifiedDate"`
+	PoolSettings
+	Domain                 string `json:"Domain,omitempty"`
+	EstimatedNumberOfUsers int    `json:"EstimatedNumberOfUsers"`
+}
+
+// UserPoolOutput wraps a pool: {"UserPool": {...}}.
+type UserPoolOutput struct {
+	UserPool *UserPoolType `json:"UserPool"`
+}
+
+// UserPoolIDInput is any request naming only a pool.
+type UserPoolIDInput struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+}
+
+// ListUserPoolsInput is ListUserPoolsRequest.
+type ListUserPoolsInput struct {
+	NextToken  string `json:"NextToken,omitempty"`
+	MaxResults *int32 `json:"MaxResults,omitempty"`
+}
+
+// UserPoolDescription is UserPoolDescriptionType.
+type UserPoolDescription struct {
+	Id               string          `json:"Id"`
+	Name             string          `json:"Name"`
+	LambdaConfig     json.RawMessage `json:"LambdaConfig"`
+	CreationDate     Timestamp       `json:"CreationDate"`
+	LastModifiedDate Timestamp       `json:"LastModifiedDate"`
+}
+
+// ListUserPoolsOutput is ListUserPoolsResponse.
+type ListUserPoolsOutput struct {
+	UserPools []UserPoolDescription `json:"UserPools"`
+	NextToken *string               `json:"NextToken,omitempty"`
+}
+
+// Empty is the response of operations that return nothing: {}.
+type Empty struct{}
+
+// CreateUserPool creates a pool in the caller's region.
+func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (*UserPoolOutput, error) {
+	if err := Validate("CreateUserPool", in); err != nil {
+		return nil, err
+	}
+	region, err := s.region(ctx)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := newPoolSettings(in)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	pool := &UserPool{Name: in.PoolName, CreationDate: now, LastModifiedDate: now, Settings: settings}
+	err = s.update(ctx, func(tx Tx) error {
+		n, err := tx.CountUserPools(ctx, region)
+		if err != nil {
+			return err
+		}
+		if n >= s.limits.UserPoolsPerRegion {
+			return ErrLimitExceeded.WithMessagef(msgLimitUserPools, s.limits.UserPoolsPerRegion)
+		}
+		// 62^9 IDs make a collision unlikely; retry the rare one.
+		for attempt := 0; ; attempt++ {
+			pool.ID = NewPoolID(region)
+			err := tx.CreateUserPool(ctx, pool)
+			if !errors.Is(err, ErrAlreadyExists) || attempt == 5 {
+				return err
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &UserPoolOutput{UserPool: s.describePool(pool, "")}, nil
+}
+
+// DescribeUserPool returns a pool.
+func (s *Service) DescribeUserPool(ctx context.Context, in *UserPoolIDInput) (*UserPoolOutput, error) {
+	if err := Validate("DescribeUserPool", in); err != nil {
+		return nil, err
+	}
+	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	domain := ""
+	d, err := s.store.GetDomainByPool(ctx, pool.ID)
+	switch {
+	case err == nil:
+		domain = d.Domain
+	case !errors.Is(err, ErrNotFound):
+		return nil, asError(err)
+	}
+	return &UserPoolOutput{UserPool: s.describePool(pool, domain)}, nil
+}
+
+func (s *Service) describePool(p *UserPool, domain string) *UserPoolType {
+	return &UserPoolType{
+		Id: p.ID, Name: p.Name, Arn: s.PoolARN(p.ID),
+		CreationDate: Timestamp(p.CreationDate), LastModifiedDate: Timestamp(p.LastModifiedDate),
+		PoolSettings: p.Settings, Domain: domain,
+	}
+}
+
+// ListUserPools lists the pools of the caller's region.
+func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsInput) (*ListUserPoolsOutput, error) {
+	if err := Validate("ListUserPools", in); err != nil {
+		return nil, err
+	}
+	region, err := s.region(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pools, next, err := page(s, "pools:"+region, in.NextToken, clampMaxResults(in.MaxResults, 60),
+		func(after int64, limit int) ([]*UserPool, error) {
+			return s.store.ListUserPools(ctx, region, after, limit)
+		}, func(p *UserPool) int64 { return p.Seq })
+	if err != nil {
+		return nil, err
+	}
+	out := &ListUserPoolsOutput{UserPools: make([]UserPoolDescription, len(pools)), NextToken: next}
+	for i, p := range pools {
+		lc := p.Settings.LambdaConfig
+		if len(lc) == 0 {
+			lc = json.RawMessage("{}")
+		}
+		out.UserPools[i] = UserPoolDescription{Id: p.ID, Name: p.Name, LambdaConfig: lc,
+			CreationDate: Timestamp(p.CreationDate), LastModifiedDate: Timestamp(p.LastModifiedDate)}
+	}
+	return out, nil
+}
+
+// UpdateUserPool replaces a pool's settings. Members that only
+// CreateUserPool sets (username and alias attributes, schema, username
+// case sensitivity) are kept.
+func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (*Empty, error) {
+	if err := Validate("UpdateUserPool", in); err != nil {
+		return nil, err
+	}
+	err := s.update(ctx, func(tx Tx) error {
+		pool, err := s.getPool(ctx, tx, in.UserPoolId)
+		if err != nil {
+			return err
+		}
+		next, err := newPoolSettings(&CreateUserPoolInput{
+			PoolSettingsInput:     in.PoolSettingsInput,
+			AliasAttributes:       pool.Settings.AliasAttributes,
+			UsernameAttributes:    pool.Settings.UsernameAttributes,
+			UsernameConfiguration: pool.Settings.UsernameConfiguration,
+		})
+		if err != nil {
+			return err
+		}
+		next.SchemaAttributes = pool.Settings.SchemaAttributes
+		pool.Settings = next
+		if in.PoolName != "" {
+			pool.Name = in.PoolName
+		}
+		pool.LastModifiedDate = s.now().UTC()
+		return tx.UpdateUserPool(ctx, pool)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// DeleteUserPool deletes a pool and everything in it, unless deletion
+// protection is on.
+func (s *Service) DeleteUserPool(ctx context.Context, in *UserPoolIDInput) (*Empty, error) {
+	if err := Validate("DeleteUserPool", in); err != nil {
+		return nil, err
+	}
+	err := s.update(ctx, func(tx Tx) error {
+		pool, err := s.getPool(ctx, tx, in.UserPoolId)
+		if err != nil {
+			return err
+		}
+		if pool.Settings.DeletionProtection == "ACTIVE" {
+			return ErrInvalidParameter.WithMessage(msgDeletionProtected)
+		}
+		// Cognito refuses to delete a pool whose domain still exists;
+		// clients and resource servers go with the pool.
+		if _, err := tx.GetDomainByPool(ctx, pool.ID); err == nil {
+			return ErrInvalidParameter.WithMessage(msgPoolHasDomainOnDelete)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return tx.DeleteUserPool(ctx, pool.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// newPoolSettings applies Cognito's defaults to what the caller sent.
+func newPoolSettings(in *CreateUserPoolInput) (PoolSettings, error) {
+	p := in.PoolSettingsInput
+	st := PoolSettings{
+		Policies: p.Policies, DeletionProtection: p.DeletionProtection, LambdaConfig: p.LambdaConfig,
+		AutoVerifiedAttributes: p.AutoVerifiedAttributes, AliasAttributes: in.AliasAttributes,
+		UsernameAttributes: in.UsernameAttributes, SmsVerificationMessage: p.SmsVerificationMessage,
+		EmailVerificationMessage: p.EmailVerificationMessage, EmailVerificationSubject: p.EmailVerificationSubject,
+		VerificationMessageTemplate: p.VerificationMessageTemplate, SmsAuthenticationMessage: p.SmsAuthenticationMessage,
+		UserAttributeUpdateSettings: p.UserAttributeUpdateSettings, MfaConfiguration: p.MfaConfiguration,
+		DeviceConfiguration: p.DeviceConfiguration, EmailConfiguration: p.EmailConfiguration,
+		SmsConfiguration: p.SmsConfiguration, UserPoolTags: p.UserPoolTags,
+		AdminCreateUserConfig: p.AdminCreateUserConfig, UserPoolAddOns: p.UserPoolAddOns,
+		UsernameConfiguration: in.UsernameConfiguration, AccountRecoverySetting: p.AccountRecoverySetting,
+		UserPoolTier: p.UserPoolTier,
+	}
+	if st.Policies == nil {
+		st.Policies = &UserPoolPolicy{}
+	}
+	if st.Policies.PasswordPolicy == nil {
+		st.Policies.PasswordPolicy = &PasswordPolicy{MinimumLength: ptr[int32](8),
+			RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true,
+			TemporaryPasswordValidityDays: ptr[int32](7)}
+	}
+	if st.DeletionProtection == "" {
+		st.DeletionProtection = "INACTIVE"
+	}
+	if st.MfaConfiguration == "" {
+		st.MfaConfiguration = "OFF"
+	}
+	if st.LambdaConfig == nil {
+		st.LambdaConfig = json.RawMessage("{}")
+	}
+	if st.AdminCreateUserConfig == nil {
+		st.AdminCreateUserConfig = &AdminCreateUserConfig{UnusedAccountValidityDays: ptr[int32](7)}
+	}
+	if st.VerificationMessageTemplate == nil {
+		st.VerificationMessageTemplate = json.RawMessage(`{"DefaultEmailOption":"CONFIRM_WITH_CODE"}`)
+	}
+	if st.EmailConfiguration == nil {
+		st.EmailConfiguration = json.RawMessage(`{"EmailSendingAccount":"COGNITO_DEFAULT"}`)
+	}
+	if st.UserPoolTier == "" {
+		st.UserPoolTier = "ESSENTIALS"
+	}
+	schema, err := mergeSchema(in.Schema)
+	if err != nil {
+		return PoolSettings{}, err
+	}
+	st.SchemaAttributes = schema
+	return st, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// mergeSchema returns the standard attributes, changed where the caller's
+// Schema names one, followed by the caller's custom attributes (named
+// "custom:<name>").
+func mergeSchema(in []SchemaAttribute) ([]SchemaAttribute, error) {
+	out := standardAttributes()
+	index := map[string]int{}
+	for i, a := range out {
+		index[a.Name] = i
+	}
+	for _, a := range in {
+		if i, ok := index[a.Name]; ok {
+			if a.Required != nil {
+				out[i].Required = a.Required
+			}
+			if a.Mutable != nil {
+				out[i].Mutable = a.Mutable
+			}
+			if a.StringAttributeConstraints != nil {
+				out[i].StringAttributeConstraints = a.StringAttributeConstraints
+			}
+			continue
+		}
+		if a.Required != nil && *a.Required {
+			return nil, ErrInvalidParameter.WithMessage(msgCustomAttributeRequired)
+		}
+		c := a
+		if !strings.HasPrefix(c.Name, "custom:") {
+			c.Name = "custom:" + c.Name
+		}
+		if c.AttributeDataType == "" {
+			c.AttributeDataType = "String"
+		}
+		if c.DeveloperOnlyAttribute == nil {
+			c.DeveloperOnlyAttribute = ptr(false)
+		}
+		if c.Mutable == nil {
+			c.Mutable = ptr(true)
+		}
+		c.Required = ptr(false)
+		if c.AttributeDataType == "String" && c.StringAttributeConstraints == nil {
+			c.StringAttributeConstraints = &AttributeConstraints{}
+		}
+		if c.AttributeDataType == "Number" && c.NumberAttributeConstraints == nil {
+			c.NumberAttributeConstraints = &AttributeConstraints{}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// standardAttributes is the schema every Cognito pool starts with.
+func standardAttributes() []SchemaAttribute {
+	str := func(name string, mutable, required bool, minLen, maxLen string) SchemaAttribute {
+		return SchemaAttribute{Name: name, AttributeDataType: "String", DeveloperOnlyAttribute: ptr(false),
+			Mutable: ptr(mutable), Required: ptr(required),
+			StringAttributeConstraints: &AttributeConstraints{MinLength: ptr(minLen), MaxLength: ptr(maxLen)}}
+	}
+	boolean := func(name string) SchemaAttribute {
+		return SchemaAttribute{Name: name, AttributeDataType: "Boolean", DeveloperOnlyAttribute: ptr(false),
+			Mutable: ptr(true), Required: ptr(false)}
+	}
+	out := []SchemaAttribute{str("sub", false, true, "1", "2048")}
+	for _, n := range []string{"name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "email"} {
+		out = append(out, str(n, true, false, "0", "2048"))
+	}
+	out = append(out, boolean("email_verified"), str("gender", true, false, "0", "2048"),
+		str("birthdate", true, false, "10", "10"), str("zoneinfo", true, false, "0", "2048"),
+		str("locale", true, false, "0", "2048"), str("phone_number", true, false, "0", "2048"),
+		boolean("phone_number_verified"), str("address", true, false, "0", "2048"),
+		SchemaAttribute{Name: "updated_at", AttributeDataType: "Number", DeveloperOnlyAttribute: ptr(false),
+			Mutable: ptr(true), Required: ptr(false), NumberAttributeConstraints: &AttributeConstraints{MinValue: ptr("0")}})
+	return out
+}

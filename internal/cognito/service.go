@@ -1,0 +1,154 @@
+package cognito
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Limits are the quotas Cognito enforces, each a setting. Defaults are
+// Cognito's defaults (Amazon Cognito developer guide, "Quotas").
+type Limits struct {
+	UserPoolsPerRegion     int // 1,000
+	AppClientsPerPool      int // 1,000
+	ResourceServersPerPool int // 25
+	// ScopesPerResourceServer can only be lowered: the wire model caps
+	// the list at 100.
+	ScopesPerResourceServer int // 100
+}
+
+// DefaultLimits returns Cognito's default quotas.
+func DefaultLimits() Limits {
+	return Limits{UserPoolsPerRegion: 1000, AppClientsPerPool: 1000, ResourceServersPerPool: 25, ScopesPerResourceServer: 100}
+}
+
+// Config configures a Service.
+type Config struct {
+	Store Store
+	// Sealer encrypts secrets at rest and signs pagination tokens.
+	Sealer *Sealer
+	// AccountID appears in ARNs (default 000000000000).
+	AccountID string
+	// DomainSuffix completes prefix domains:
+	// <prefix>.auth.<region>.<DomainSuffix> (default "localhost").
+	DomainSuffix string
+	Limits       Limits
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service implements the cognito-idp operations. It is safe for concurrent
+// use.
+type Service struct {
+	store        Store
+	sealer       *Sealer
+	accountID    string
+	domainSuffix string
+	limits       Limits
+	now          func() time.Time
+}
+
+// NewService checks cfg and returns a Service.
+func NewService(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Sealer == nil {
+		return nil, errors.New("cognito: Config needs a Store and a Sealer")
+	}
+	s := &Service{store: cfg.Store, sealer: cfg.Sealer, accountID: cfg.AccountID, domainSuffix: cfg.DomainSuffix, limits: cfg.Limits, now: cfg.Now}
+	if s.accountID == "" {
+		s.accountID = "000000000000"
+	}
+	if s.domainSuffix == "" {
+		s.domainSuffix = "localhost"
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	d := DefaultLimits()
+	for _, l := range []struct {
+		v   *int
+		def int
+	}{
+		{&s.limits.UserPoolsPerRegion, d.UserPoolsPerRegion},
+		{&s.limits.AppClientsPerPool, d.AppClientsPerPool},
+		{&s.limits.ResourceServersPerPool, d.ResourceServersPerPool},
+		{&s.limits.ScopesPerResourceServer, d.ScopesPerResourceServer},
+	} {
+		if *l.v <= 0 {
+			*l.v = l.def
+		}
+	}
+	return s, nil
+}
+
+// Store returns the store the service writes to.
+func (s *Service) Store() Store { return s.store }
+
+// Sealer returns the service's sealer, for packages that keep their own
+// secrets at rest (signing keys).
+func (s *Service) Sealer() *Sealer { return s.sealer }
+
+// AccountID is the account the service's ARNs name.
+func (s *Service) AccountID() string { return s.accountID }
+
+// Caller is who makes a request: the verified access key and the region
+// of its SigV4 credential scope.
+type Caller struct {
+	AccessKeyID string
+	Region      string
+}
+
+type callerKey struct{}
+
+// WithCaller returns ctx carrying c.
+func WithCaller(ctx context.Context, c Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// CallerFrom returns the caller ctx carries.
+func CallerFrom(ctx context.Context) (Caller, bool) {
+	c, ok := ctx.Value(callerKey{}).(Caller)
+	return c, ok
+}
+
+func (s *Service) region(ctx context.Context) (string, error) {
+	c, ok := CallerFrom(ctx)
+	if !ok || c.Region == "" {
+		return "", &Error{Type: ErrInternal.Type, Message: ErrInternal.Message, Cause: errors.New("cognito: no caller region in context")}
+	}
+	return c.Region, nil
+}
+
+// PoolARN returns the ARN of a pool.
+func (s *Service) PoolARN(poolID string) string {
+	return fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", RegionOfPoolID(poolID), s.accountID, poolID)
+}
+
+// getPool returns a pool visible to the caller: one in the caller's region.
+func (s *Service) getPool(ctx context.Context, r Reader, poolID string) (*UserPool, error) {
+	region, err := s.region(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.GetUserPool(ctx, poolID)
+	if errors.Is(err, ErrNotFound) || (err == nil && p.Region() != region) {
+		return nil, ErrResourceNotFound.WithMessagef(msgPoolNotFound, poolID)
+	}
+	if err != nil {
+		return nil, asError(err)
+	}
+	return p, nil
+}
+
+// update runs fn in a store transaction and turns storage errors into
+// Cognito exceptions.
+func (s *Service) update(ctx context.Context, fn func(tx Tx) error) error {
+	return asError(s.store.Update(ctx, fn))
+}
+
+func clampMaxResults(v *int32, def int) int {
+	if v == nil || *v <= 0 {
+		return def
+	}
+	return int(*v)
+}

@@ -1,0 +1,78 @@
+package cognito
+
+import "context"
+
+// Store is what the domain needs from persistence. Backends live in
+// internal/store/...; every one of them passes storetest.Run unchanged.
+//
+// Uniqueness is the store's job: Create* methods return an error that
+// errors.Is ErrAlreadyExists when the key (pool ID, client ID, resource
+// server identifier within its pool, domain prefix, access key ID) is taken,
+// and Get*/Update*/Delete* return ErrNotFound for a missing row. Rules that
+// read before they write run inside Update, which the store executes as one
+// transaction.
+type Store interface {
+	Reader
+
+	// Update runs fn in one transaction and commits if fn returns nil.
+	// The store may call fn more than once (after a serialization
+	// failure), so fn must have no effects beyond tx and the values it
+	// returns through its closure.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+
+	Close() error
+}
+
+// Reader holds the reads, usable inside and outside a transaction.
+//
+// List methods return up to limit rows whose Seq is greater than after, in
+// Seq order: keyset pagination, which stays correct when rows are added or
+// deleted between pages.
+type Reader interface {
+	GetUserPool(ctx context.Context, id string) (*UserPool, error)
+	ListUserPools(ctx context.Context, region string, after int64, limit int) ([]*UserPool, error)
+	CountUserPools(ctx context.Context, region string) (int, error)
+
+	GetAppClient(ctx context.Context, clientID string) (*AppClient, error)
+	ListAppClients(ctx context.Context, poolID string, after int64, limit int) ([]*AppClient, error)
+	CountAppClients(ctx context.Context, poolID string) (int, error)
+
+	GetResourceServer(ctx context.Context, poolID, identifier string) (*ResourceServer, error)
+	ListResourceServers(ctx context.Context, poolID string, after int64, limit int) ([]*ResourceServer, error)
+	CountResourceServers(ctx context.Context, poolID string) (int, error)
+
+	GetDomain(ctx context.Context, domain string) (*Domain, error)
+	// GetDomainByPool returns the pool's domain, or ErrNotFound.
+	GetDomainByPool(ctx context.Context, poolID string) (*Domain, error)
+
+	GetAccessKey(ctx context.Context, accessKeyID string) (*AccessKey, error)
+	CountAccessKeys(ctx context.Context) (int, error)
+}
+
+// Tx is a transaction: reads see its own writes.
+type Tx interface {
+	Reader
+
+	// CreateUserPool inserts p and sets p.Seq.
+	CreateUserPool(ctx context.Context, p *UserPool) error
+	UpdateUserPool(ctx context.Context, p *UserPool) error
+	// DeleteUserPool deletes the pool and everything under it: app
+	// clients, resource servers, its domain.
+	DeleteUserPool(ctx context.Context, id string) error
+
+	// CreateAppClient inserts c and sets c.Seq.
+	CreateAppClient(ctx context.Context, c *AppClient) error
+	UpdateAppClient(ctx context.Context, c *AppClient) error
+	DeleteAppClient(ctx context.Context, poolID, clientID string) error
+
+	// CreateResourceServer inserts rs and sets rs.Seq.
+	CreateResourceServer(ctx context.Context, rs *ResourceServer) error
+	UpdateResourceServer(ctx context.Context, rs *ResourceServer) error
+	DeleteResourceServer(ctx context.Context, poolID, identifier string) error
+
+	CreateDomain(ctx context.Context, d *Domain) error
+	DeleteDomain(ctx context.Context, domain string) error
+
+	CreateAccessKey(ctx context.Context, k *AccessKey) error
+	DeleteAccessKey(ctx context.Context, accessKeyID string) error
+}

@@ -1,0 +1,200 @@
+package cognito
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// Timestamp is a time the AWS JSON protocol sends as epoch seconds with a
+// millisecond fraction, as Cognito does (1.697127588458E9).
+type Timestamp time.Time
+
+// MarshalJSON writes epoch seconds.
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	ms := time.Time(t).UnixMilli()
+	return []byte(strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)), nil
+}
+
+// UnmarshalJSON reads epoch seconds.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return err
+	}
+	*t = Timestamp(time.UnixMilli(int64(f * 1000)).UTC())
+	return nil
+}
+
+// UserPool is a user pool as stored. Settings holds every member the
+// caller chose, echoed back by DescribeUserPool.
+type UserPool struct {
+	ID               string
+	Name             string
+	CreationDate     time.Time
+	LastModifiedDate time.Time
+	Settings         PoolSettings
+	// Seq orders listings; the store assigns it on create.
+	Seq int64
+}
+
+// Region is the AWS region the pool lives in, the part of its ID before
+// the underscore: a pool is visible only from its own region.
+func (p *UserPool) Region() string { return RegionOfPoolID(p.ID) }
+
+// PoolSettings are the user pool members a caller sets with CreateUserPool
+// and UpdateUserPool. Members cognitod does not interpret are kept as raw
+// JSON and echoed back unchanged.
+type PoolSettings struct {
+	Policies                    *UserPoolPolicy        `json:"Policies,omitempty"`
+	DeletionProtection          string                 `json:"DeletionProtection,omitempty"`
+	LambdaConfig                json.RawMessage        `json:"LambdaConfig,omitempty"`
+	AutoVerifiedAttributes      []string               `json:"AutoVerifiedAttributes,omitempty"`
+	AliasAttributes             []string               `json:"AliasAttributes,omitempty"`
+	UsernameAttributes          []string               `json:"UsernameAttributes,omitempty"`
+	SmsVerificationMessage      string                 `json:"SmsVerificationMessage,omitempty"`
+	EmailVerificationMessage    string                 `json:"EmailVerificationMessage,omitempty"`
+	EmailVerificationSubject    string                 `json:"EmailVerificationSubject,omitempty"`
+	VerificationMessageTemplate json.RawMessage        `json:"VerificationMessageTemplate,omitempty"`
+	SmsAuthenticationMessage    string                 `json:"SmsAuthenticationMessage,omitempty"`
+	UserAttributeUpdateSettings json.RawMessage        `json:"UserAttributeUpdateSettings,omitempty"`
+	MfaConfiguration            string                 `json:"MfaConfiguration,omitempty"`
+	DeviceConfiguration         json.RawMessage        `json:"DeviceConfiguration,omitempty"`
+	EmailConfiguration          json.RawMessage        `json:"EmailConfiguration,omitempty"`
+	SmsConfiguration            json.RawMessage        `json:"SmsConfiguration,omitempty"`
+	UserPoolTags                map[string]string      `json:"UserPoolTags,omitempty"`
+	AdminCreateUserConfig       *AdminCreateUserConfig `json:"AdminCreateUserConfig,omitempty"`
+	SchemaAttributes            []SchemaAttribute      `json:"SchemaAttributes,omitempty"`
+	UserPoolAddOns              json.RawMessage        `json:"UserPoolAddOns,omitempty"`
+	UsernameConfiguration       *UsernameConfiguration `json:"UsernameConfiguration,omitempty"`
+	AccountRecoverySetting      json.RawMessage        `json:"AccountRecoverySetting,omitempty"`
+	UserPoolTier                string                 `json:"UserPoolTier,omitempty"`
+}
+
+// UserPoolPolicy is UserPoolPolicyType.
+type UserPoolPolicy struct {
+	PasswordPolicy *PasswordPolicy `json:"PasswordPolicy,omitempty"`
+	SignInPolicy   json.RawMessage `json:"SignInPolicy,omitempty"`
+}
+
+// PasswordPolicy is PasswordPolicyType.
+type PasswordPolicy struct {
+	MinimumLength                 *int32 `json:"MinimumLength,omitempty"`
+	RequireUppercase              bool   `json:"RequireUppercase"`
+	RequireLowercase              bool   `json:"RequireLowercase"`
+	RequireNumbers                bool   `json:"RequireNumbers"`
+	RequireSymbols                bool   `json:"RequireSymbols"`
+	PasswordHistorySize           *int32 `json:"PasswordHistorySize,omitempty"`
+	TemporaryPasswordValidityDays *int32 `json:"TemporaryPasswordValidityDays,omitempty"`
+}
+
+// AdminCreateUserConfig is AdminCreateUserConfigType.
+type AdminCreateUserConfig struct {
+	AllowAdminCreateUserOnly  bool            `json:"AllowAdminCreateUserOnly"`
+	UnusedAccountValidityDays *int32          `json:"UnusedAccountValidityDays,omitempty"`
+	InviteMessageTemplate     json.RawMessage `json:"InviteMessageTemplate,omitempty"`
+}
+
+// UsernameConfiguration is UsernameConfigurationType.
+type UsernameConfiguration struct {
+	CaseSensitive *bool `json:"CaseSensitive,omitempty"`
+}
+
+// SchemaAttribute is SchemaAttributeType.
+type SchemaAttribute struct {
+	Name                       string                `json:"Name,omitempty"`
+	AttributeDataType          string                `json:"AttributeDataType,omitempty"`
+	DeveloperOnlyAttribute     *bool                 `json:"DeveloperOnlyAttribute,omitempty"`
+	Mutable                    *bool                 `json:"Mutable,omitempty"`
+	Required                   *bool                 `json:"Required,omitempty"`
+	NumberAttributeConstraints *AttributeConstraints `json:"NumberAttributeConstraints,omitempty"`
+	StringAttributeConstraints *AttributeConstraints `json:"StringAttributeConstraints,omitempty"`
+}
+
+// AttributeConstraints holds NumberAttributeConstraintsType or
+// StringAttributeConstraintsType; the model sends both as strings.
+type AttributeConstraints struct {
+	MinValue  *string `json:"MinValue,omitempty"`
+	MaxValue  *string `json:"MaxValue,omitempty"`
+	MinLength *string `json:"MinLength,omitempty"`
+	MaxLength *string `json:"MaxLength,omitempty"`
+}
+
+// AppClient is an app client as stored. The secret is kept sealed; the
+// store never sees it in the clear.
+type AppClient struct {
+	UserPoolID       string
+	ClientID         string
+	SealedSecret     []byte
+	CreationDate     time.Time
+	LastModifiedDate time.Time
+	Settings         ClientSettings
+	Seq              int64
+}
+
+// HasSecret reports whether the client was created with a secret.
+func (c *AppClient) HasSecret() bool { return len(c.SealedSecret) > 0 }
+
+// ClientSettings are the app client members a caller sets.
+type ClientSettings struct {
+	ClientName                               string              `json:"ClientName,omitempty"`
+	RefreshTokenValidity                     int32               `json:"RefreshTokenValidity"`
+	AccessTokenValidity                      *int32              `json:"AccessTokenValidity,omitempty"`
+	IdTokenValidity                          *int32              `json:"IdTokenValidity,omitempty"`
+	TokenValidityUnits                       *TokenValidityUnits `json:"TokenValidityUnits,omitempty"`
+	ReadAttributes                           []string            `json:"ReadAttributes,omitempty"`
+	WriteAttributes                          []string            `json:"WriteAttributes,omitempty"`
+	ExplicitAuthFlows                        []string            `json:"ExplicitAuthFlows,omitempty"`
+	SupportedIdentityProviders               []string            `json:"SupportedIdentityProviders,omitempty"`
+	CallbackURLs                             []string            `json:"CallbackURLs,omitempty"`
+	LogoutURLs                               []string            `json:"LogoutURLs,omitempty"`
+	DefaultRedirectURI                       string              `json:"DefaultRedirectURI,omitempty"`
+	AllowedOAuthFlows                        []string            `json:"AllowedOAuthFlows,omitempty"`
+	AllowedOAuthScopes                       []string            `json:"AllowedOAuthScopes,omitempty"`
+	AllowedOAuthFlowsUserPoolClient          bool                `json:"AllowedOAuthFlowsUserPoolClient"`
+	AnalyticsConfiguration                   json.RawMessage     `json:"AnalyticsConfiguration,omitempty"`
+	PreventUserExistenceErrors               string              `json:"PreventUserExistenceErrors,omitempty"`
+	EnableTokenRevocation                    bool                `json:"EnableTokenRevocation"`
+	EnablePropagateAdditionalUserContextData bool                `json:"EnablePropagateAdditionalUserContextData"`
+	AuthSessionValidity                      int32               `json:"AuthSessionValidity,omitempty"`
+	RefreshTokenRotation                     json.RawMessage     `json:"RefreshTokenRotation,omitempty"`
+}
+
+// TokenValidityUnits is TokenValidityUnitsType.
+type TokenValidityUnits struct {
+	AccessToken  string `json:"AccessToken,omitempty"`
+	IdToken      string `json:"IdToken,omitempty"`
+	RefreshToken string `json:"RefreshToken,omitempty"`
+}
+
+// ResourceServer is a resource server and its custom scopes.
+type ResourceServer struct {
+	UserPoolID string
+	Identifier string
+	Name       string
+	Scopes     []ResourceServerScope
+	Seq        int64
+}
+
+// ResourceServerScope is ResourceServerScopeType.
+type ResourceServerScope struct {
+	ScopeName        string `json:"ScopeName"`
+	ScopeDescription string `json:"ScopeDescription"`
+}
+
+// Domain is a user pool's prefix domain.
+type Domain struct {
+	Domain       string
+	UserPoolID   string
+	CreationDate time.Time
+	// ManagedLoginVersion is 1 (classic hosted UI) or 2 (managed login).
+	ManagedLoginVersion int32
+}
+
+// AccessKey is an API credential: SigV4 needs the secret itself, so it is
+// sealed rather than hashed.
+type AccessKey struct {
+	AccessKeyID  string
+	SealedSecret []byte
+	CreationDate time.Time
+}

@@ -1,0 +1,242 @@
+package awsjson
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/sigv4"
+)
+
+const (
+	targetPrefix = "AWSCognitoIdentityProviderService."
+	contentType  = "application/x-amz-json-1.1"
+	// maxBodyBytes bounds a request body; Cognito's largest inputs (a
+	// pool with 50 schema attributes and 20,000-character messages) fit
+	// well inside it.
+	maxBodyBytes = 1 << 20
+)
+
+// Handler serves the cognito-idp API. It is safe for concurrent use.
+type Handler struct {
+	svc      *cognito.Service
+	verifier *sigv4.Verifier
+	logger   *slog.Logger
+}
+
+// Config configures a Handler.
+type Config struct {
+	Service *cognito.Service
+	Logger  *slog.Logger
+	// Now is the clock SigV4's skew window is measured against.
+	Now func() time.Time
+}
+
+// New returns the API handler.
+func New(cfg Config) *Handler {
+	h := &Handler{svc: cfg.Service, logger: cfg.Logger}
+	if h.logger == nil {
+		h.logger = slog.Default()
+	}
+	h.verifier = &sigv4.Verifier{
+		Service: "cognito-idp",
+		Now:     cfg.Now,
+		Lookup: func(id string) (string, bool) {
+			secret, ok, err := cfg.Service.AccessKeySecret(context.Background(), id)
+			if err != nil {
+				h.logger.Error("could not look up access key", "access_key_id", id, "err", err)
+				return "", false
+			}
+			return secret, ok
+		},
+	}
+	return h
+}
+
+// ServeHTTP answers one cognito-idp request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	requestID := newRequestID()
+	w.Header().Set("x-amzn-RequestId", requestID)
+	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+	defer func() {
+		if p := recover(); p != nil {
+			h.logger.Error("panic in cognito-idp operation", "operation", op, "request_id", requestID, "panic", fmt.Sprint(p))
+			h.writeError(w, r, op, requestID, &cognito.Error{Type: cognito.ErrInternal.Type, Message: cognito.ErrInternal.Message})
+		}
+	}()
+	out, err := h.serve(r)
+	if err != nil {
+		h.writeError(w, r, op, requestID, err)
+		return
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		h.writeError(w, r, op, requestID, err)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// serve parses the request at the edge, authenticates it and calls the
+// operation; it returns the response value or the error to write.
+func (h *Handler) serve(r *http.Request) (any, error) {
+	target := r.Header.Get("X-Amz-Target")
+	if target == "" {
+		return nil, errNoOperation
+	}
+	if !strings.HasPrefix(target, targetPrefix) {
+		return nil, errUnknownOperation
+	}
+	name := strings.TrimPrefix(target, targetPrefix)
+	info, known := cognito.LookupOperation(name)
+	call, served := operations[name]
+	if !known || !served {
+		return nil, errUnknownOperation
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	if !info.Unsigned {
+		id, err := h.verifier.Verify(r, body)
+		if err != nil {
+			return nil, err
+		}
+		ctx = cognito.WithCaller(ctx, cognito.Caller{AccessKeyID: id.AccessKeyID, Region: id.Region})
+	}
+	if err := checkInput(name, body); err != nil {
+		return nil, err
+	}
+	in, err := call.decode(body)
+	if err != nil {
+		return nil, err
+	}
+	return call.call(ctx, h.svc, in)
+}
+
+// checkInput decodes a body and checks it against the operation's input
+// shape: types first (SerializationException), then every constraint
+// (InvalidParameterException).
+func checkInput(operation string, body []byte) error {
+	tree, err := decodeTree(body)
+	if err != nil {
+		return err
+	}
+	return cognito.Validate(operation, tree)
+}
+
+var errUnknownOperation = &cognito.Error{Type: "UnknownOperationException"}
+
+// errNoOperation is a request without X-Amz-Target, which AWS answers
+// with a body of another shape (captured from cognito-idp):
+// {"code":"BadRequest","message":"The server did not understand the
+// operation that was requested.","type":"client"}.
+var errNoOperation = &cognito.Error{Type: "BadRequest", Message: "The server did not understand the operation that was requested."}
+
+func readBody(r *http.Request) ([]byte, error) {
+	var buf bytes.Buffer
+	_, err := buf.ReadFrom(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, cognito.ErrSerialization.WithMessagef("Request body is larger than %d bytes", maxBodyBytes)
+	}
+	if err != nil {
+		return nil, cognito.ErrSerialization.WithMessage("Could not read the request body")
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeTree decodes a request body into generic JSON, numbers kept exact,
+// so that the model's checks see exactly what the client sent. An empty
+// body counts as {}.
+func decodeTree(body []byte) (map[string]any, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return map[string]any{}, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, cognito.ErrSerialization.WithMessage("")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, cognito.ErrSerialization.WithMessage("")
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, cognito.ErrSerialization.WithMessage("Request body must be a JSON object")
+	}
+	return obj, nil
+}
+
+// writeError is the one place an error becomes an AWS JSON 1.1 response.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op, requestID string, err error) {
+	typ, msg := "InternalErrorException", cognito.ErrInternal.Message
+	var ce *cognito.Error
+	var se *sigv4.Error
+	switch {
+	case errors.As(err, &ce):
+		typ, msg = ce.Type, ce.Message
+		if ce.Cause != nil {
+			h.logger.ErrorContext(r.Context(), "cognito-idp operation failed", "operation", op, "request_id", requestID, "type", typ, "err", ce.Cause)
+		}
+	case errors.As(err, &se):
+		typ, msg = se.Type, se.Message
+	default:
+		h.logger.ErrorContext(r.Context(), "cognito-idp operation failed", "operation", op, "request_id", requestID, "err", err)
+	}
+	status := http.StatusBadRequest
+	if typ == "InternalErrorException" {
+		status = http.StatusInternalServerError
+	}
+	body := map[string]string{"__type": typ}
+	switch {
+	case typ == errNoOperation.Type:
+		body = map[string]string{"code": typ, "message": msg, "type": "client"}
+	case msg == "":
+	case typ == cognito.ErrSerialization.Type:
+		// Coral's SerializationException spells the key "Message".
+		body["Message"] = msg
+	default:
+		body["message"] = msg
+	}
+	b, _ := json.Marshal(body)
+	hd := w.Header()
+	hd.Set("Content-Type", contentType)
+	hd.Set("x-amzn-ErrorType", typ+":")
+	if msg != "" {
+		hd.Set("x-amzn-ErrorMessage", headerSafe(msg))
+	}
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// headerSafe keeps a message usable as a header value.
+func headerSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r > 0x7e {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}

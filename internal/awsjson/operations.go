@@ -1,0 +1,59 @@
+package awsjson
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+)
+
+// operation decodes a validated body into the operation's typed input and
+// calls the service with it.
+type operation struct {
+	decode func(body []byte) (any, error)
+	call   func(ctx context.Context, svc *cognito.Service, in any) (any, error)
+}
+
+// handle adapts a Service method to an operation.
+func handle[In, Out any](method func(*cognito.Service, context.Context, *In) (Out, error)) operation {
+	return operation{
+		decode: func(body []byte) (any, error) {
+			in := new(In)
+			if len(body) > 0 {
+				if err := json.Unmarshal(body, in); err != nil {
+					return nil, cognito.ErrSerialization.WithMessage("Request body does not match the operation's input shape")
+				}
+			}
+			return in, nil
+		},
+		call: func(ctx context.Context, svc *cognito.Service, in any) (any, error) {
+			return method(svc, ctx, in.(*In))
+		},
+	}
+}
+
+// operations is the dispatch table: X-Amz-Target operation name to
+// Service method.
+var operations = map[string]operation{
+	"CreateUserPool":   handle((*cognito.Service).CreateUserPool),
+	"DescribeUserPool": handle((*cognito.Service).DescribeUserPool),
+	"ListUserPools":    handle((*cognito.Service).ListUserPools),
+	"UpdateUserPool":   handle((*cognito.Service).UpdateUserPool),
+	"DeleteUserPool":   handle((*cognito.Service).DeleteUserPool),
+
+	"CreateUserPoolClient":   handle((*cognito.Service).CreateUserPoolClient),
+	"DescribeUserPoolClient": handle((*cognito.Service).DescribeUserPoolClient),
+	"UpdateUserPoolClient":   handle((*cognito.Service).UpdateUserPoolClient),
+	"ListUserPoolClients":    handle((*cognito.Service).ListUserPoolClients),
+	"DeleteUserPoolClient":   handle((*cognito.Service).DeleteUserPoolClient),
+
+	"CreateUserPoolDomain":   handle((*cognito.Service).CreateUserPoolDomain),
+	"DescribeUserPoolDomain": handle((*cognito.Service).DescribeUserPoolDomain),
+	"DeleteUserPoolDomain":   handle((*cognito.Service).DeleteUserPoolDomain),
+
+	"CreateResourceServer":   handle((*cognito.Service).CreateResourceServer),
+	"DescribeResourceServer": handle((*cognito.Service).DescribeResourceServer),
+	"ListResourceServers":    handle((*cognito.Service).ListResourceServers),
+	"UpdateResourceServer":   handle((*cognito.Service).UpdateResourceServer),
+	"DeleteResourceServer":   handle((*cognito.Service).DeleteResourceServer),
+}

@@ -1,0 +1,10 @@
+// Package server assembles cognitod: it builds the http.Handler that
+// mounts the cognito-idp API (internal/awsjson) on POST /, the health
+// endpoints, and the middleware every request passes through (request
+// IDs, access logs, panic recovery), and it owns the files a data
+// directory holds besides the database: the master key and the AWS
+// credentials file written for the root access key.
+//
+// It does not choose or open a storage backend (cmd/cognitod injects the
+// store) and holds no Cognito rules (internal/cognito).
+package server

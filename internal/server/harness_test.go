@@ -1,0 +1,150 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/smithy-go"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlite"
+)
+
+const (
+	testKeyID  = "AKIDCOGNITODTEST0001"
+	testSecret = "cognitod-test-secret-access-key-0000000000"
+)
+
+type testServer struct {
+	URL  string
+	svc  *cognito.Service
+	http *httptest.Server
+}
+
+// newTestServer starts cognitod on a loopback port over a fresh SQLite
+// file, with a known root access key.
+func newTestServer(t testing.TB, limits cognito.Limits) *testServer {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cognitod.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	sealer, err := cognito.NewSealer(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, Limits: limits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.EnsureAccessKey(ctx, testKeyID, testSecret); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Service: svc, PublicURL: "http://localhost:9229"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return &testServer{URL: hs.URL, svc: svc, http: hs}
+}
+
+// client returns an AWS SDK for Go v2 client for region, signing with the
+// given credentials.
+func (ts *testServer) clientWith(region, keyID, secret string) *cip.Client {
+	return cip.New(cip.Options{
+		Region:       region,
+		BaseEndpoint: aws.String(ts.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider(keyID, secret, ""),
+		// No retries: every test asserts the first answer.
+		RetryMaxAttempts: 1,
+	})
+}
+
+func (ts *testServer) client(region string) *cip.Client {
+	return ts.clientWith(region, testKeyID, testSecret)
+}
+
+// rawResponse is an HTTP answer of the API.
+type rawResponse struct {
+	Status int
+	Header http.Header
+	Body   map[string]any
+	Raw    string
+}
+
+// raw sends body to operation, SigV4-signed as the SDKs sign, bypassing
+// the SDK's own client-side checks, so that the server's are tested.
+func (ts *testServer) raw(t testing.TB, operation, body string) rawResponse {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, ts.URL+"/", bytes.NewBufferString(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	if operation != "" {
+		req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+operation)
+	}
+	sum := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: testKeyID, SecretAccessKey: testSecret}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "cognito-idp", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return do(t, req)
+}
+
+func do(t testing.TB, req *http.Request) rawResponse {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	out := rawResponse{Status: resp.StatusCode, Header: resp.Header, Raw: string(b)}
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, &out.Body); err != nil {
+			t.Fatalf("response is not JSON: %q", b)
+		}
+	}
+	return out
+}
+
+// apiError returns the code and message of an SDK error.
+func apiError(t testing.TB, err error) (code, message string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("got error %v (%T), want an API error", err, err)
+	}
+	return ae.ErrorCode(), ae.ErrorMessage()
+}
+
+// wantAPIError fails unless err is the exception code with message (any
+// message when message is "").
+func wantAPIError(t testing.TB, err error, code, message string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got nil error, want %s", code)
+	}
+	gotCode, gotMsg := apiError(t, err)
+	if gotCode != code || (message != "" && gotMsg != message) {
+		t.Fatalf("got %s %q, want %s %q", gotCode, gotMsg, code, message)
+	}
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+)
+
+// The test binary doubles as cognitod: with COGNITOD_TEST_MAIN set it
+// runs `cognitod serve` with the flags that follow "--".
+func TestMain(m *testing.M) {
+	if os.Getenv("COGNITOD_TEST_MAIN") == "1" {
+		args := os.Args[1:]
+		for i, a := range args {
+			if a == "--" {
+				args = args[i+1:]
+				break
+			}
+		}
+		if err := serve(args, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+type process struct {
+	cmd    *exec.Cmd
+	url    string
+	stdout []string
+}
+
+var listening = regexp.MustCompile(`^cognitod listening on (http://\S+)`)
+
+// start runs cognitod serve on a free loopback port over dataDir and waits
+// until it listens.
+func start(t *testing.T, dataDir string) *process {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "--addr", "127.0.0.1:0", "--data-dir", dataDir)
+	cmd.Env = append(os.Environ(), "COGNITOD_TEST_MAIN=1")
+	for _, v := range []string{"COGNITOD_ROOT_ACCESS_KEY_ID", "COGNITOD_ROOT_SECRET_ACCESS_KEY", "COGNITOD_MASTER_KEY", "COGNITOD_ADDR", "COGNITOD_DATA_DIR", "COGNITOD_DB"} {
+		cmd.Env = append(cmd.Env, v+"=")
+	}
+	cmd.Env = filterEmpty(cmd.Env)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: cmd}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	timeout := time.After(30 * time.Second)
+	for p.url == "" {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("cognitod exited before listening; stdout: %q", p.stdout)
+			}
+			p.stdout = append(p.stdout, line)
+			if m := listening.FindStringSubmatch(line); m != nil {
+				p.url = m[1]
+			}
+		case <-timeout:
+			t.Fatalf("cognitod did not start; stdout: %q", p.stdout)
+		}
+	}
+	go func() {
+		for range lines {
+		}
+	}()
+	return p
+}
+
+func filterEmpty(env []string) []string {
+	out := env[:0]
+	for _, e := range env {
+		if !strings.HasSuffix(e, "=") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// sdkClient reads the credentials file cognitod wrote, exactly as the AWS
+// CLI would with AWS_SHARED_CREDENTIALS_FILE and AWS_PROFILE.
+func sdkClient(t *testing.T, dataDir, url string) *cip.Client {
+	t.Helper()
+	cfg, err := config.LoadDefaultConfig(context.Background(),
+		config.WithSharedCredentialsFiles([]string{filepath.Join(dataDir, "credentials")}),
+		config.WithSharedConfigFiles([]string{}),
+		config.WithSharedConfigProfile("cognitod"),
+		config.WithRegion("us-east-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cip.NewFromConfig(cfg, func(o *cip.Options) { o.BaseEndpoint = aws.String(url); o.RetryMaxAttempts = 1 })
+}
+
+// TestRestart: data written, process stopped (gracefully, then with
+// SIGKILL right after an acknowledged write), started again, data there.
+func TestRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts cognitod processes")
+	}
+	dataDir := t.TempDir()
+	ctx := context.Background()
+
+	p := start(t, dataDir)
+	if !strings.Contains(strings.Join(p.stdout, "\n"), "Created root access key") {
+		t.Errorf("first start did not announce the generated key: %q", p.stdout)
+	}
+	fi, err := os.Stat(filepath.Join(dataDir, "credentials"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("credentials file mode %v, want 0600", fi.Mode().Perm())
+	}
+	c := sdkClient(t, dataDir, p.url)
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("durable")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := pool.UserPool.Id
+	if _, err := c.CreateResourceServer(ctx, &cip.CreateResourceServerInput{UserPoolId: poolID, Identifier: aws.String("before-restart"), Name: aws.String("n")}); err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+
+	p = start(t, dataDir)
+	if strings.Contains(strings.Join(p.stdout, "\n"), "Created root access key") {
+		t.Errorf("second start generated another key: %q", p.stdout)
+	}
+	c = sdkClient(t, dataDir, p.url)
+	if _, err := c.DescribeResourceServer(ctx, &cip.DescribeResourceServerInput{UserPoolId: poolID, Identifier: aws.String("before-restart")}); err != nil {
+		t.Fatalf("after restart: %v", err)
+	}
+	if _, err := c.CreateResourceServer(ctx, &cip.CreateResourceServerInput{UserPoolId: poolID, Identifier: aws.String("before-kill"), Name: aws.String("n")}); err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	p.cmd.Wait()
+
+	p = start(t, dataDir)
+	c = sdkClient(t, dataDir, p.url)
+	for _, id := range []string{"before-restart", "before-kill"} {
+		if _, err := c.DescribeResourceServer(ctx, &cip.DescribeResourceServerInput{UserPoolId: poolID, Identifier: aws.String(id)}); err != nil {
+			t.Errorf("%s after kill -9: %v", id, err)
+		}
+	}
+}
+
+func TestParseServeValidatesEverythingAtOnce(t *testing.T) {
+	_, err := parseServe([]string{"--addr", "nope", "--public-url", "ftp://x", "--account-id", "12", "--max-scopes", "101"}, io.Discard)
+	if err == nil {
+		t.Fatal("got nil error for four bad flags")
+	}
+	for _, want := range []string{"--addr", "--public-url", "--account-id", "--max-scopes"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %s", err, want)
+		}
+	}
+	t.Setenv("COGNITOD_ADDR", "127.0.0.1:1234")
+	cfg, err := parseServe(nil, io.Discard)
+	if err != nil || cfg.addr != "127.0.0.1:1234" || cfg.db != filepath.Join("cognitod-data", "cognitod.db") {
+		t.Errorf("env default: %+v, %v", cfg, err)
+	}
+	cfg, err = parseServe([]string{"--addr", "127.0.0.1:99"}, io.Discard)
+	if err != nil || cfg.addr != "127.0.0.1:99" {
+		t.Errorf("flag over env: %+v, %v", cfg, err)
+	}
+}

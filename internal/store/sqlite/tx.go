@@ -1,0 +1,189 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+)
+
+// tx is the cognito.Tx handed to Update's fn. Its reads go through the
+// same *sql.Tx as its writes.
+type tx struct {
+	reader
+	st *sql.Tx
+}
+
+var _ cognito.Tx = (*tx)(nil)
+
+// affected turns "no row matched" into ErrNotFound.
+func affected(res sql.Result, err error, op, what, key string) error {
+	if err != nil {
+		return fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	if n == 0 {
+		return notFound(what, key)
+	}
+	return nil
+}
+
+// ---- user pools
+
+func (t *tx) CreateUserPool(ctx context.Context, p *cognito.UserPool) error {
+	settings, err := marshalJSON(&p.Settings)
+	if err != nil {
+		return fmt.Errorf("sqlite: create user pool %q: encode settings: %w", p.ID, err)
+	}
+	var seq int64
+	err = t.st.QueryRowContext(ctx,
+		`INSERT INTO user_pools (id, region, name, created_ms, modified_ms, settings)
+		 VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
+		p.ID, cognito.RegionOfPoolID(p.ID), p.Name, toMS(p.CreationDate), toMS(p.LastModifiedDate), settings).
+		Scan(&seq)
+	if err != nil {
+		return writeErr(fmt.Sprintf("create user pool %q", p.ID), err)
+	}
+	p.Seq = seq
+	return nil
+}
+
+// UpdateUserPool writes p's name, settings and last-modified date; ID,
+// creation date and Seq never change.
+func (t *tx) UpdateUserPool(ctx context.Context, p *cognito.UserPool) error {
+	settings, err := marshalJSON(&p.Settings)
+	if err != nil {
+		return fmt.Errorf("sqlite: update user pool %q: encode settings: %w", p.ID, err)
+	}
+	res, err := t.st.ExecContext(ctx,
+		`UPDATE user_pools SET name = ?, modified_ms = ?, settings = ? WHERE id = ?`,
+		p.Name, toMS(p.LastModifiedDate), settings, p.ID)
+	return affected(res, err, fmt.Sprintf("update user pool %q", p.ID), "user pool", p.ID)
+}
+
+// DeleteUserPool deletes the pool; the foreign keys cascade to its app
+// clients, resource servers and domain.
+func (t *tx) DeleteUserPool(ctx context.Context, id string) error {
+	res, err := t.st.ExecContext(ctx, `DELETE FROM user_pools WHERE id = ?`, id)
+	return affected(res, err, fmt.Sprintf("delete user pool %q", id), "user pool", id)
+}
+
+// ---- app clients
+
+func (t *tx) CreateAppClient(ctx context.Context, c *cognito.AppClient) error {
+	settings, err := marshalJSON(&c.Settings)
+	if err != nil {
+		return fmt.Errorf("sqlite: create app client %q: encode settings: %w", c.ClientID, err)
+	}
+	var seq int64
+	err = t.st.QueryRowContext(ctx,
+		`INSERT INTO app_clients (client_id, pool_id, sealed_secret, created_ms, modified_ms, settings)
+		 VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
+		c.ClientID, c.UserPoolID, blobArg(c.SealedSecret), toMS(c.CreationDate), toMS(c.LastModifiedDate), settings).
+		Scan(&seq)
+	if err != nil {
+		return writeErr(fmt.Sprintf("create app client %q in %q", c.ClientID, c.UserPoolID), err)
+	}
+	c.Seq = seq
+	return nil
+}
+
+// UpdateAppClient writes c's sealed secret, settings and last-modified
+// date. The client must belong to c.UserPoolID.
+func (t *tx) UpdateAppClient(ctx context.Context, c *cognito.AppClient) error {
+	settings, err := marshalJSON(&c.Settings)
+	if err != nil {
+		return fmt.Errorf("sqlite: update app client %q: encode settings: %w", c.ClientID, err)
+	}
+	res, err := t.st.ExecContext(ctx,
+		`UPDATE app_clients SET sealed_secret = ?, modified_ms = ?, settings = ?
+		 WHERE client_id = ? AND pool_id = ?`,
+		blobArg(c.SealedSecret), toMS(c.LastModifiedDate), settings, c.ClientID, c.UserPoolID)
+	return affected(res, err, fmt.Sprintf("update app client %q", c.ClientID), "app client", c.UserPoolID+"/"+c.ClientID)
+}
+
+func (t *tx) DeleteAppClient(ctx context.Context, poolID, clientID string) error {
+	res, err := t.st.ExecContext(ctx, `DELETE FROM app_clients WHERE pool_id = ? AND client_id = ?`, poolID, clientID)
+	return affected(res, err, fmt.Sprintf("delete app client %q", clientID), "app client", poolID+"/"+clientID)
+}
+
+// ---- resource servers
+
+func (t *tx) CreateResourceServer(ctx context.Context, rs *cognito.ResourceServer) error {
+	scopes, err := marshalScopes(rs.Scopes)
+	if err != nil {
+		return fmt.Errorf("sqlite: create resource server %q: encode scopes: %w", rs.Identifier, err)
+	}
+	var seq int64
+	err = t.st.QueryRowContext(ctx,
+		`INSERT INTO resource_servers (pool_id, identifier, name, scopes) VALUES (?, ?, ?, ?) RETURNING seq`,
+		rs.UserPoolID, rs.Identifier, rs.Name, scopes).Scan(&seq)
+	if err != nil {
+		return writeErr(fmt.Sprintf("create resource server %q in %q", rs.Identifier, rs.UserPoolID), err)
+	}
+	rs.Seq = seq
+	return nil
+}
+
+// UpdateResourceServer writes rs's name and scopes.
+func (t *tx) UpdateResourceServer(ctx context.Context, rs *cognito.ResourceServer) error {
+	scopes, err := marshalScopes(rs.Scopes)
+	if err != nil {
+		return fmt.Errorf("sqlite: update resource server %q: encode scopes: %w", rs.Identifier, err)
+	}
+	res, err := t.st.ExecContext(ctx,
+		`UPDATE resource_servers SET name = ?, scopes = ? WHERE pool_id = ? AND identifier = ?`,
+		rs.Name, scopes, rs.UserPoolID, rs.Identifier)
+	return affected(res, err, fmt.Sprintf("update resource server %q", rs.Identifier), "resource server", rs.UserPoolID+"/"+rs.Identifier)
+}
+
+func (t *tx) DeleteResourceServer(ctx context.Context, poolID, identifier string) error {
+	res, err := t.st.ExecContext(ctx, `DELETE FROM resource_servers WHERE pool_id = ? AND identifier = ?`, poolID, identifier)
+	return affected(res, err, fmt.Sprintf("delete resource server %q", identifier), "resource server", poolID+"/"+identifier)
+}
+
+// marshalScopes stores nil and empty alike, as [].
+func marshalScopes(s []cognito.ResourceServerScope) (string, error) {
+	if len(s) == 0 {
+		return "[]", nil
+	}
+	return marshalJSON(s)
+}
+
+// ---- domains
+
+func (t *tx) CreateDomain(ctx context.Context, d *cognito.Domain) error {
+	_, err := t.st.ExecContext(ctx,
+		`INSERT INTO domains (domain, pool_id, created_ms, managed_login_version) VALUES (?, ?, ?, ?)`,
+		d.Domain, d.UserPoolID, toMS(d.CreationDate), d.ManagedLoginVersion)
+	if err != nil {
+		return writeErr(fmt.Sprintf("create domain %q for %q", d.Domain, d.UserPoolID), err)
+	}
+	return nil
+}
+
+func (t *tx) DeleteDomain(ctx context.Context, domain string) error {
+	res, err := t.st.ExecContext(ctx, `DELETE FROM domains WHERE domain = ?`, domain)
+	return affected(res, err, fmt.Sprintf("delete domain %q", domain), "domain", domain)
+}
+
+// ---- access keys
+
+func (t *tx) CreateAccessKey(ctx context.Context, k *cognito.AccessKey) error {
+	_, err := t.st.ExecContext(ctx,
+		`INSERT INTO access_keys (access_key_id, sealed_secret, created_ms) VALUES (?, ?, ?)`,
+		k.AccessKeyID, blobArg(k.SealedSecret), toMS(k.CreationDate))
+	if err != nil {
+		return writeErr(fmt.Sprintf("create access key %q", k.AccessKeyID), err)
+	}
+	return nil
+}
+
+func (t *tx) DeleteAccessKey(ctx context.Context, accessKeyID string) error {
+	res, err := t.st.ExecContext(ctx, `DELETE FROM access_keys WHERE access_key_id = ?`, accessKeyID)
+	return affected(res, err, fmt.Sprintf("delete access key %q", accessKeyID), "access key", accessKeyID)
+}

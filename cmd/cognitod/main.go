@@ -164,6 +164,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The database holds sealed secrets: create it readable by us only
+	// (SQLite gives its -wal and -shm files the same mode).
+	if f, err := os.OpenFile(cfg.db, os.O_RDONLY|os.O_CREATE, 0o600); err == nil {
+		f.Close()
+	}
 	store, err := sqlite.Open(ctx, cfg.db)
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", cfg.db, err)

@@ -47,6 +47,9 @@ type Reader interface {
 
 	GetAccessKey(ctx context.Context, accessKeyID string) (*AccessKey, error)
 	CountAccessKeys(ctx context.Context) (int, error)
+
+	// ListSigningKeys returns a pool's signing keys, oldest first.
+	ListSigningKeys(ctx context.Context, poolID string) ([]*SigningKey, error)
 }
 
 // Tx is a transaction: reads see its own writes.
@@ -57,7 +60,7 @@ type Tx interface {
 	CreateUserPool(ctx context.Context, p *UserPool) error
 	UpdateUserPool(ctx context.Context, p *UserPool) error
 	// DeleteUserPool deletes the pool and everything under it: app
-	// clients, resource servers, its domain.
+	// clients, resource servers, its domain, its signing keys.
 	DeleteUserPool(ctx context.Context, id string) error
 
 	// CreateAppClient inserts c and sets c.Seq.
@@ -75,4 +78,11 @@ type Tx interface {
 
 	CreateAccessKey(ctx context.Context, k *AccessKey) error
 	DeleteAccessKey(ctx context.Context, accessKeyID string) error
+
+	// CreateSigningKey inserts k. A pool has at most one active and one
+	// next key: a second one is ErrAlreadyExists, as is a duplicate kid.
+	CreateSigningKey(ctx context.Context, k *SigningKey) error
+	// UpdateSigningKey writes k's status and retirement time.
+	UpdateSigningKey(ctx context.Context, k *SigningKey) error
+	DeleteSigningKey(ctx context.Context, poolID, kid string) error
 }

@@ -198,3 +198,25 @@ type AccessKey struct {
 	SealedSecret []byte
 	CreationDate time.Time
 }
+
+// Signing key states. A pool has one active key, which signs, and one
+// next key, published in the JWKS ahead of rotation so that verifiers
+// already know it when it starts signing. A retired key no longer signs
+// but stays published until every token it signed has expired.
+const (
+	KeyActive  = "active"
+	KeyNext    = "next"
+	KeyRetired = "retired"
+)
+
+// SigningKey is one of a pool's RSA signing keys. The private key (PKCS #8
+// DER) is sealed; the store never sees it in the clear.
+type SigningKey struct {
+	UserPoolID       string
+	KID              string
+	SealedPrivateKey []byte
+	Status           string
+	CreationDate     time.Time
+	// RetiredAt is when the key stopped signing (zero unless retired).
+	RetiredAt time.Time
+}

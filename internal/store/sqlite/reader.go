@@ -302,3 +302,28 @@ func collect[T any](rows *sql.Rows, scan func(rowScanner) (*T, error), op string
 	}
 	return out, nil
 }
+
+// ---- signing keys
+
+func (r reader) ListSigningKeys(ctx context.Context, poolID string) ([]*cognito.SigningKey, error) {
+	rows, err := r.q.QueryContext(ctx,
+		`SELECT pool_id, kid, sealed_private_key, status, created_ms, retired_ms
+		 FROM signing_keys WHERE pool_id = ? ORDER BY created_ms, kid`, poolID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list signing keys of %q: %w", poolID, err)
+	}
+	return collect(rows, func(s rowScanner) (*cognito.SigningKey, error) {
+		var (
+			k                cognito.SigningKey
+			created, retired int64
+		)
+		if err := s.Scan(&k.UserPoolID, &k.KID, &k.SealedPrivateKey, &k.Status, &created, &retired); err != nil {
+			return nil, err
+		}
+		k.CreationDate = fromMS(created)
+		if retired != 0 {
+			k.RetiredAt = fromMS(retired)
+		}
+		return &k, nil
+	}, "list signing keys")
+}

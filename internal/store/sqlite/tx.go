@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 )
@@ -186,4 +187,39 @@ func (t *tx) CreateAccessKey(ctx context.Context, k *cognito.AccessKey) error {
 func (t *tx) DeleteAccessKey(ctx context.Context, accessKeyID string) error {
 	res, err := t.st.ExecContext(ctx, `DELETE FROM access_keys WHERE access_key_id = ?`, accessKeyID)
 	return affected(res, err, fmt.Sprintf("delete access key %q", accessKeyID), "access key", accessKeyID)
+}
+
+// ---- signing keys
+
+func retiredMS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return toMS(t)
+}
+
+func (t *tx) CreateSigningKey(ctx context.Context, k *cognito.SigningKey) error {
+	_, err := t.st.ExecContext(ctx,
+		`INSERT INTO signing_keys (pool_id, kid, sealed_private_key, status, created_ms, retired_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.UserPoolID, k.KID, k.SealedPrivateKey, k.Status, toMS(k.CreationDate), retiredMS(k.RetiredAt))
+	if err != nil {
+		return writeErr(fmt.Sprintf("create signing key %q of %q", k.KID, k.UserPoolID), err)
+	}
+	return nil
+}
+
+// UpdateSigningKey writes k's status and retirement time.
+func (t *tx) UpdateSigningKey(ctx context.Context, k *cognito.SigningKey) error {
+	res, err := t.st.ExecContext(ctx,
+		`UPDATE signing_keys SET status = ?, retired_ms = ? WHERE pool_id = ? AND kid = ?`,
+		k.Status, retiredMS(k.RetiredAt), k.UserPoolID, k.KID)
+	if err != nil {
+		return writeErr(fmt.Sprintf("update signing key %q of %q", k.KID, k.UserPoolID), err)
+	}
+	return affected(res, nil, fmt.Sprintf("update signing key %q of %q", k.KID, k.UserPoolID), "signing key", k.KID)
+}
+
+func (t *tx) DeleteSigningKey(ctx context.Context, poolID, kid string) error {
+	res, err := t.st.ExecContext(ctx, `DELETE FROM signing_keys WHERE pool_id = ? AND kid = ?`, poolID, kid)
+	return affected(res, err, fmt.Sprintf("delete signing key %q of %q", kid, poolID), "signing key", kid)
 }

@@ -53,6 +53,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) (open func() cognito.Store)
 	cases = append(cases, txCases()...)
 	cases = append(cases, raceCases()...)
 	cases = append(cases, restartCases()...)
+	cases = append(cases, signingKeyCases()...)
 
 	seen := map[string]bool{}
 	for _, c := range cases {

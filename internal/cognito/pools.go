@@ -381,3 +381,36 @@ func standardAttributes() []SchemaAttribute {
 			Mutable: ptr(true), Required: ptr(false), NumberAttributeConstraints: &AttributeConstraints{MinValue: ptr("0")}})
 	return out
 }
+
+// LookupPool returns a pool for the public endpoints (JWKS, discovery,
+// OAuth), which have no caller and so no region: any pool by its ID. It is
+// served from memory while nothing has changed.
+func (s *Service) LookupPool(ctx context.Context, poolID string) (*UserPool, error) {
+	p, err := cachedLookup(&s.grants, &s.grants.pools, poolID, func() (*UserPool, error) { return s.store.GetUserPool(ctx, poolID) })
+	if err == nil && p == nil {
+		return nil, ErrResourceNotFound.WithMessagef(msgPoolNotFound, poolID)
+	}
+	return p, err
+}
+
+// LookupDomain returns a prefix domain, served from memory while nothing
+// has changed.
+func (s *Service) LookupDomain(ctx context.Context, prefix string) (*Domain, error) {
+	d, err := cachedLookup(&s.grants, &s.grants.domains, prefix, func() (*Domain, error) { return s.store.GetDomain(ctx, prefix) })
+	if err == nil && d == nil {
+		return nil, ErrResourceNotFound.WithMessagef("Domain %s does not exist.", prefix)
+	}
+	return d, err
+}
+
+// PoolDomain returns a pool's domain, or nil when it has none.
+func (s *Service) PoolDomain(ctx context.Context, poolID string) (*Domain, error) {
+	d, err := s.store.GetDomainByPool(ctx, poolID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return d, asError(err)
+}
+
+// DomainSuffix is the suffix of pool domain hosts.
+func (s *Service) DomainSuffix() string { return s.domainSuffix }

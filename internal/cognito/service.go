@@ -47,6 +47,7 @@ type Service struct {
 	domainSuffix string
 	limits       Limits
 	now          func() time.Time
+	grants       grantCache
 }
 
 // NewService checks cfg and returns a Service.
@@ -141,9 +142,12 @@ func (s *Service) getPool(ctx context.Context, r Reader, poolID string) (*UserPo
 }
 
 // update runs fn in a store transaction and turns storage errors into
-// Cognito exceptions.
+// Cognito exceptions. Every write goes through here, so here is where the
+// token endpoint's cache learns that something changed.
 func (s *Service) update(ctx context.Context, fn func(tx Tx) error) error {
-	return asError(s.store.Update(ctx, fn))
+	err := s.store.Update(ctx, fn)
+	s.grants.invalidate()
+	return asError(err)
 }
 
 func clampMaxResults(v *int32, def int) int {

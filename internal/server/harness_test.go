@@ -56,11 +56,14 @@ func newTestServer(t testing.TB, limits cognito.Limits) *testServer {
 	if err := svc.EnsureAccessKey(ctx, testKeyID, testSecret); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{Service: svc, PublicURL: "http://localhost:9229"})
+	hs := httptest.NewUnstartedServer(nil)
+	publicURL := "http://" + hs.Listener.Addr().String()
+	srv, err := New(Config{Service: svc, PublicURL: publicURL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv.Handler())
+	hs.Config.Handler = srv.Handler()
+	hs.Start()
 	t.Cleanup(hs.Close)
 	return &testServer{URL: hs.URL, svc: svc, http: hs}
 }

@@ -9,11 +9,15 @@ import (
 
 	"github.com/cognitod/cognitod/internal/awsjson"
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/oauth"
+	"github.com/cognitod/cognitod/internal/token"
 )
 
 // Config is everything a Server needs.
 type Config struct {
 	Service *cognito.Service
+	// Issuer mints tokens; New makes one over the service's store when nil.
+	Issuer *token.Issuer
 	Logger  *slog.Logger
 	// PublicURL is where clients reach the server (issuer URLs).
 	PublicURL string
@@ -38,7 +42,16 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Issuer == nil {
+		keys := token.NewKeys(cfg.Service.Store(), cfg.Service.Sealer(), cfg.Now)
+		cfg.Issuer = token.NewIssuer(keys, cfg.PublicURL, cfg.Now)
+	}
+	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
+	oauthHandler.Register(mux)
 	mux.Handle("POST /{$}", awsjson.New(awsjson.Config{Service: cfg.Service, Logger: cfg.Logger, Now: cfg.Now}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -55,7 +68,8 @@ func New(cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ready\n"))
 	})
-	return &Server{cfg: cfg, handler: withAccessLog(cfg.Logger, withRecovery(cfg.Logger, mux))}, nil
+	root := withDomainHosts(oauthHandler, mux)
+	return &Server{cfg: cfg, handler: withAccessLog(cfg.Logger, withRecovery(cfg.Logger, root))}, nil
 }
 
 // Handler returns the root handler.
@@ -80,4 +94,17 @@ func (s *Server) Serve(ctx context.Context, srv *http.Server, serve func() error
 		return err
 	}
 	return nil
+}
+
+// withDomainHosts sends requests for a pool domain host
+// (<prefix>.auth.<region>.<suffix>) to that pool's OAuth endpoints and
+// everything else to mux.
+func withDomainHosts(o *oauth.Handler, mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if o.IsDomainHost(r.Host) {
+			o.DomainHandler().ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }

@@ -1,0 +1,259 @@
+package cognito
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// GrantError is a refusal at the OAuth endpoints, carrying the RFC 6749
+// error code Cognito answers with. internal/oauth maps it to a response.
+type GrantError struct {
+	Code string
+	// Reason is for logs; clients see only the code, as from Cognito.
+	Reason string
+}
+
+func (e *GrantError) Error() string { return "oauth " + e.Code + ": " + e.Reason }
+
+// Is matches on the code.
+func (e *GrantError) Is(target error) bool {
+	t, ok := target.(*GrantError)
+	return ok && t.Code == e.Code
+}
+
+// The OAuth 2.0 error codes (RFC 6749 section 5.2).
+var (
+	ErrGrantInvalidRequest     = &GrantError{Code: "invalid_request"}
+	ErrGrantInvalidClient      = &GrantError{Code: "invalid_client"}
+	ErrGrantInvalidGrant       = &GrantError{Code: "invalid_grant"}
+	ErrGrantUnauthorizedClient = &GrantError{Code: "unauthorized_client"}
+	ErrGrantUnsupportedGrant   = &GrantError{Code: "unsupported_grant_type"}
+	ErrGrantInvalidScope       = &GrantError{Code: "invalid_scope"}
+)
+
+func grantError(base *GrantError, reason string) *GrantError {
+	return &GrantError{Code: base.Code, Reason: reason}
+}
+
+// ClientGrant is what the client credentials grant decided: who gets a
+// token, for which pool, with which scopes, for how long.
+type ClientGrant struct {
+	PoolID   string
+	ClientID string
+	Scopes   []string
+	Lifetime time.Duration
+}
+
+// ClientCredentials applies Cognito's rules for grant_type
+// client_credentials (developer guide, "Token endpoint" and "Defining
+// resource servers"):
+//
+//   - the client must exist in the pool and present its secret;
+//   - it must allow OAuth flows and the client_credentials flow;
+//   - each requested scope (a space-separated list of full names
+//     "identifier/scope") must be among the client's AllowedOAuthScopes,
+//     or the request fails and no token is issued;
+//   - "Deleting a scope from a resource server does not delete its
+//     association with all clients; deleting the scope makes it
+//     inactive. So if a client app requests the deleted scope at runtime,
+//     the scope is ignored and is not included in the access token";
+//   - without a scope parameter the token carries every active custom
+//     scope the client is allowed;
+//   - when no active scope remains, cognitod refuses with invalid_scope
+//     rather than issue a token that authorizes nothing.
+//
+// requested is nil when the request had no scope parameter. poolID is ""
+// when the endpoint does not name a pool. The answer comes from memory
+// while nothing has changed since it was last read.
+func (s *Service) ClientCredentials(ctx context.Context, poolID, clientID, secret string, requested *string) (*ClientGrant, error) {
+	c, err := s.grants.client(ctx, s, clientID)
+	if err != nil {
+		return nil, err
+	}
+	if c.client == nil || (poolID != "" && c.client.UserPoolID != poolID) {
+		return nil, grantError(ErrGrantInvalidClient, "unknown client")
+	}
+	if !c.hasSecret {
+		return nil, grantError(ErrGrantInvalidClient, "client has no secret")
+	}
+	presented := sha256.Sum256([]byte(secret))
+	if subtle.ConstantTimeCompare(presented[:], c.secretHash[:]) != 1 {
+		return nil, grantError(ErrGrantInvalidClient, "wrong client secret")
+	}
+	st := &c.client.Settings
+	if !st.AllowedOAuthFlowsUserPoolClient {
+		// Observed from Cognito for clients with OAuth turned off.
+		return nil, grantError(ErrGrantInvalidGrant, "client does not allow OAuth flows")
+	}
+	if !slices.Contains(st.AllowedOAuthFlows, FlowClientCredentials) {
+		return nil, grantError(ErrGrantUnauthorizedClient, "client does not allow client_credentials")
+	}
+	active, err := s.grants.activeScopes(ctx, s, c.client.UserPoolID)
+	if err != nil {
+		return nil, err
+	}
+	var wanted []string
+	if requested == nil {
+		wanted = st.AllowedOAuthScopes
+	} else {
+		wanted = strings.Fields(*requested)
+		if len(wanted) == 0 {
+			return nil, grantError(ErrGrantInvalidScope, "empty scope parameter")
+		}
+		for _, sc := range wanted {
+			if !slices.Contains(st.AllowedOAuthScopes, sc) {
+				return nil, grantError(ErrGrantInvalidScope, "scope not allowed for the client: "+sc)
+			}
+		}
+	}
+	granted := make([]string, 0, len(wanted))
+	for _, sc := range wanted {
+		if active[sc] && !slices.Contains(granted, sc) {
+			granted = append(granted, sc)
+		}
+	}
+	if len(granted) == 0 {
+		return nil, grantError(ErrGrantInvalidScope, "no active scope left")
+	}
+	return &ClientGrant{PoolID: c.client.UserPoolID, ClientID: c.client.ClientID, Scopes: granted,
+		Lifetime: time.Duration(c.client.AccessTokenTTLSeconds()) * time.Second}, nil
+}
+
+// grantCache keeps the token endpoint off the database: clients (with a
+// hash of their secret, never the secret) and each pool's set of active
+// custom scopes. Every write through the Service bumps the generation,
+// which invalidates everything read before it; entries remember the
+// generation current when their read began, so a read that races a write
+// is never trusted afterwards.
+type grantCache struct {
+	gen     atomic.Uint64
+	mu      sync.RWMutex
+	clients map[string]*cachedClient
+	scopes  map[string]*cachedScopes
+	pools   map[string]*cachedRow[UserPool]
+	domains map[string]*cachedRow[Domain]
+}
+
+// cachedRow is one row read at generation gen; row is nil when it did not
+// exist.
+type cachedRow[T any] struct {
+	gen uint64
+	row *T
+}
+
+// cachedLookup returns the row under key from m, or reads it with get and
+// remembers the answer, "not found" included.
+func cachedLookup[T any](g *grantCache, m *map[string]*cachedRow[T], key string, get func() (*T, error)) (*T, error) {
+	gen := g.gen.Load()
+	g.mu.RLock()
+	c := (*m)[key]
+	g.mu.RUnlock()
+	if c != nil && c.gen == gen {
+		return c.row, nil
+	}
+	row, err := get()
+	if errors.Is(err, ErrNotFound) {
+		row, err = nil, nil
+	}
+	if err != nil {
+		return nil, asError(err)
+	}
+	g.mu.Lock()
+	if *m == nil || len(*m) >= maxCachedClients {
+		*m = map[string]*cachedRow[T]{}
+	}
+	(*m)[key] = &cachedRow[T]{gen: gen, row: row}
+	g.mu.Unlock()
+	return row, nil
+}
+
+type cachedClient struct {
+	gen        uint64
+	client     *AppClient // nil: no such client
+	hasSecret  bool
+	secretHash [sha256.Size]byte
+}
+
+type cachedScopes struct {
+	gen    uint64
+	active map[string]bool
+}
+
+// maxCachedClients bounds the cache against a flood of made-up client IDs.
+const maxCachedClients = 100_000
+
+func (g *grantCache) invalidate() { g.gen.Add(1) }
+
+func (g *grantCache) client(ctx context.Context, s *Service, clientID string) (*cachedClient, error) {
+	gen := g.gen.Load()
+	g.mu.RLock()
+	c := g.clients[clientID]
+	g.mu.RUnlock()
+	if c != nil && c.gen == gen {
+		return c, nil
+	}
+	c = &cachedClient{gen: gen}
+	ac, err := s.store.GetAppClient(ctx, clientID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return nil, asError(err)
+	default:
+		c.client = ac
+		if ac.HasSecret() {
+			secret, err := s.ClientSecret(ac)
+			if err != nil {
+				return nil, err
+			}
+			c.hasSecret, c.secretHash = true, sha256.Sum256([]byte(secret))
+		}
+	}
+	g.mu.Lock()
+	if g.clients == nil || len(g.clients) >= maxCachedClients {
+		g.clients = map[string]*cachedClient{}
+	}
+	g.clients[clientID] = c
+	g.mu.Unlock()
+	return c, nil
+}
+
+func (g *grantCache) activeScopes(ctx context.Context, s *Service, poolID string) (map[string]bool, error) {
+	gen := g.gen.Load()
+	g.mu.RLock()
+	c := g.scopes[poolID]
+	g.mu.RUnlock()
+	if c != nil && c.gen == gen {
+		return c.active, nil
+	}
+	active := map[string]bool{}
+	var after int64
+	for {
+		page, err := s.store.ListResourceServers(ctx, poolID, after, 100)
+		if err != nil {
+			return nil, asError(err)
+		}
+		for _, rs := range page {
+			for _, sc := range rs.Scopes {
+				active[rs.Identifier+"/"+sc.ScopeName] = true
+			}
+			after = rs.Seq
+		}
+		if len(page) < 100 {
+			break
+		}
+	}
+	g.mu.Lock()
+	if g.scopes == nil || len(g.scopes) >= maxCachedClients {
+		g.scopes = map[string]*cachedScopes{}
+	}
+	g.scopes[poolID] = &cachedScopes{gen: gen, active: active}
+	g.mu.Unlock()
+	return active, nil
+}

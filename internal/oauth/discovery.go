@@ -1,0 +1,40 @@
+package oauth
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// discoveryDoc is the OpenID Provider Metadata a pool publishes (OpenID
+// Connect Discovery 1.0, section 3), listing the endpoints cognitod serves.
+type discoveryDoc struct {
+	Issuer                            string   `json:"issuer"`
+	JWKSURI                           string   `json:"jwks_uri"`
+	TokenEndpoint                     string   `json:"token_endpoint"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+	GrantTypesSupported               []string `json:"grant_types_supported"`
+	ResponseTypesSupported            []string `json:"response_types_supported"`
+	SubjectTypesSupported             []string `json:"subject_types_supported"`
+	IDTokenSigningAlgValuesSupported  []string `json:"id_token_signing_alg_values_supported"`
+}
+
+func (h *Handler) discovery(w http.ResponseWriter, r *http.Request, poolID string) {
+	base, err := h.endpointBase(r.Context(), poolID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	issuer := h.issuer.IssuerURL(poolID)
+	doc, _ := json.Marshal(discoveryDoc{
+		Issuer:                            issuer,
+		JWKSURI:                           issuer + "/.well-known/jwks.json",
+		TokenEndpoint:                     base + "/oauth2/token",
+		TokenEndpointAuthMethodsSupported: []string{"client_secret_basic", "client_secret_post"},
+		GrantTypesSupported:               []string{"client_credentials"},
+		ResponseTypesSupported:            []string{"code", "token"},
+		SubjectTypesSupported:             []string{"public"},
+		IDTokenSigningAlgValuesSupported:  []string{"RS256"},
+	})
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(doc)
+}

@@ -1,0 +1,171 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/token"
+)
+
+// maxFormBytes bounds a token request body.
+const maxFormBytes = 64 << 10
+
+// Handler serves the OAuth endpoints. It is safe for concurrent use.
+type Handler struct {
+	svc       *cognito.Service
+	issuer    *token.Issuer
+	logger    *slog.Logger
+	publicURL *url.URL
+	domainMux *http.ServeMux
+}
+
+// Config configures a Handler.
+type Config struct {
+	Service   *cognito.Service
+	Issuer    *token.Issuer
+	Logger    *slog.Logger
+	PublicURL string
+}
+
+// New returns the OAuth handler.
+func New(cfg Config) (*Handler, error) {
+	u, err := url.Parse(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u}
+	if h.logger == nil {
+		h.logger = slog.Default()
+	}
+	h.buildDomainMux()
+	return h, nil
+}
+
+// Register mounts the per-pool endpoints under /{poolID}/ on mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", h.withPool(h.jwks))
+	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", h.withPool(h.discovery))
+	mux.HandleFunc("POST /{pool}/oauth2/token", h.withPool(h.token))
+}
+
+// IsDomainHost reports whether host (with or without a port) is shaped
+// like a pool domain host, <prefix>.auth.<region>.<domain suffix>.
+func (h *Handler) IsDomainHost(host string) bool {
+	_, _, ok := h.parseDomainHost(host)
+	return ok
+}
+
+// DomainHandler serves the OAuth endpoints of the pool whose domain host
+// a request is addressed to.
+func (h *Handler) DomainHandler() http.Handler { return h.domainMux }
+
+func (h *Handler) buildDomainMux() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /.well-known/jwks.json", h.withDomain(h.jwks))
+	mux.HandleFunc("GET /.well-known/openid-configuration", h.withDomain(h.discovery))
+	mux.HandleFunc("POST /oauth2/token", h.withDomain(h.token))
+	h.domainMux = mux
+}
+
+// withDomain resolves the request's host to the pool owning that domain.
+func (h *Handler) withDomain(next poolHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		prefix, region, ok := h.parseDomainHost(r.Host)
+		if !ok {
+			writeNotFound(w)
+			return
+		}
+		d, err := h.svc.LookupDomain(r.Context(), prefix)
+		if err != nil || cognito.RegionOfPoolID(d.UserPoolID) != region {
+			writeNotFound(w)
+			return
+		}
+		next(w, r, d.UserPoolID)
+	}
+}
+
+var domainHostPattern = regexp.MustCompile(`^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.auth\.([a-z]{2}(?:-[a-z]+)+-[0-9]{1,2})\.(.+)$`)
+
+// parseDomainHost splits <prefix>.auth.<region>.<suffix>[:port].
+func (h *Handler) parseDomainHost(host string) (prefix, region string, ok bool) {
+	if hst, _, err := net.SplitHostPort(host); err == nil {
+		host = hst
+	}
+	m := domainHostPattern.FindStringSubmatch(strings.ToLower(host))
+	if m == nil || m[3] != h.svc.DomainSuffix() {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+type poolHandler func(w http.ResponseWriter, r *http.Request, poolID string)
+
+// withPool resolves the {pool} path segment to an existing pool.
+func (h *Handler) withPool(next poolHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		poolID := r.PathValue("pool")
+		if cognito.RegionOfPoolID(poolID) == "" {
+			writeNotFound(w)
+			return
+		}
+		if _, err := h.svc.LookupPool(r.Context(), poolID); err != nil {
+			if errors.Is(err, cognito.ErrResourceNotFound) {
+				writeNotFound(w)
+				return
+			}
+			h.serverError(w, r, err)
+			return
+		}
+		next(w, r, poolID)
+	}
+}
+
+func writeNotFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(http.StatusNotFound)
+	w.Write([]byte(`{"message":"Not Found"}`))
+}
+
+func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	h.logger.ErrorContext(r.Context(), "oauth endpoint failed", "path", r.URL.Path, "err", err)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	w.Write([]byte(`{"error":"server_error"}`))
+}
+
+// endpointBase is where a pool's OAuth endpoints are reached: its domain
+// host when it has one (with the public URL's scheme and port), else the
+// issuer URL.
+func (h *Handler) endpointBase(ctx context.Context, poolID string) (string, error) {
+	d, err := h.svc.PoolDomain(ctx, poolID)
+	if err != nil {
+		return "", err
+	}
+	if d == nil {
+		return h.issuer.IssuerURL(poolID), nil
+	}
+	host := h.svc.DomainHost(d)
+	if port := h.publicURL.Port(); port != "" {
+		host = net.JoinHostPort(host, port)
+	}
+	return h.publicURL.Scheme + "://" + host, nil
+}
+
+func (h *Handler) jwks(w http.ResponseWriter, r *http.Request, poolID string) {
+	doc, err := h.issuer.Keys().JWKS(r.Context(), poolID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Write(doc)
+}
+

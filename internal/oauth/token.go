@@ -1,0 +1,134 @@
+package oauth
+
+import (
+	"encoding/base64"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+)
+
+// tokenRequest is a token request parsed once at the edge.
+type tokenRequest struct {
+	grantType    string
+	clientID     string
+	clientSecret string
+	// scope is nil when the request has no scope parameter.
+	scope *string
+	form  url.Values
+}
+
+// The grant types of Cognito's token endpoint.
+const (
+	grantClientCredentials = "client_credentials"
+	grantAuthorizationCode = "authorization_code"
+	grantRefreshToken      = "refresh_token"
+)
+
+func errInvalidRequest(reason string) error {
+	return &cognito.GrantError{Code: cognito.ErrGrantInvalidRequest.Code, Reason: reason}
+}
+
+// parseTokenRequest reads a token request: "Content-Type: Must always be
+// 'application/x-www-form-urlencoded'", client credentials by HTTP Basic
+// (RFC 6749 section 2.3.1: each part form-encoded) or in the body, never
+// both, and no parameter given twice (section 3.2).
+func parseTokenRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return nil, errInvalidRequest("content type is not application/x-www-form-urlencoded")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return nil, errInvalidRequest("unreadable form body")
+	}
+	form := r.PostForm
+	for k, v := range form {
+		if len(v) > 1 {
+			return nil, errInvalidRequest("parameter " + k + " repeated")
+		}
+	}
+	req := &tokenRequest{grantType: form.Get("grant_type"), form: form}
+	if v, ok := form["scope"]; ok {
+		req.scope = &v[0]
+	}
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		id, secret, ok := parseBasic(auth)
+		if !ok {
+			return nil, &cognito.GrantError{Code: cognito.ErrGrantInvalidClient.Code, Reason: "malformed Basic credentials"}
+		}
+		if _, both := form["client_secret"]; both {
+			return nil, errInvalidRequest("client authenticated twice")
+		}
+		if bodyID, ok := form["client_id"]; ok && bodyID[0] != id {
+			return nil, &cognito.GrantError{Code: cognito.ErrGrantInvalidClient.Code, Reason: "client_id differs from the Basic credentials"}
+		}
+		req.clientID, req.clientSecret = id, secret
+	} else {
+		req.clientID, req.clientSecret = form.Get("client_id"), form.Get("client_secret")
+	}
+	if req.grantType == "" {
+		return nil, errInvalidRequest("no grant_type")
+	}
+	return req, nil
+}
+
+// parseBasic decodes "Basic base64(urlencode(id):urlencode(secret))".
+func parseBasic(header string) (id, secret string, ok bool) {
+	const prefix = "basic "
+	if len(header) < len(prefix) || !strings.EqualFold(header[:len(prefix)], prefix) {
+		return "", "", false
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(header[len(prefix):]))
+	if err != nil {
+		return "", "", false
+	}
+	rawID, rawSecret, found := strings.Cut(string(raw), ":")
+	if !found {
+		return "", "", false
+	}
+	if id, err = url.QueryUnescape(rawID); err != nil {
+		return "", "", false
+	}
+	if secret, err = url.QueryUnescape(rawSecret); err != nil {
+		return "", "", false
+	}
+	return id, secret, id != ""
+}
+
+// token serves POST /oauth2/token.
+func (h *Handler) token(w http.ResponseWriter, r *http.Request, poolID string) {
+	req, err := parseTokenRequest(w, r)
+	if err != nil {
+		h.writeTokenError(w, r, err)
+		return
+	}
+	switch req.grantType {
+	case grantClientCredentials:
+		h.clientCredentials(w, r, poolID, req)
+	case grantAuthorizationCode, grantRefreshToken:
+		// Valid at Cognito; cognitod serves them with user sign-in.
+		h.writeTokenError(w, r, &cognito.GrantError{Code: cognito.ErrGrantUnsupportedGrant.Code, Reason: req.grantType + " is not served yet"})
+	default:
+		h.writeTokenError(w, r, &cognito.GrantError{Code: cognito.ErrGrantUnsupportedGrant.Code, Reason: "grant_type " + req.grantType})
+	}
+}
+
+// writeTokenResponse writes a successful token response (RFC 6749 section
+// 5.1) in Cognito's member order.
+func writeTokenResponse(w http.ResponseWriter, accessToken string, expiresIn int64) {
+	b := make([]byte, 0, len(accessToken)+80)
+	b = append(b, `{"access_token":"`...)
+	b = append(b, accessToken...)
+	b = append(b, `","expires_in":`...)
+	b = strconv.AppendInt(b, expiresIn, 10)
+	b = append(b, `,"token_type":"Bearer"}`...)
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json;charset=UTF-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Pragma", "no-cache")
+	w.Write(b)
+}

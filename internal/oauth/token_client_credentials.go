@@ -1,0 +1,25 @@
+package oauth
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/cognitod/cognitod/internal/token"
+)
+
+// clientCredentials serves grant_type=client_credentials: the domain
+// decides the scopes, the issuer signs.
+func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) {
+	grant, err := h.svc.ClientCredentials(r.Context(), poolID, req.clientID, req.clientSecret, req.scope)
+	if err != nil {
+		h.writeTokenError(w, r, err)
+		return
+	}
+	jwt, err := h.issuer.MintClientCredentials(r.Context(), token.ClientCredentials{
+		PoolID: grant.PoolID, ClientID: grant.ClientID, Scopes: grant.Scopes, Lifetime: grant.Lifetime})
+	if err != nil {
+		h.writeTokenError(w, r, err)
+		return
+	}
+	writeTokenResponse(w, jwt, int64(grant.Lifetime/time.Second))
+}

@@ -1,0 +1,289 @@
+package token
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+)
+
+// KeyBits is the size of every signing key, as Cognito's.
+const KeyBits = 2048
+
+// MaxTokenLifetime is the longest an access or ID token lives (one day,
+// Cognito's maximum). A retired key stays in the JWKS this long after it
+// stopped signing, so every token it signed verifies until it expires.
+const MaxTokenLifetime = 24 * time.Hour
+
+// cacheTTL bounds how long a process signs with keys it read without
+// looking again: another process (cognitod keys rotate, a second
+// instance) may have rotated them. Both keys involved in a rotation are in
+// the JWKS, so signing with either during this window is valid.
+const cacheTTL = 10 * time.Second
+
+// Keys is the set of per-pool signing keys. It is safe for concurrent use.
+type Keys struct {
+	store  cognito.Store
+	sealer *cognito.Sealer
+	now    func() time.Time
+	// generate makes a new private key; tests may replace it.
+	generate func() (*rsa.PrivateKey, error)
+
+	mu    sync.Mutex
+	pools map[string]*poolKeys
+}
+
+// signingKey is a parsed, ready-to-sign key.
+type signingKey struct {
+	kid    string
+	key    *rsa.PrivateKey
+	header string // base64url of {"kid":"…","alg":"RS256"}, the JWS header
+}
+
+type poolKeys struct {
+	loaded time.Time
+	active *signingKey
+	jwks   []byte
+}
+
+// NewKeys returns a key set over store.
+func NewKeys(store cognito.Store, sealer *cognito.Sealer, now func() time.Time) *Keys {
+	if now == nil {
+		now = time.Now
+	}
+	return &Keys{store: store, sealer: sealer, now: now, pools: map[string]*poolKeys{},
+		generate: func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, KeyBits) }}
+}
+
+func keyPurpose(poolID, kid string) string { return "signing-key:" + poolID + ":" + kid }
+
+// keyID derives a kid from the public key: base64 of its SHA-256, the
+// shape of Cognito's kids.
+func keyID(pub *rsa.PublicKey) string {
+	der, _ := x509.MarshalPKIXPublicKey(pub)
+	sum := sha256.Sum256(der)
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// newStoredKey generates a key pair and seals it for the store.
+func (k *Keys) newStoredKey(poolID, status string) (*cognito.SigningKey, error) {
+	priv, err := k.generate()
+	if err != nil {
+		return nil, fmt.Errorf("token: generate key: %w", err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return nil, err
+	}
+	kid := keyID(&priv.PublicKey)
+	return &cognito.SigningKey{UserPoolID: poolID, KID: kid, Status: status,
+		SealedPrivateKey: k.sealer.Seal(keyPurpose(poolID, kid), der), CreationDate: k.now().UTC()}, nil
+}
+
+// pool returns the pool's keys from the cache, loading them (and creating
+// a pool's first pair) when the cache has none or they are older than
+// cacheTTL.
+func (k *Keys) pool(ctx context.Context, poolID string) (*poolKeys, error) {
+	k.mu.Lock()
+	pk := k.pools[poolID]
+	k.mu.Unlock()
+	if pk != nil && k.now().Sub(pk.loaded) < cacheTTL {
+		return pk, nil
+	}
+	stored, err := k.store.ListSigningKeys(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	if !hasActive(stored) {
+		if stored, err = k.createFirstKeys(ctx, poolID); err != nil {
+			return nil, err
+		}
+	}
+	pk, err = k.parse(poolID, stored)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	k.pools[poolID] = pk
+	k.mu.Unlock()
+	return pk, nil
+}
+
+func hasActive(keys []*cognito.SigningKey) bool {
+	for _, sk := range keys {
+		if sk.Status == cognito.KeyActive {
+			return true
+		}
+	}
+	return false
+}
+
+// createFirstKeys gives a pool its active and next keys. Keys are made
+// before the transaction (RSA generation is slow); if another instance got
+// there first, its keys win and ours are dropped.
+func (k *Keys) createFirstKeys(ctx context.Context, poolID string) ([]*cognito.SigningKey, error) {
+	active, err := k.newStoredKey(poolID, cognito.KeyActive)
+	if err != nil {
+		return nil, err
+	}
+	next, err := k.newStoredKey(poolID, cognito.KeyNext)
+	if err != nil {
+		return nil, err
+	}
+	err = k.store.Update(ctx, func(tx cognito.Tx) error {
+		existing, err := tx.ListSigningKeys(ctx, poolID)
+		if err != nil || hasActive(existing) {
+			return err
+		}
+		if err := tx.CreateSigningKey(ctx, active); err != nil {
+			return err
+		}
+		return tx.CreateSigningKey(ctx, next)
+	})
+	if errors.Is(err, cognito.ErrAlreadyExists) {
+		err = nil // another instance created them concurrently
+	}
+	if err != nil {
+		return nil, err
+	}
+	return k.store.ListSigningKeys(ctx, poolID)
+}
+
+// parse opens the sealed keys and builds the JWKS: the active and next
+// keys, and retired keys whose tokens may still be live.
+func (k *Keys) parse(poolID string, stored []*cognito.SigningKey) (*poolKeys, error) {
+	pk := &poolKeys{loaded: k.now()}
+	var jwks jwkSet
+	for _, sk := range stored {
+		if sk.Status == cognito.KeyRetired && k.now().Sub(sk.RetiredAt) > MaxTokenLifetime {
+			continue
+		}
+		der, err := k.sealer.Open(keyPurpose(poolID, sk.KID), sk.SealedPrivateKey)
+		if err != nil {
+			return nil, err
+		}
+		parsed, err := x509.ParsePKCS8PrivateKey(der)
+		if err != nil {
+			return nil, fmt.Errorf("token: key %s of %s: %w", sk.KID, poolID, err)
+		}
+		priv, ok := parsed.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("token: key %s of %s is not RSA", sk.KID, poolID)
+		}
+		priv.Precompute()
+		jwks.Keys = append(jwks.Keys, publicJWK(sk.KID, &priv.PublicKey))
+		if sk.Status == cognito.KeyActive {
+			header, _ := json.Marshal(struct {
+				KID string `json:"kid"`
+				Alg string `json:"alg"`
+			}{sk.KID, "RS256"})
+			pk.active = &signingKey{kid: sk.KID, key: priv, header: base64.RawURLEncoding.EncodeToString(header)}
+		}
+	}
+	if pk.active == nil {
+		return nil, fmt.Errorf("token: pool %s has no active signing key", poolID)
+	}
+	var err error
+	pk.jwks, err = json.Marshal(jwks)
+	return pk, err
+}
+
+type jwkSet struct {
+	Keys []jwk `json:"keys"`
+}
+
+// jwk is a public key as Cognito's JWKS lists it.
+type jwk struct {
+	Alg string `json:"alg"`
+	E   string `json:"e"`
+	KID string `json:"kid"`
+	Kty string `json:"kty"`
+	N   string `json:"n"`
+	Use string `json:"use"`
+}
+
+func publicJWK(kid string, pub *rsa.PublicKey) jwk {
+	return jwk{Alg: "RS256", Kty: "RSA", Use: "sig", KID: kid,
+		E: base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+		N: base64.RawURLEncoding.EncodeToString(pub.N.Bytes())}
+}
+
+// JWKS returns the pool's JSON Web Key Set document.
+func (k *Keys) JWKS(ctx context.Context, poolID string) ([]byte, error) {
+	pk, err := k.pool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	return pk.jwks, nil
+}
+
+// Rotate retires the pool's active key, promotes the next key, and creates
+// a new next key. Retired keys older than MaxTokenLifetime are deleted.
+// It returns the kid that now signs.
+func (k *Keys) Rotate(ctx context.Context, poolID string) (string, error) {
+	if _, err := k.pool(ctx, poolID); err != nil { // a pool without keys gets them first
+		return "", err
+	}
+	fresh, err := k.newStoredKey(poolID, cognito.KeyNext)
+	if err != nil {
+		return "", err
+	}
+	var promoted string
+	err = k.store.Update(ctx, func(tx cognito.Tx) error {
+		keys, err := tx.ListSigningKeys(ctx, poolID)
+		if err != nil {
+			return err
+		}
+		now := k.now().UTC()
+		var active, next *cognito.SigningKey
+		for _, sk := range keys {
+			switch {
+			case sk.Status == cognito.KeyActive:
+				active = sk
+			case sk.Status == cognito.KeyNext:
+				next = sk
+			case now.Sub(sk.RetiredAt) > MaxTokenLifetime:
+				if err := tx.DeleteSigningKey(ctx, poolID, sk.KID); err != nil {
+					return err
+				}
+			}
+		}
+		if active == nil || next == nil {
+			return fmt.Errorf("token: pool %s lacks an active or next key", poolID)
+		}
+		active.Status, active.RetiredAt = cognito.KeyRetired, now
+		if err := tx.UpdateSigningKey(ctx, active); err != nil {
+			return err
+		}
+		next.Status = cognito.KeyActive
+		if err := tx.UpdateSigningKey(ctx, next); err != nil {
+			return err
+		}
+		promoted = next.KID
+		return tx.CreateSigningKey(ctx, fresh)
+	})
+	if err != nil {
+		return "", err
+	}
+	k.mu.Lock()
+	delete(k.pools, poolID)
+	k.mu.Unlock()
+	return promoted, nil
+}
+
+// Forget drops a pool's cached keys (after the pool is deleted).
+func (k *Keys) Forget(poolID string) {
+	k.mu.Lock()
+	delete(k.pools, poolID)
+	k.mu.Unlock()
+}

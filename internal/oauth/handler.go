@@ -168,4 +168,3 @@ func (h *Handler) jwks(w http.ResponseWriter, r *http.Request, poolID string) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Write(doc)
 }
-

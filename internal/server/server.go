@@ -18,7 +18,7 @@ type Config struct {
 	Service *cognito.Service
 	// Issuer mints tokens; New makes one over the service's store when nil.
 	Issuer *token.Issuer
-	Logger  *slog.Logger
+	Logger *slog.Logger
 	// PublicURL is where clients reach the server (issuer URLs).
 	PublicURL string
 	// Now is the clock; nil means time.Now.

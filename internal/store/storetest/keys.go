@@ -89,7 +89,9 @@ func signingKeyCases() []testCase {
 			update(t, e, func(tx cognito.Tx) error { return tx.DeleteSigningKey(e.ctx, p.ID, "a") })
 			err = e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.DeleteSigningKey(e.ctx, p.ID, "a") })
 			wantNotFound(t, "DeleteSigningKey twice", err)
-			err = e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.UpdateSigningKey(e.ctx, newSigningKey(p.ID, "zz", cognito.KeyRetired, t0)) })
+			err = e.s.Update(e.ctx, func(tx cognito.Tx) error {
+				return tx.UpdateSigningKey(e.ctx, newSigningKey(p.ID, "zz", cognito.KeyRetired, t0))
+			})
 			wantNotFound(t, "UpdateSigningKey of a missing key", err)
 		}},
 		{"signing-keys/cascade", func(t *testing.T, e *env) {

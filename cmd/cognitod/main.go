@@ -2,6 +2,8 @@
 // Amazon Cognito's user pool API and OAuth 2.0 endpoints.
 //
 //	cognitod serve [flags]
+//	cognitod keys rotate --pool <id>
+//	cognitod bench token [--url URL] [--concurrency N] [--duration D]
 //
 // Every flag has a COGNITOD_* environment twin (--data-dir and
 // COGNITOD_DATA_DIR); a flag given on the command line wins.
@@ -33,7 +35,9 @@ import (
 const usage = `cognitod: a self-hosted, Cognito-compatible authorization server.
 
 Usage:
-  cognitod serve [flags]   start the server (cognitod serve -h lists the flags)
+  cognitod serve [flags]              start the server (cognitod serve -h lists the flags)
+  cognitod keys rotate --pool <id>    promote a pool's next signing key and make a new next key
+  cognitod bench token [flags]        measure the token endpoint of a running server
 `
 
 func main() {
@@ -45,6 +49,10 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:], os.Stdout, os.Stderr)
+	case "keys":
+		err = keysCmd(os.Args[2:], os.Stdout, os.Stderr)
+	case "bench":
+		err = benchCmd(os.Args[2:], os.Stdout, os.Stderr)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return

@@ -1,0 +1,268 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cognitod/cognitod/internal/sigv4"
+)
+
+// Config describes one run.
+type Config struct {
+	URL         string // the server, e.g. http://127.0.0.1:9229
+	AccessKeyID string
+	Secret      string
+	Region      string
+	Concurrency int
+	Duration    time.Duration
+	// SignDuration bounds the raw RS256 measurement.
+	SignDuration time.Duration
+}
+
+// Report is what a run measured.
+type Report struct {
+	Concurrency   int
+	Duration      time.Duration
+	Tokens        int64
+	Errors        int64
+	TokensPerSec  float64
+	P50, P90, P99 time.Duration
+	Max           time.Duration
+	RawSignPerSec float64
+	Cores         int
+}
+
+// Ratio is tokens/s over the raw signing rate.
+func (r *Report) Ratio() float64 { return r.TokensPerSec / r.RawSignPerSec }
+
+func (r *Report) String() string {
+	return fmt.Sprintf(`cognitod bench token: concurrency %d for %s
+  tokens:       %d (%d errors)
+  tokens/s:     %.0f
+  latency:      p50 %s  p90 %s  p99 %s  max %s
+  raw RS256:    %.0f signatures/s (crypto/rsa, 2048-bit, %d cores)
+  ratio:        %.1f%% of the raw signing rate`,
+		r.Concurrency, r.Duration, r.Tokens, r.Errors, r.TokensPerSec,
+		round(r.P50), round(r.P90), round(r.P99), round(r.Max), r.RawSignPerSec, r.Cores, 100*r.Ratio())
+}
+
+func round(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
+
+// ReadCredentials reads the [cognitod] profile of an AWS shared
+// credentials file, the one `cognitod serve` writes.
+func ReadCredentials(path string) (id, secret string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", "", err
+	}
+	defer f.Close()
+	in := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "[") {
+			in = line == "[cognitod]"
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !in || !ok {
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "aws_access_key_id":
+			id = strings.TrimSpace(v)
+		case "aws_secret_access_key":
+			secret = strings.TrimSpace(v)
+		}
+	}
+	if id == "" || secret == "" {
+		return "", "", fmt.Errorf("%s: no [cognitod] profile with a key", path)
+	}
+	return id, secret, sc.Err()
+}
+
+// admin calls one cognito-idp operation, SigV4-signed.
+func (c *Config) admin(ctx context.Context, hc *http.Client, op string, in, out any) error {
+	body, _ := json.Marshal(in)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(c.URL, "/")+"/", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
+	sigv4.Sign(req, body, c.AccessKeyID, c.Secret, c.Region, "cognito-idp", time.Now())
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("%s: %d %s", op, resp.StatusCode, b)
+	}
+	return json.Unmarshal(b, out)
+}
+
+// client is what setup made for the run.
+type client struct {
+	poolID, id, secret string
+}
+
+func (c *Config) setup(ctx context.Context, hc *http.Client) (*client, error) {
+	var pool struct{ UserPool struct{ Id string } }
+	if err := c.admin(ctx, hc, "CreateUserPool", map[string]any{"PoolName": "bench-" + time.Now().Format("20060102-150405")}, &pool); err != nil {
+		return nil, err
+	}
+	id := pool.UserPool.Id
+	var ignored map[string]any
+	if err := c.admin(ctx, hc, "CreateResourceServer", map[string]any{"UserPoolId": id, "Identifier": "com.example.photos", "Name": "Photo Server",
+		"Scopes": []map[string]string{{"ScopeName": "read", "ScopeDescription": "view your photos"}, {"ScopeName": "write", "ScopeDescription": "update your photos"}}}, &ignored); err != nil {
+		return nil, err
+	}
+	var cl struct{ UserPoolClient struct{ ClientId, ClientSecret string } }
+	if err := c.admin(ctx, hc, "CreateUserPoolClient", map[string]any{"UserPoolId": id, "ClientName": "bench", "GenerateSecret": true,
+		"AllowedOAuthFlows": []string{"client_credentials"}, "AllowedOAuthFlowsUserPoolClient": true,
+		"AllowedOAuthScopes": []string{"com.example.photos/read", "com.example.photos/write"}}, &cl); err != nil {
+		return nil, err
+	}
+	return &client{poolID: id, id: cl.UserPoolClient.ClientId, secret: cl.UserPoolClient.ClientSecret}, nil
+}
+
+func (c *Config) cleanup(hc *http.Client, cl *client) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var ignored map[string]any
+	c.admin(ctx, hc, "DeleteUserPool", map[string]any{"UserPoolId": cl.poolID}, &ignored)
+}
+
+// Run measures the raw signing rate, then drives the token endpoint.
+func Run(ctx context.Context, c Config) (*Report, error) {
+	if c.Concurrency <= 0 || c.Duration <= 0 {
+		return nil, errors.New("bench: concurrency and duration must be positive")
+	}
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: c.Concurrency * 2, MaxIdleConnsPerHost: c.Concurrency * 2, IdleConnTimeout: time.Minute}}
+	cl, err := c.setup(ctx, hc)
+	if err != nil {
+		return nil, fmt.Errorf("bench: set up through the admin API: %w", err)
+	}
+	defer c.cleanup(hc, cl)
+
+	tokenURL := strings.TrimRight(c.URL, "/") + "/" + cl.poolID + "/oauth2/token"
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(cl.id)+":"+url.QueryEscape(cl.secret)))
+	body := []byte("grant_type=client_credentials&scope=com.example.photos%2Fread")
+	call := func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", basic)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("token endpoint: %d", resp.StatusCode)
+		}
+		return err
+	}
+	// Warm up: the first request creates the pool's keys.
+	if err := call(ctx); err != nil {
+		return nil, fmt.Errorf("bench: first token request: %w", err)
+	}
+
+	signDur := c.SignDuration
+	if signDur <= 0 {
+		signDur = 3 * time.Second
+	}
+	rep := &Report{Concurrency: c.Concurrency, Duration: c.Duration, Cores: runtime.GOMAXPROCS(0)}
+	rep.RawSignPerSec = RawSignRate(signDur)
+
+	runCtx, cancel := context.WithTimeout(ctx, c.Duration)
+	defer cancel()
+	var tokens, failures atomic.Int64
+	lat := make([][]time.Duration, c.Concurrency)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range c.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine := make([]time.Duration, 0, 4096)
+			for runCtx.Err() == nil {
+				t0 := time.Now()
+				err := call(runCtx)
+				if runCtx.Err() != nil {
+					break // cut off by the deadline: not a result
+				}
+				if err != nil {
+					failures.Add(1)
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+				tokens.Add(1)
+			}
+			lat[w] = mine
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	rep.Tokens, rep.Errors = tokens.Load(), failures.Load()
+	rep.TokensPerSec = float64(rep.Tokens) / elapsed.Seconds()
+	if len(all) > 0 {
+		pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
+		rep.P50, rep.P90, rep.P99, rep.Max = pct(0.50), pct(0.90), pct(0.99), all[len(all)-1]
+	}
+	return rep, nil
+}
+
+// RawSignRate is how many RS256 signatures (crypto/rsa, 2048-bit keys, as
+// cognitod signs) this machine makes per second on all its cores.
+func RawSignRate(d time.Duration) float64 {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return 0
+	}
+	key.Precompute()
+	digest := sha256.Sum256([]byte("cognitod bench"))
+	var n atomic.Int64
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				rsa.SignPKCS1v15(nil, key, crypto.SHA256, digest[:])
+				n.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(n.Load()) / time.Since(start).Seconds()
+}

@@ -1,0 +1,9 @@
+// Package bench measures a running cognitod from the outside: it creates a
+// pool, a resource server and a client credentials app client through the
+// admin API, drives the token endpoint at a chosen concurrency for a
+// bounded time, and reports tokens per second and latency percentiles next
+// to this machine's raw RS256 signing rate, the bound the endpoint is
+// meant to approach. It backs `cognitod bench token`.
+//
+// It only sends traffic to the URL it is given and stops by itself.
+package bench

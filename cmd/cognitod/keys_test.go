@@ -51,7 +51,9 @@ func TestKeysRotate(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var out struct{ AccessToken string `json:"access_token"` }
+		var out struct {
+			AccessToken string `json:"access_token"`
+		}
 		b, _ := io.ReadAll(resp.Body)
 		if err := json.Unmarshal(b, &out); err != nil || out.AccessToken == "" {
 			t.Fatalf("token: %d %s", resp.StatusCode, b)

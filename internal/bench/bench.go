@@ -138,7 +138,9 @@ func (c *Config) setup(ctx context.Context, hc *http.Client) (*client, error) {
 		"Scopes": []map[string]string{{"ScopeName": "read", "ScopeDescription": "view your photos"}, {"ScopeName": "write", "ScopeDescription": "update your photos"}}}, &ignored); err != nil {
 		return nil, err
 	}
-	var cl struct{ UserPoolClient struct{ ClientId, ClientSecret string } }
+	var cl struct {
+		UserPoolClient struct{ ClientId, ClientSecret string }
+	}
 	if err := c.admin(ctx, hc, "CreateUserPoolClient", map[string]any{"UserPoolId": id, "ClientName": "bench", "GenerateSecret": true,
 		"AllowedOAuthFlows": []string{"client_credentials"}, "AllowedOAuthFlowsUserPoolClient": true,
 		"AllowedOAuthScopes": []string{"com.example.photos/read", "com.example.photos/write"}}, &cl); err != nil {

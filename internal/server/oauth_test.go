@@ -34,7 +34,9 @@ type m2m struct {
 	secret   string
 }
 
-func newM2M(t *testing.T, allowed ...string) *m2m {
+func newM2M(t *testing.T, allowed ...string) *m2m { return newM2MBench(t, allowed...) }
+
+func newM2MBench(t testing.TB, allowed ...string) *m2m {
 	t.Helper()
 	ts := newTestServer(t, cognito.Limits{})
 	c := ts.client("us-east-1")

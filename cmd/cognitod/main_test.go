@@ -49,9 +49,12 @@ var listening = regexp.MustCompile(`^cognitod listening on (http://\S+)`)
 
 // start runs cognitod serve on a free loopback port over dataDir and waits
 // until it listens.
-func start(t *testing.T, dataDir string) *process {
+func start(t *testing.T, dataDir string, flags ...string) *process {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "--addr", "127.0.0.1:0", "--data-dir", dataDir)
+	if len(flags) == 0 {
+		flags = []string{"--addr", "127.0.0.1:0"}
+	}
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--", "--data-dir", dataDir}, flags...)...)
 	cmd.Env = append(os.Environ(), "COGNITOD_TEST_MAIN=1")
 	for _, v := range []string{"COGNITOD_ROOT_ACCESS_KEY_ID", "COGNITOD_ROOT_SECRET_ACCESS_KEY", "COGNITOD_MASTER_KEY", "COGNITOD_ADDR", "COGNITOD_DATA_DIR", "COGNITOD_DB"} {
 		cmd.Env = append(cmd.Env, v+"=")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,22 +42,43 @@ func TestREADMEWalkthrough(t *testing.T) {
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("the AWS CLI (aws) is not installed; the walk-through needs it")
 	}
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed; the walk-through needs it")
+	}
 	dir := t.TempDir()
-	p := start(t, filepath.Join(dir, "cognitod-data"))
-	script := strings.ReplaceAll(readmeBlock(t, "<!-- walkthrough:start -->", "sh"), "http://localhost:9229", p.url)
+	// The walk-through's fixed ports (9229, 8080) may be taken here: use
+	// free ones, and the public URL that goes with the server's.
+	apiPort, photosPort := freePort(t), freePort(t)
+	start(t, filepath.Join(dir, "cognitod-data"), "--addr", "127.0.0.1:"+apiPort, "--public-url", "http://localhost:"+apiPort)
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "photos-api"), "../../examples/photos")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build examples/photos: %v\n%s", err, out)
+	}
+	script := readmeBlock(t, "<!-- walkthrough:start -->", "sh")
+	script = strings.ReplaceAll(script, "localhost:9229", "localhost:"+apiPort)
+	script = strings.ReplaceAll(script, "localhost:8080", "localhost:"+photosPort)
+	script = strings.ReplaceAll(script, "go build -o photos-api ./examples/photos", ": built by the test")
 	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
 	cmd.Dir = dir
 	// Credentials in the environment would win over the profile.
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=")
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "PHOTOS_ADDR=127.0.0.1:"+photosPort)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("walk-through failed: %v\n%s", err, out)
 	}
+	text := string(out)
 	for _, want := range []string{`"Identifier": "com.example.photos"`, `"com.example.photos/read"`, `"Name": "Photo API"`,
-		"update and delete your photos", "InvalidParameterException", "refused, as Cognito refuses it"} {
-		if !strings.Contains(string(out), want) {
+		"update and delete your photos", "InvalidParameterException", "refused, as Cognito refuses it",
+		`"token_use":"access","scope":"com.example.photos/read"`, "HTTP/1.1 403",
+		`error="insufficient_scope"`, `"title":"Sunset"`, `{"error":"invalid_scope"}`} {
+		if !strings.Contains(text, want) {
 			t.Errorf("walk-through output lacks %q:\n%s", want, out)
 		}
+	}
+	// After deleting write: only read; after re-adding: both.
+	scopes := regexp.MustCompile(`"scope":"([^"]*)"`).FindAllStringSubmatch(text, -1)
+	if n := len(scopes); n < 3 || scopes[n-2][1] != "com.example.photos/read" || !strings.Contains(scopes[n-1][1], "com.example.photos/write") {
+		t.Errorf("scope claims through the walk-through: %v", scopes)
 	}
 }
 
@@ -83,4 +105,16 @@ func TestREADMEPython(t *testing.T) {
 	if strings.TrimSpace(string(out)) != "Photo Server" {
 		t.Errorf("python example printed %q, want Photo Server", out)
 	}
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
 }

@@ -203,7 +203,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "Created root access key %s; its secret is in %s (profile cognitod, mode 0600).\n", id, credsPath)
 		}
 	}
-	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL})
+	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true})
 	if err != nil {
 		return err
 	}

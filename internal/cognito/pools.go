@@ -130,6 +130,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if err != nil {
 		return nil, err
 	}
+	if s.poolCreated != nil {
+		s.poolCreated(pool.ID)
+	}
 	return &UserPoolOutput{UserPool: s.describePool(pool, "")}, nil
 }
 

@@ -48,7 +48,13 @@ type Service struct {
 	limits       Limits
 	now          func() time.Time
 	grants       grantCache
+	poolCreated  func(poolID string)
 }
+
+// OnPoolCreated registers fn to run after each CreateUserPool commits
+// (internal/token uses it to make the pool's signing keys). fn must not
+// block: it runs on the request's goroutine.
+func (s *Service) OnPoolCreated(fn func(poolID string)) { s.poolCreated = fn }
 
 // NewService checks cfg and returns a Service.
 func NewService(cfg Config) (*Service, error) {

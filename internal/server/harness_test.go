@@ -39,6 +39,12 @@ type testServer struct {
 // file, with a known root access key.
 func newTestServer(t testing.TB, limits cognito.Limits) *testServer {
 	t.Helper()
+	return newTestServerWith(t, limits, nil)
+}
+
+// newTestServerWith is newTestServer with a hook to change the Config.
+func newTestServerWith(t testing.TB, limits cognito.Limits, configure func(*Config)) *testServer {
+	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cognitod.db"))
 	if err != nil {
@@ -58,7 +64,11 @@ func newTestServer(t testing.TB, limits cognito.Limits) *testServer {
 	}
 	hs := httptest.NewUnstartedServer(nil)
 	publicURL := "http://" + hs.Listener.Addr().String()
-	srv, err := New(Config{Service: svc, PublicURL: publicURL})
+	cfg := Config{Service: svc, PublicURL: publicURL}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

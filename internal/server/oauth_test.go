@@ -407,3 +407,25 @@ func TestVerifyAcceptsCognitodTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestEagerKeys: with EagerKeys (as cognitod serve runs), a new pool has
+// its two signing keys shortly after CreateUserPool, before any request
+// needs them.
+func TestEagerKeys(t *testing.T) {
+	ts := newTestServerWith(t, cognito.Limits{}, func(c *Config) { c.EagerKeys = true })
+	poolID := createPool(t, ts.client("us-east-1"), "eager")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		keys, err := ts.svc.Store().ListSigningKeys(context.Background(), poolID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) == 2 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d signing keys 30 s after CreateUserPool, want 2", len(keys))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

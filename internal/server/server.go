@@ -21,6 +21,10 @@ type Config struct {
 	Logger *slog.Logger
 	// PublicURL is where clients reach the server (issuer URLs).
 	PublicURL string
+	// EagerKeys makes each new pool's signing keys right after
+	// CreateUserPool, in the background, instead of on the pool's first
+	// token or JWKS request.
+	EagerKeys bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -45,6 +49,18 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Issuer == nil {
 		keys := token.NewKeys(cfg.Service.Store(), cfg.Service.Sealer(), cfg.Now)
 		cfg.Issuer = token.NewIssuer(keys, cfg.PublicURL, cfg.Now)
+	}
+	if cfg.EagerKeys {
+		keys, logger := cfg.Issuer.Keys(), cfg.Logger
+		cfg.Service.OnPoolCreated(func(poolID string) {
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				if err := keys.Ensure(ctx, poolID); err != nil {
+					logger.Warn("could not create the signing keys of a new pool; they will be made on first use", "pool", poolID, "err", err)
+				}
+			}()
+		})
 	}
 	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
 	if err != nil {

@@ -218,6 +218,13 @@ func publicJWK(kid string, pub *rsa.PublicKey) jwk {
 		N: base64.RawURLEncoding.EncodeToString(pub.N.Bytes())}
 }
 
+// Ensure makes sure the pool has its active and next keys, creating them
+// if it has none.
+func (k *Keys) Ensure(ctx context.Context, poolID string) error {
+	_, err := k.pool(ctx, poolID)
+	return err
+}
+
 // JWKS returns the pool's JSON Web Key Set document.
 func (k *Keys) JWKS(ctx context.Context, poolID string) ([]byte, error) {
 	pk, err := k.pool(ctx, poolID)

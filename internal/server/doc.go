@@ -5,6 +5,8 @@
 // directory holds besides the database: the master key and the AWS
 // credentials file written for the root access key.
 //
-// It does not choose or open a storage backend (cmd/cognitod injects the
+// It mounts the console (internal/console) at /console and the OAuth
+// endpoints (internal/oauth) per pool and on pool domain hosts. It does
+// not choose or open a storage backend (cmd/cognitod injects the
 // store) and holds no Cognito rules (internal/cognito).
 package server

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/awsjson"
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/console"
 	"github.com/cognitod/cognitod/internal/oauth"
 	"github.com/cognitod/cognitod/internal/token"
 )
@@ -66,8 +68,15 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	consoleHandler, err := console.New(console.Config{Service: cfg.Service, Logger: cfg.Logger, PublicURL: cfg.PublicURL, Now: cfg.Now})
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	oauthHandler.Register(mux)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/console/", http.StatusFound)
+	})
 	mux.Handle("POST /{$}", awsjson.New(awsjson.Config{Service: cfg.Service, Logger: cfg.Logger, Now: cfg.Now}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -84,7 +93,7 @@ func New(cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ready\n"))
 	})
-	root := withDomainHosts(oauthHandler, mux)
+	root := withDomainHosts(oauthHandler, withConsole(consoleHandler, mux))
 	return &Server{cfg: cfg, handler: withAccessLog(cfg.Logger, withRecovery(cfg.Logger, root))}, nil
 }
 
@@ -119,6 +128,19 @@ func withDomainHosts(o *oauth.Handler, mux http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o.IsDomainHost(r.Host) {
 			o.DomainHandler().ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// withConsole sends /console and everything under it to the console. It is
+// a prefix match outside the mux because a pool ID segment
+// (/{pool}/...) would otherwise overlap /console/....
+func withConsole(console http.Handler, mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; p == "/console" || strings.HasPrefix(p, "/console/") {
+			console.ServeHTTP(w, r)
 			return
 		}
 		mux.ServeHTTP(w, r)

@@ -1,0 +1,101 @@
+package console
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"sync"
+	"time"
+)
+
+const (
+	sessionCookie = "cognitod_console"
+	// preSessionCookie carries the CSRF token of the sign-in form, so that
+	// another site cannot sign a browser in with its own key.
+	preSessionCookie = "cognitod_console_signin"
+	sessionLifetime  = 12 * time.Hour
+	maxSessions      = 10_000
+)
+
+// session is a signed-in browser.
+type session struct {
+	ID          string
+	AccessKeyID string
+	Region      string
+	CSRF        string
+	Expires     time.Time
+}
+
+// sessions are kept in memory: signing out or restarting the server ends
+// them, and the cookie holds nothing but a random ID.
+type sessions struct {
+	mu  sync.Mutex
+	all map[string]*session
+	now func() time.Time
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (s *sessions) create(accessKeyID, region string) *session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if len(s.all) >= maxSessions {
+		for id, ss := range s.all {
+			if now.After(ss.Expires) {
+				delete(s.all, id)
+			}
+		}
+		if len(s.all) >= maxSessions { // still full: drop an arbitrary one
+			for id := range s.all {
+				delete(s.all, id)
+				break
+			}
+		}
+	}
+	ss := &session{ID: randomToken(), AccessKeyID: accessKeyID, Region: region, CSRF: randomToken(), Expires: now.Add(sessionLifetime)}
+	s.all[ss.ID] = ss
+	return ss
+}
+
+func (s *sessions) get(r *http.Request) *session {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss := s.all[c.Value]
+	if ss == nil {
+		return nil
+	}
+	if s.now().After(ss.Expires) {
+		delete(s.all, c.Value)
+		return nil
+	}
+	return ss
+}
+
+func (s *sessions) delete(id string) {
+	s.mu.Lock()
+	delete(s.all, id)
+	s.mu.Unlock()
+}
+
+func (s *sessions) setRegion(id, region string) {
+	s.mu.Lock()
+	if ss := s.all[id]; ss != nil {
+		ss.Region = region
+	}
+	s.mu.Unlock()
+}
+
+// tokensEqual compares CSRF tokens in constant time.
+func tokensEqual(a, b string) bool {
+	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}

@@ -50,6 +50,12 @@ type Reader interface {
 
 	// ListSigningKeys returns a pool's signing keys, oldest first.
 	ListSigningKeys(ctx context.Context, poolID string) ([]*SigningKey, error)
+
+	// GetUser returns the user whose UsernameKey is key.
+	GetUser(ctx context.Context, poolID, key string) (*User, error)
+	GetUserBySub(ctx context.Context, poolID, sub string) (*User, error)
+	ListUsers(ctx context.Context, poolID string, after int64, limit int) ([]*User, error)
+	CountUsers(ctx context.Context, poolID string) (int, error)
 }
 
 // Tx is a transaction: reads see its own writes.
@@ -85,4 +91,12 @@ type Tx interface {
 	// UpdateSigningKey writes k's status and retirement time.
 	UpdateSigningKey(ctx context.Context, k *SigningKey) error
 	DeleteSigningKey(ctx context.Context, poolID, kid string) error
+
+	// CreateUser inserts u and sets u.Seq; UsernameKey and Sub are unique
+	// within the pool.
+	CreateUser(ctx context.Context, u *User) error
+	// UpdateUser writes everything but the pool, Sub, CreationDate and
+	// Seq, finding the user by Sub.
+	UpdateUser(ctx context.Context, u *User) error
+	DeleteUser(ctx context.Context, poolID, sub string) error
 }

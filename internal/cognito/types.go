@@ -220,3 +220,48 @@ type SigningKey struct {
 	// RetiredAt is when the key stopped signing (zero unless retired).
 	RetiredAt time.Time
 }
+
+// User statuses (UserStatusType).
+const (
+	StatusUnconfirmed         = "UNCONFIRMED"
+	StatusConfirmed           = "CONFIRMED"
+	StatusForceChangePassword = "FORCE_CHANGE_PASSWORD"
+	StatusResetRequired       = "RESET_REQUIRED"
+)
+
+// User is a user of a pool as stored. The password is kept as an argon2id
+// hash; confirmation codes as SHA-256 hashes.
+type User struct {
+	UserPoolID string
+	// Username is the name the user was created with; when the pool signs
+	// in with email or phone number it is the user's sub.
+	Username string
+	// UsernameKey is the unique key sign-in looks up: the username (or
+	// email or phone number, per the pool's UsernameAttributes), folded
+	// to lower case in a case-insensitive pool.
+	UsernameKey      string
+	Sub              string
+	Attributes       []Attribute
+	PasswordHash     string
+	Status           string
+	Enabled          bool
+	CreationDate     time.Time
+	LastModifiedDate time.Time
+	// PasswordExpires bounds a temporary password (zero: no bound).
+	PasswordExpires time.Time
+	// CodeHash and CodeExpires hold a pending sign-up confirmation code.
+	CodeHash    string
+	CodeExpires time.Time
+	// FailedSignIns and LockedUntil throttle password guessing.
+	FailedSignIns int
+	LockedUntil   time.Time
+	// SignedOutAt revokes every token issued before it (GlobalSignOut).
+	SignedOutAt time.Time
+	Seq         int64
+}
+
+// Attribute is AttributeType: one user attribute.
+type Attribute struct {
+	Name  string `json:"Name"`
+	Value string `json:"Value"`
+}

@@ -54,6 +54,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) (open func() cognito.Store)
 	cases = append(cases, raceCases()...)
 	cases = append(cases, restartCases()...)
 	cases = append(cases, signingKeyCases()...)
+	cases = append(cases, userCases()...)
 
 	seen := map[string]bool{}
 	for _, c := range cases {

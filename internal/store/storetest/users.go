@@ -1,0 +1,129 @@
+package storetest
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+)
+
+func newUser(poolID, name string) *cognito.User {
+	at := t0.UTC().Truncate(time.Millisecond)
+	return &cognito.User{UserPoolID: poolID, Username: name, UsernameKey: name, Sub: fmt.Sprintf("sub-%s-%d", name, time.Now().UnixNano()),
+		Attributes:   []cognito.Attribute{{Name: "email", Value: name + "@example.com"}, {Name: "email_verified", Value: "true"}},
+		PasswordHash: "$argon2id$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA", Status: cognito.StatusConfirmed, Enabled: true,
+		CreationDate: at, LastModifiedDate: at}
+}
+
+func createUser(t *testing.T, e *env, u *cognito.User) *cognito.User {
+	t.Helper()
+	update(t, e, func(tx cognito.Tx) error { return tx.CreateUser(e.ctx, u) })
+	return u
+}
+
+func userCases() []testCase {
+	return []testCase{
+		{"users/create-get-update", func(t *testing.T, e *env) {
+			p := samplePool(t, e)
+			u := createUser(t, e, newUser(p.ID, "alice"))
+			if u.Seq <= 0 {
+				t.Fatalf("Seq after create: got %d", u.Seq)
+			}
+			got, err := e.s.GetUser(e.ctx, p.ID, "alice")
+			wantNoError(t, "GetUser", err)
+			wantEqual(t, "GetUser", got, u)
+			got, err = e.s.GetUserBySub(e.ctx, p.ID, u.Sub)
+			wantNoError(t, "GetUserBySub", err)
+			wantEqual(t, "GetUserBySub", got, u)
+
+			later := t0.Add(time.Hour).UTC().Truncate(time.Millisecond)
+			u.Username, u.UsernameKey, u.Status, u.Enabled = "Alice", "alice2", cognito.StatusForceChangePassword, false
+			u.Attributes = []cognito.Attribute{{Name: "name", Value: "Alice 🚀 \"quoted\""}}
+			u.PasswordExpires, u.CodeHash, u.CodeExpires, u.FailedSignIns, u.LockedUntil, u.SignedOutAt = later, "code", later, 3, later, later
+			u.LastModifiedDate = later
+			update(t, e, func(tx cognito.Tx) error { return tx.UpdateUser(e.ctx, u) })
+			got, err = e.s.GetUser(e.ctx, p.ID, "alice2")
+			wantNoError(t, "GetUser after update", err)
+			wantEqual(t, "GetUser after update", got, u)
+			_, err = e.s.GetUser(e.ctx, p.ID, "alice")
+			wantNotFound(t, "GetUser by the old key", err)
+		}},
+		{"users/unique-key-and-sub", func(t *testing.T, e *env) {
+			p := samplePool(t, e)
+			other := samplePool(t, e)
+			u := createUser(t, e, newUser(p.ID, "bob"))
+			dup := newUser(p.ID, "bob")
+			err := e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.CreateUser(e.ctx, dup) })
+			wantAlreadyExists(t, "a second user with the same key", err)
+			dupSub := newUser(p.ID, "carol")
+			dupSub.Sub = u.Sub
+			err = e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.CreateUser(e.ctx, dupSub) })
+			wantAlreadyExists(t, "a second user with the same sub", err)
+			createUser(t, e, newUser(other.ID, "bob")) // other pool: fine
+		}},
+		{"users/delete-and-cascade", func(t *testing.T, e *env) {
+			p := samplePool(t, e)
+			u := createUser(t, e, newUser(p.ID, "dave"))
+			keep := createUser(t, e, newUser(p.ID, "erin"))
+			update(t, e, func(tx cognito.Tx) error { return tx.DeleteUser(e.ctx, p.ID, u.Sub) })
+			_, err := e.s.GetUser(e.ctx, p.ID, "dave")
+			wantNotFound(t, "GetUser after delete", err)
+			err = e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.DeleteUser(e.ctx, p.ID, u.Sub) })
+			wantNotFound(t, "DeleteUser twice", err)
+			err = e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.UpdateUser(e.ctx, u) })
+			wantNotFound(t, "UpdateUser of a deleted user", err)
+			update(t, e, func(tx cognito.Tx) error { return tx.DeleteUserPool(e.ctx, p.ID) })
+			_, err = e.s.GetUserBySub(e.ctx, p.ID, keep.Sub)
+			wantNotFound(t, "a deleted pool's user", err)
+		}},
+		{"users/list-count", func(t *testing.T, e *env) {
+			p := samplePool(t, e)
+			for i := range 7 {
+				createUser(t, e, newUser(p.ID, fmt.Sprint("user", i)))
+			}
+			n, err := e.s.CountUsers(e.ctx, p.ID)
+			wantCount(t, "CountUsers", n, err, 7)
+			var seen int
+			var after int64
+			for {
+				page, err := e.s.ListUsers(e.ctx, p.ID, after, 3)
+				wantNoError(t, "ListUsers", err)
+				if len(page) == 0 {
+					break
+				}
+				seen += len(page)
+				after = page[len(page)-1].Seq
+			}
+			if seen != 7 {
+				t.Errorf("pages listed %d users, want 7", seen)
+			}
+		}},
+		{"users/race-same-username", func(t *testing.T, e *env) {
+			p := samplePool(t, e)
+			var ok atomic.Int32
+			var wg sync.WaitGroup
+			withDeadline(t, func() {
+				for range 16 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						if e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.CreateUser(e.ctx, newUser(p.ID, "frank")) }) == nil {
+							ok.Add(1)
+						}
+					}()
+				}
+				wg.Wait()
+			})
+			if ok.Load() != 1 {
+				t.Errorf("%d concurrent creates of one username succeeded, want 1", ok.Load())
+			}
+		}},
+		{"users/missing-pool", func(t *testing.T, e *env) {
+			err := e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.CreateUser(e.ctx, newUser(cognito.NewPoolID(region), "x")) })
+			wantNotFound(t, "CreateUser in a missing pool", err)
+		}},
+	}
+}

@@ -182,7 +182,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("open database %s: %w", cfg.db, err)
 	}
 	defer store.Close()
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits})
+	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger})
 	if err != nil {
 		return err
 	}

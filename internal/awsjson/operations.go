@@ -56,4 +56,14 @@ var operations = map[string]operation{
 	"ListResourceServers":    handle((*cognito.Service).ListResourceServers),
 	"UpdateResourceServer":   handle((*cognito.Service).UpdateResourceServer),
 	"DeleteResourceServer":   handle((*cognito.Service).DeleteResourceServer),
+
+	"AdminCreateUser":           handle((*cognito.Service).AdminCreateUser),
+	"AdminGetUser":              handle((*cognito.Service).AdminGetUser),
+	"AdminSetUserPassword":      handle((*cognito.Service).AdminSetUserPassword),
+	"AdminDeleteUser":           handle((*cognito.Service).AdminDeleteUser),
+	"AdminDisableUser":          handle((*cognito.Service).AdminDisableUser),
+	"AdminEnableUser":           handle((*cognito.Service).AdminEnableUser),
+	"AdminConfirmSignUp":        handle((*cognito.Service).AdminConfirmSignUp),
+	"AdminUpdateUserAttributes": handle((*cognito.Service).AdminUpdateUserAttributes),
+	"ListUsers":                 handle((*cognito.Service).ListUsers),
 }

@@ -56,6 +56,15 @@ var (
 	ErrConcurrentModif      = &Error{Type: "ConcurrentModificationException"}
 	ErrUserPoolTagging      = &Error{Type: "UserPoolTaggingException"}
 	ErrUnsupportedOperation = &Error{Type: "UnsupportedOperationException"}
+	ErrInvalidPassword      = &Error{Type: "InvalidPasswordException"}
+	ErrUserNotFound         = &Error{Type: "UserNotFoundException", Message: "User does not exist."}
+	ErrUsernameExists       = &Error{Type: "UsernameExistsException"}
+	ErrUserNotConfirmed     = &Error{Type: "UserNotConfirmedException", Message: "User is not confirmed."}
+	ErrCodeMismatch         = &Error{Type: "CodeMismatchException", Message: "Invalid verification code provided, please try again."}
+	ErrExpiredCode          = &Error{Type: "ExpiredCodeException", Message: "Invalid code provided, please request a code again."}
+	ErrUnsupportedUserState = &Error{Type: "UnsupportedUserStateException"}
+	ErrUnauthorized         = &Error{Type: "UnauthorizedException"}
+	ErrUnsupportedTokenType = &Error{Type: "UnsupportedTokenTypeException"}
 	// ErrSerialization is the AWS JSON protocol's answer to a body that
 	// is not JSON or a member of the wrong type.
 	ErrSerialization = &Error{Type: "SerializationException"}

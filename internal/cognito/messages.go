@@ -42,5 +42,17 @@ const (
 	msgCustomDomainUnsupported = "Custom domains are not supported by cognitod; use a prefix domain." // cognitod's own
 	msgDomainNotOfPool         = "No such domain or user pool exists."                                // (unconfirmed)
 
+	msgPasswordPolicy = "Password did not conform with policy: "
+
+	msgUserExists           = "User account already exists"
+	msgUsernameNotEmail     = "Username should be an email."
+	msgUsernameNotPhone     = "Username should be a phone number."
+	msgAttributeReadOnly    = "Cannot modify the non-mutable attribute %s"                            // (unconfirmed)
+	msgAttributeNotInSchema = "Attribute does not exist in the schema: %s"                            // (unconfirmed)
+	msgResendConfirmed      = "Resend not possible. The user is not in FORCE_CHANGE_PASSWORD status." // (unconfirmed)
+	msgCannotConfirm        = "User cannot be confirmed. Current status is %s"
+	msgAliasExists          = "An account with the given email already exists."
+	msgInvalidFilter        = "Invalid search filter." // (unconfirmed)
+
 	msgCustomAttributeRequired = "Required custom attributes are not supported currently." // (unconfirmed)
 )

@@ -153,7 +153,11 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *UserPoolIDInput) (*U
 	case !errors.Is(err, ErrNotFound):
 		return nil, asError(err)
 	}
-	return &UserPoolOutput{UserPool: s.describePool(pool, domain)}, nil
+	out := &UserPoolOutput{UserPool: s.describePool(pool, domain)}
+	if out.UserPool.EstimatedNumberOfUsers, err = s.store.CountUsers(ctx, pool.ID); err != nil {
+		return nil, asError(err)
+	}
+	return out, nil
 }
 
 func (s *Service) describePool(p *UserPool, domain string) *UserPoolType {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -36,6 +37,9 @@ type Config struct {
 	Limits       Limits
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Logger receives what Cognito would send users by email or SMS
+	// (temporary passwords, confirmation codes), marked as such.
+	Logger *slog.Logger
 }
 
 // Service implements the cognito-idp operations. It is safe for concurrent
@@ -47,6 +51,7 @@ type Service struct {
 	domainSuffix string
 	limits       Limits
 	now          func() time.Time
+	logger       *slog.Logger
 	grants       grantCache
 	poolCreated  func(poolID string)
 }
@@ -70,6 +75,10 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	s.logger = cfg.Logger
+	if s.logger == nil {
+		s.logger = slog.Default()
 	}
 	d := DefaultLimits()
 	for _, l := range []struct {

@@ -1,0 +1,102 @@
+package cognito
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Passwords are hashed with argon2id at the parameters OWASP recommends
+// for a server (19 MiB, 2 passes, 1 lane): memory-hard, about 30 ms on
+// one core, so a stolen database does not give passwords away cheaply.
+const (
+	argonMemoryKiB = 19 * 1024
+	argonTime      = 2
+	argonThreads   = 1
+	argonKeyLen    = 32
+)
+
+// HashPassword returns the PHC-format argon2id hash of password.
+func HashPassword(password string) string {
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemoryKiB, argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(key))
+}
+
+// CheckPassword reports whether password matches hash, in constant time.
+func CheckPassword(hash, password string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var mem, t uint32
+	var threads uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &threads); err != nil || mem > 1<<20 || t > 16 || threads == 0 {
+		return false
+	}
+	enc := base64.RawStdEncoding
+	salt, err1 := enc.DecodeString(parts[4])
+	want, err2 := enc.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, mem, threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked against when a user does not exist, so that a
+// wrong username costs as much as a wrong password.
+var dummyHash = HashPassword("cognitod dummy password")
+
+// symbols are the characters Cognito's password policy counts as special
+// characters (developer guide, "Password policies"), the space included.
+const symbols = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- "
+
+// checkPasswordPolicy applies a pool's password policy, with Cognito's
+// messages.
+func checkPasswordPolicy(p *PasswordPolicy, password string) error {
+	if p == nil {
+		return nil
+	}
+	min := 8
+	if p.MinimumLength != nil {
+		min = int(*p.MinimumLength)
+	}
+	fail := func(what string) error {
+		return ErrInvalidPassword.WithMessage(msgPasswordPolicy + what)
+	}
+	if utf16Len(password) < min {
+		return fail("Password not long enough")
+	}
+	has := func(f func(rune) bool) bool { return strings.IndexFunc(password, f) >= 0 }
+	if p.RequireLowercase && !has(unicode.IsLower) {
+		return fail("Password must have lowercase characters")
+	}
+	if p.RequireUppercase && !has(unicode.IsUpper) {
+		return fail("Password must have uppercase characters")
+	}
+	if p.RequireNumbers && !has(unicode.IsDigit) {
+		return fail("Password must have numeric characters")
+	}
+	if p.RequireSymbols && !has(func(r rune) bool { return strings.ContainsRune(symbols, r) }) {
+		return fail("Password must have symbol characters")
+	}
+	return nil
+}
+
+// generatePassword makes a temporary password that satisfies p.
+func generatePassword(p *PasswordPolicy) string {
+	n := 12
+	if p != nil && p.MinimumLength != nil && int(*p.MinimumLength) > n {
+		n = int(*p.MinimumLength)
+	}
+	return randomString("ABCDEFGHJKLMNPQRSTUVWXYZ", 1) + randomString("abcdefghijkmnopqrstuvwxyz", 1) +
+		randomString("23456789", 1) + randomString("!#%*+=?", 1) + randomString(alnum, n-4)
+}

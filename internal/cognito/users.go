@@ -1,0 +1,549 @@
+package cognito
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// UserType is a user as the API returns it.
+type UserType struct {
+	Username             string      `json:"Username"`
+	Attributes           []Attribute `json:"Attributes,omitempty"`
+	UserCreateDate       Timestamp   `json:"UserCreateDate"`
+	UserLastModifiedDate Timestamp   `json:"UserLastModifiedDate"`
+	Enabled              bool        `json:"Enabled"`
+	UserStatus           string      `json:"UserStatus"`
+}
+
+// AdminCreateUserInput is AdminCreateUserRequest.
+type AdminCreateUserInput struct {
+	UserPoolId        string      `json:"UserPoolId,omitempty"`
+	Username          string      `json:"Username,omitempty"`
+	UserAttributes    []Attribute `json:"UserAttributes,omitempty"`
+	TemporaryPassword *string     `json:"TemporaryPassword,omitempty"`
+	MessageAction     string      `json:"MessageAction,omitempty"`
+}
+
+// AdminCreateUserOutput is AdminCreateUserResponse.
+type AdminCreateUserOutput struct {
+	User *UserType `json:"User"`
+}
+
+// AdminUserInput names one user of a pool.
+type AdminUserInput struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+	Username   string `json:"Username,omitempty"`
+}
+
+// AdminGetUserOutput is AdminGetUserResponse.
+type AdminGetUserOutput struct {
+	Username             string      `json:"Username"`
+	UserAttributes       []Attribute `json:"UserAttributes,omitempty"`
+	UserCreateDate       Timestamp   `json:"UserCreateDate"`
+	UserLastModifiedDate Timestamp   `json:"UserLastModifiedDate"`
+	Enabled              bool        `json:"Enabled"`
+	UserStatus           string      `json:"UserStatus"`
+}
+
+// AdminSetUserPasswordInput is AdminSetUserPasswordRequest.
+type AdminSetUserPasswordInput struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+	Username   string `json:"Username,omitempty"`
+	Password   string `json:"Password,omitempty"`
+	Permanent  bool   `json:"Permanent,omitempty"`
+}
+
+// AdminUpdateUserAttributesInput is AdminUpdateUserAttributesRequest.
+type AdminUpdateUserAttributesInput struct {
+	UserPoolId     string      `json:"UserPoolId,omitempty"`
+	Username       string      `json:"Username,omitempty"`
+	UserAttributes []Attribute `json:"UserAttributes,omitempty"`
+}
+
+// ListUsersInput is ListUsersRequest.
+type ListUsersInput struct {
+	UserPoolId      string   `json:"UserPoolId,omitempty"`
+	AttributesToGet []string `json:"AttributesToGet,omitempty"`
+	Limit           *int32   `json:"Limit,omitempty"`
+	PaginationToken string   `json:"PaginationToken,omitempty"`
+	Filter          string   `json:"Filter,omitempty"`
+}
+
+// ListUsersOutput is ListUsersResponse.
+type ListUsersOutput struct {
+	Users           []UserType `json:"Users"`
+	PaginationToken *string    `json:"PaginationToken,omitempty"`
+}
+
+// The attributes Cognito manages itself: callers cannot set them.
+var readOnlyAttributes = []string{"sub", "identities"}
+
+func describeUser(u *User) *UserType {
+	return &UserType{Username: u.Username, Attributes: u.Attributes, UserCreateDate: Timestamp(u.CreationDate),
+		UserLastModifiedDate: Timestamp(u.LastModifiedDate), Enabled: u.Enabled, UserStatus: u.Status}
+}
+
+func attr(u *User, name string) (string, bool) {
+	for _, a := range u.Attributes {
+		if a.Name == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+func setAttr(attrs []Attribute, name, value string) []Attribute {
+	for i := range attrs {
+		if attrs[i].Name == name {
+			attrs[i].Value = value
+			return attrs
+		}
+	}
+	return append(attrs, Attribute{Name: name, Value: value})
+}
+
+var (
+	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	phonePattern = regexp.MustCompile(`^\+[0-9]{5,15}$`)
+)
+
+// signInKey is the key a name is looked up by in pool: the name folded to
+// lower case unless the pool is case-sensitive (the API's default).
+func signInKey(pool *UserPool, name string) string {
+	if cs := pool.Settings.UsernameConfiguration; cs != nil && cs.CaseSensitive != nil && !*cs.CaseSensitive {
+		return strings.ToLower(name)
+	}
+	if slices.Contains(pool.Settings.UsernameAttributes, "email") && strings.Contains(name, "@") {
+		return strings.ToLower(name) // email addresses sign in case-insensitively
+	}
+	return name
+}
+
+// newUserIdentity applies the pool's UsernameAttributes to a requested
+// username: with email (or phone number) as the username, the user is
+// named by their sub and signs in with the address.
+func newUserIdentity(pool *UserPool, requested string, attrs []Attribute) (username, key, sub string, out []Attribute, err error) {
+	sub = newUUID()
+	out = append([]Attribute{{Name: "sub", Value: sub}}, attrs...)
+	ua := pool.Settings.UsernameAttributes
+	switch {
+	case len(ua) == 0:
+		return requested, signInKey(pool, requested), sub, out, nil
+	case slices.Contains(ua, "email") && emailPattern.MatchString(requested):
+		return sub, strings.ToLower(requested), sub, setAttr(out, "email", requested), nil
+	case slices.Contains(ua, "phone_number") && phonePattern.MatchString(requested):
+		return sub, requested, sub, setAttr(out, "phone_number", requested), nil
+	case slices.Contains(ua, "email"):
+		return "", "", "", nil, ErrInvalidParameter.WithMessage(msgUsernameNotEmail)
+	default:
+		return "", "", "", nil, ErrInvalidParameter.WithMessage(msgUsernameNotPhone)
+	}
+}
+
+// checkAttributes refuses attributes the pool's schema does not have, and
+// ones only Cognito sets.
+func checkUserAttributes(pool *UserPool, attrs []Attribute) error {
+	for _, a := range attrs {
+		if slices.Contains(readOnlyAttributes, a.Name) {
+			return ErrInvalidParameter.WithMessagef(msgAttributeReadOnly, a.Name)
+		}
+		found := false
+		for _, sa := range pool.Settings.SchemaAttributes {
+			if sa.Name == a.Name {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return ErrInvalidParameter.WithMessagef(msgAttributeNotInSchema, a.Name)
+		}
+	}
+	return nil
+}
+
+func newUUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// findUser finds a user by sign-in name (username, or the email or phone
+// number a pool signs in with) or by sub.
+func (s *Service) findUser(ctx context.Context, r Reader, pool *UserPool, name string) (*User, error) {
+	u, err := r.GetUser(ctx, pool.ID, signInKey(pool, name))
+	if errors.Is(err, ErrNotFound) {
+		u, err = r.GetUserBySub(ctx, pool.ID, name)
+	}
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrUserNotFound
+	}
+	return u, asError(err)
+}
+
+func temporaryPasswordDays(pool *UserPool) int {
+	if pp := pool.Settings.Policies; pp != nil && pp.PasswordPolicy != nil && pp.PasswordPolicy.TemporaryPasswordValidityDays != nil {
+		return int(*pp.PasswordPolicy.TemporaryPasswordValidityDays)
+	}
+	return 7
+}
+
+func passwordPolicy(pool *UserPool) *PasswordPolicy {
+	if pool.Settings.Policies == nil {
+		return nil
+	}
+	return pool.Settings.Policies.PasswordPolicy
+}
+
+// AdminCreateUser creates a user who must choose a new password at first
+// sign-in. No message is sent: a generated temporary password goes to the
+// server log, marked as such (unless MessageAction is SUPPRESS).
+func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
+	if err := Validate("AdminCreateUser", in); err != nil {
+		return nil, err
+	}
+	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if in.MessageAction == "RESEND" {
+		return s.resendInvitation(ctx, pool, in)
+	}
+	if err := checkUserAttributes(pool, in.UserAttributes); err != nil {
+		return nil, err
+	}
+	password, generated := "", false
+	if in.TemporaryPassword != nil && *in.TemporaryPassword != "" {
+		password = *in.TemporaryPassword
+		if err := checkPasswordPolicy(passwordPolicy(pool), password); err != nil {
+			return nil, err
+		}
+	} else {
+		password, generated = generatePassword(passwordPolicy(pool)), true
+	}
+	username, key, sub, attrs, err := newUserIdentity(pool, in.Username, in.UserAttributes)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	u := &User{UserPoolID: pool.ID, Username: username, UsernameKey: key, Sub: sub, Attributes: attrs,
+		PasswordHash: HashPassword(password), Status: StatusForceChangePassword, Enabled: true,
+		CreationDate: now, LastModifiedDate: now, PasswordExpires: now.AddDate(0, 0, temporaryPasswordDays(pool))}
+	err = s.update(ctx, func(tx Tx) error {
+		err := tx.CreateUser(ctx, u)
+		if errors.Is(err, ErrAlreadyExists) {
+			return ErrUsernameExists.WithMessage(msgUserExists)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if generated && in.MessageAction != "SUPPRESS" {
+		s.deliver(ctx, "temporary password", pool.ID, in.Username, password)
+	}
+	return &AdminCreateUserOutput{User: describeUser(u)}, nil
+}
+
+func (s *Service) resendInvitation(ctx context.Context, pool *UserPool, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
+	password := generatePassword(passwordPolicy(pool))
+	var u *User
+	err := s.update(ctx, func(tx Tx) error {
+		var err error
+		if u, err = s.findUser(ctx, tx, pool, in.Username); err != nil {
+			return err
+		}
+		if u.Status != StatusForceChangePassword {
+			return ErrUnsupportedUserState.WithMessage(msgResendConfirmed)
+		}
+		u.PasswordHash = HashPassword(password)
+		u.LastModifiedDate = s.now().UTC()
+		u.PasswordExpires = u.LastModifiedDate.AddDate(0, 0, temporaryPasswordDays(pool))
+		return tx.UpdateUser(ctx, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.deliver(ctx, "temporary password", pool.ID, in.Username, password)
+	return &AdminCreateUserOutput{User: describeUser(u)}, nil
+}
+
+// deliver stands in for Cognito's email and SMS: the code or password is
+// written to the server log, clearly marked, for the developer to read.
+func (s *Service) deliver(ctx context.Context, what, poolID, username, value string) {
+	s.logger.WarnContext(ctx, "MESSAGE FOR A USER (cognitod sends no email or SMS): "+what,
+		"pool", poolID, "username", username, what, value)
+}
+
+// changeUser runs fn on a pool's user in one transaction.
+func (s *Service) changeUser(ctx context.Context, poolID, username string, fn func(pool *UserPool, u *User) error) error {
+	return s.update(ctx, func(tx Tx) error {
+		pool, err := s.getPool(ctx, tx, poolID)
+		if err != nil {
+			return err
+		}
+		u, err := s.findUser(ctx, tx, pool, username)
+		if err != nil {
+			return err
+		}
+		if err := fn(pool, u); err != nil {
+			return err
+		}
+		u.LastModifiedDate = s.now().UTC()
+		return tx.UpdateUser(ctx, u)
+	})
+}
+
+// AdminGetUser returns a user.
+func (s *Service) AdminGetUser(ctx context.Context, in *AdminUserInput) (*AdminGetUserOutput, error) {
+	if err := Validate("AdminGetUser", in); err != nil {
+		return nil, err
+	}
+	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(ctx, s.store, pool, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return &AdminGetUserOutput{Username: u.Username, UserAttributes: u.Attributes, UserCreateDate: Timestamp(u.CreationDate),
+		UserLastModifiedDate: Timestamp(u.LastModifiedDate), Enabled: u.Enabled, UserStatus: u.Status}, nil
+}
+
+// AdminSetUserPassword sets a user's password, permanent or temporary.
+func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPasswordInput) (*Empty, error) {
+	if err := Validate("AdminSetUserPassword", in); err != nil {
+		return nil, err
+	}
+	err := s.changeUser(ctx, in.UserPoolId, in.Username, func(pool *UserPool, u *User) error {
+		if err := checkPasswordPolicy(passwordPolicy(pool), in.Password); err != nil {
+			return err
+		}
+		u.PasswordHash = HashPassword(in.Password)
+		u.FailedSignIns, u.LockedUntil = 0, time.Time{}
+		if in.Permanent {
+			u.Status, u.PasswordExpires = StatusConfirmed, time.Time{}
+		} else {
+			u.Status = StatusForceChangePassword
+			u.PasswordExpires = s.now().UTC().AddDate(0, 0, temporaryPasswordDays(pool))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// AdminDeleteUser deletes a user.
+func (s *Service) AdminDeleteUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	if err := Validate("AdminDeleteUser", in); err != nil {
+		return nil, err
+	}
+	err := s.update(ctx, func(tx Tx) error {
+		pool, err := s.getPool(ctx, tx, in.UserPoolId)
+		if err != nil {
+			return err
+		}
+		u, err := s.findUser(ctx, tx, pool, in.Username)
+		if err != nil {
+			return err
+		}
+		return tx.DeleteUser(ctx, pool.ID, u.Sub)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// AdminDisableUser stops a user from signing in and refreshing tokens.
+func (s *Service) AdminDisableUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	if err := Validate("AdminDisableUser", in); err != nil {
+		return nil, err
+	}
+	if err := s.changeUser(ctx, in.UserPoolId, in.Username, func(_ *UserPool, u *User) error { u.Enabled = false; return nil }); err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// AdminEnableUser lets a disabled user sign in again.
+func (s *Service) AdminEnableUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	if err := Validate("AdminEnableUser", in); err != nil {
+		return nil, err
+	}
+	if err := s.changeUser(ctx, in.UserPoolId, in.Username, func(_ *UserPool, u *User) error { u.Enabled = true; return nil }); err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// AdminConfirmSignUp confirms a user who signed up, without the code.
+func (s *Service) AdminConfirmSignUp(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	if err := Validate("AdminConfirmSignUp", in); err != nil {
+		return nil, err
+	}
+	err := s.changeUser(ctx, in.UserPoolId, in.Username, func(_ *UserPool, u *User) error {
+		if u.Status != StatusUnconfirmed {
+			return ErrNotAuthorized.WithMessagef(msgCannotConfirm, u.Status)
+		}
+		u.Status, u.CodeHash, u.CodeExpires = StatusConfirmed, "", time.Time{}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// AdminUpdateUserAttributes sets attributes; a changed email or phone
+// number is no longer verified unless the request says so.
+func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdateUserAttributesInput) (*Empty, error) {
+	if err := Validate("AdminUpdateUserAttributes", in); err != nil {
+		return nil, err
+	}
+	err := s.changeUser(ctx, in.UserPoolId, in.Username, func(pool *UserPool, u *User) error {
+		if err := checkUserAttributes(pool, in.UserAttributes); err != nil {
+			return err
+		}
+		given := map[string]bool{}
+		for _, a := range in.UserAttributes {
+			given[a.Name] = true
+		}
+		for _, a := range in.UserAttributes {
+			old, had := attr(u, a.Name)
+			u.Attributes = setAttr(u.Attributes, a.Name, a.Value)
+			if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) && !given[a.Name+"_verified"] {
+				u.Attributes = setAttr(u.Attributes, a.Name+"_verified", "false")
+			}
+		}
+		// A pool that signs in with email follows the address.
+		if len(pool.Settings.UsernameAttributes) > 0 && u.Username == u.Sub {
+			for _, name := range pool.Settings.UsernameAttributes {
+				if v, ok := attr(u, name); ok && given[name] {
+					u.UsernameKey = signInKey(pool, v)
+				}
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, ErrAlreadyExists) {
+		return nil, ErrInvalidParameter.WithMessage(msgAliasExists)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// ListUsers lists a pool's users, optionally filtered with Cognito's
+// filter syntax: `attribute = "value"` or `attribute ^= "prefix"`.
+func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsersOutput, error) {
+	if err := Validate("ListUsers", in); err != nil {
+		return nil, err
+	}
+	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	match, err := parseUserFilter(in.Filter)
+	if err != nil {
+		return nil, err
+	}
+	limit := clampMaxResults(in.Limit, 60)
+	// Filtering happens after reading, so a page is filled from as many
+	// store pages as it takes; the token resumes after the last user
+	// examined.
+	var users []*User
+	var after int64
+	if in.PaginationToken != "" {
+		var ok bool
+		if after, ok = s.sealer.parsePageToken("users:"+pool.ID, in.PaginationToken); !ok {
+			return nil, ErrInvalidParameter.WithMessage(msgInvalidNextToken)
+		}
+	}
+	var next *string
+	for len(users) < limit {
+		page, err := s.store.ListUsers(ctx, pool.ID, after, 100)
+		if err != nil {
+			return nil, asError(err)
+		}
+		for i, u := range page {
+			after = u.Seq
+			if match(u) {
+				users = append(users, u)
+				if len(users) == limit {
+					if i < len(page)-1 || len(page) == 100 {
+						tok := s.sealer.pageToken("users:"+pool.ID, after)
+						next = &tok
+					}
+					break
+				}
+			}
+		}
+		if len(page) < 100 {
+			break
+		}
+	}
+	out := &ListUsersOutput{Users: make([]UserType, len(users)), PaginationToken: next}
+	for i, u := range users {
+		ut := describeUser(u)
+		if len(in.AttributesToGet) > 0 {
+			var kept []Attribute
+			for _, a := range ut.Attributes {
+				if slices.Contains(in.AttributesToGet, a.Name) {
+					kept = append(kept, a)
+				}
+			}
+			ut.Attributes = kept
+		}
+		out.Users[i] = *ut
+	}
+	return out, nil
+}
+
+var filterPattern = regexp.MustCompile(`^\s*([a-z_:]+)\s*(=|\^=)\s*"((?:[^"\\]|\\.)*)"\s*$`)
+
+// filterAttributes are the attributes ListUsers can filter on.
+var filterAttributes = []string{"username", "email", "phone_number", "name", "given_name", "family_name",
+	"preferred_username", "cognito:user_status", "status", "sub"}
+
+func parseUserFilter(filter string) (func(*User) bool, error) {
+	if strings.TrimSpace(filter) == "" {
+		return func(*User) bool { return true }, nil
+	}
+	m := filterPattern.FindStringSubmatch(filter)
+	if m == nil || !slices.Contains(filterAttributes, m[1]) {
+		return nil, ErrInvalidParameter.WithMessage(msgInvalidFilter)
+	}
+	name, op, want := m[1], m[2], strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(m[3])
+	return func(u *User) bool {
+		var got string
+		switch name {
+		case "username":
+			got = u.Username
+		case "cognito:user_status":
+			got = u.Status
+		case "status":
+			got = "Disabled"
+			if u.Enabled {
+				got = "Enabled"
+			}
+		default:
+			got, _ = attr(u, name)
+		}
+		if op == "^=" {
+			return strings.HasPrefix(got, want)
+		}
+		return got == want
+	}, nil
+}

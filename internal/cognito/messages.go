@@ -42,7 +42,10 @@ const (
 	msgCustomDomainUnsupported = "Custom domains are not supported by cognitod; use a prefix domain." // cognitod's own
 	msgDomainNotOfPool         = "No such domain or user pool exists."                                // (unconfirmed)
 
-	msgPasswordPolicy = "Password did not conform with policy: "
+	// Cognito words the password policy failure differently per operation.
+	msgPasswordPolicySignUp    = "Password did not conform with policy: "
+	msgPasswordPolicyTemporary = "Password did not conform with password policy: "
+	msgPasswordPolicyChange    = "Password does not conform to policy: " // (app code only)
 
 	msgUserExists           = "User account already exists"
 	msgUsernameNotEmail     = "Username should be an email."
@@ -52,7 +55,8 @@ const (
 	msgResendConfirmed      = "Resend not possible. The user is not in FORCE_CHANGE_PASSWORD status." // (unconfirmed)
 	msgCannotConfirm        = "User cannot be confirmed. Current status is %s"
 	msgAliasExists          = "An account with the given email already exists."
-	msgInvalidFilter        = "Invalid search filter." // (unconfirmed)
+	msgInvalidFilter        = "Error while parsing filter."
+	msgSignUpExists         = "User already exists"
 
 	msgCustomAttributeRequired = "Required custom attributes are not supported currently." // (unconfirmed)
 )

@@ -60,8 +60,9 @@ var dummyHash = HashPassword("cognitod dummy password")
 const symbols = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- "
 
 // checkPasswordPolicy applies a pool's password policy, with Cognito's
-// messages.
-func checkPasswordPolicy(p *PasswordPolicy, password string) error {
+// messages; prefix is the operation's own wording (Cognito words them
+// differently per operation).
+func checkPasswordPolicy(p *PasswordPolicy, password, prefix string) error {
 	if p == nil {
 		return nil
 	}
@@ -70,7 +71,7 @@ func checkPasswordPolicy(p *PasswordPolicy, password string) error {
 		min = int(*p.MinimumLength)
 	}
 	fail := func(what string) error {
-		return ErrInvalidPassword.WithMessage(msgPasswordPolicy + what)
+		return ErrInvalidPassword.WithMessage(prefix + what)
 	}
 	if utf16Len(password) < min {
 		return fail("Password not long enough")

@@ -1,6 +1,9 @@
 package cognito
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store is what the domain needs from persistence. Backends live in
 // internal/store/...; every one of them passes storetest.Run unchanged.
@@ -56,6 +59,11 @@ type Reader interface {
 	GetUserBySub(ctx context.Context, poolID, sub string) (*User, error)
 	ListUsers(ctx context.Context, poolID string, after int64, limit int) ([]*User, error)
 	CountUsers(ctx context.Context, poolID string) (int, error)
+
+	GetRefreshToken(ctx context.Context, hash string) (*RefreshToken, error)
+	// GetRefreshTokenByOriginJTI finds the refresh token an access or ID
+	// token was issued with.
+	GetRefreshTokenByOriginJTI(ctx context.Context, poolID, originJTI string) (*RefreshToken, error)
 }
 
 // Tx is a transaction: reads see its own writes.
@@ -99,4 +107,9 @@ type Tx interface {
 	// Seq, finding the user by Sub.
 	UpdateUser(ctx context.Context, u *User) error
 	DeleteUser(ctx context.Context, poolID, sub string) error
+
+	CreateRefreshToken(ctx context.Context, t *RefreshToken) error
+	// RevokeRefreshTokens revokes, at time at, the user's refresh tokens
+	// (all of them when hash is "", else the one with that hash).
+	RevokeRefreshTokens(ctx context.Context, poolID, sub, hash string, at time.Time) error
 }

@@ -265,3 +265,21 @@ type Attribute struct {
 	Name  string `json:"Name"`
 	Value string `json:"Value"`
 }
+
+// RefreshToken is an issued refresh token. The token itself is never
+// stored: Hash is its SHA-256, hex-encoded.
+type RefreshToken struct {
+	Hash       string
+	UserPoolID string
+	ClientID   string
+	Sub        string
+	Scopes     []string
+	// OriginJTI ties the token to the access and ID tokens issued with it
+	// and from it, so that revoking it revokes them.
+	OriginJTI    string
+	AuthTime     time.Time
+	CreationDate time.Time
+	Expires      time.Time
+	// RevokedAt is when it was revoked (zero: not revoked).
+	RevokedAt time.Time
+}

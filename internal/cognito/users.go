@@ -222,7 +222,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	password, generated := "", false
 	if in.TemporaryPassword != nil && *in.TemporaryPassword != "" {
 		password = *in.TemporaryPassword
-		if err := checkPasswordPolicy(passwordPolicy(pool), password); err != nil {
+		if err := checkPasswordPolicy(passwordPolicy(pool), password, msgPasswordPolicyTemporary); err != nil {
 			return nil, err
 		}
 	} else {
@@ -324,7 +324,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 		return nil, err
 	}
 	err := s.changeUser(ctx, in.UserPoolId, in.Username, func(pool *UserPool, u *User) error {
-		if err := checkPasswordPolicy(passwordPolicy(pool), in.Password); err != nil {
+		if err := checkPasswordPolicy(passwordPolicy(pool), in.Password, msgPasswordPolicyChange); err != nil {
 			return err
 		}
 		u.PasswordHash = HashPassword(in.Password)

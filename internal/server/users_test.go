@@ -41,9 +41,9 @@ func TestAdminUsers(t *testing.T) {
 	_, err = c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("alice"), MessageAction: types.MessageActionTypeSuppress})
 	wantAPIError(t, err, "UsernameExistsException", "User account already exists")
 	_, err = c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("bob"), TemporaryPassword: aws.String("short")})
-	wantAPIError(t, err, "InvalidPasswordException", "Password did not conform with policy: Password not long enough")
+	wantAPIError(t, err, "InvalidPasswordException", "Password did not conform with password policy: Password not long enough")
 	_, err = c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("bob"), TemporaryPassword: aws.String("alllowercase1!")})
-	wantAPIError(t, err, "InvalidPasswordException", "Password did not conform with policy: Password must have uppercase characters")
+	wantAPIError(t, err, "InvalidPasswordException", "Password did not conform with password policy: Password must have uppercase characters")
 	_, err = c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("bob"),
 		UserAttributes: []types.AttributeType{{Name: aws.String("shoe_size"), Value: aws.String("42")}}})
 	wantAPIError(t, err, "InvalidParameterException", "")
@@ -118,7 +118,7 @@ func TestAdminUsers(t *testing.T) {
 		t.Errorf("filtered pages of 2: %d users in %d pages, want 5 in 3", n, pages)
 	}
 	_, err = c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: pool, Filter: aws.String(`shoe_size = "42"`)})
-	wantAPIError(t, err, "InvalidParameterException", "Invalid search filter.")
+	wantAPIError(t, err, "InvalidParameterException", "Error while parsing filter.")
 
 	if _, err := c.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: pool, Username: aws.String("alice")}); err != nil {
 		t.Fatal(err)

@@ -55,6 +55,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) (open func() cognito.Store)
 	cases = append(cases, restartCases()...)
 	cases = append(cases, signingKeyCases()...)
 	cases = append(cases, userCases()...)
+	cases = append(cases, refreshTokenCases()...)
 
 	seen := map[string]bool{}
 	for _, c := range cases {

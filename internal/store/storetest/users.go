@@ -127,3 +127,53 @@ func userCases() []testCase {
 		}},
 	}
 }
+
+func refreshTokenCases() []testCase {
+	return []testCase{
+		{"refresh-tokens/create-get-revoke", func(t *testing.T, e *env) {
+			p := samplePool(t, e)
+			u := createUser(t, e, newUser(p.ID, "gina"))
+			at := t0.UTC().Truncate(time.Millisecond)
+			mk := func(hash, jti string) *cognito.RefreshToken {
+				return &cognito.RefreshToken{Hash: hash, UserPoolID: p.ID, ClientID: "client", Sub: u.Sub, Scopes: []string{"openid", "api/read"},
+					OriginJTI: jti, AuthTime: at, CreationDate: at, Expires: at.Add(30 * 24 * time.Hour)}
+			}
+			a, b := mk("hash-a", "jti-a"), mk("hash-b", "jti-b")
+			update(t, e, func(tx cognito.Tx) error {
+				if err := tx.CreateRefreshToken(e.ctx, a); err != nil {
+					return err
+				}
+				return tx.CreateRefreshToken(e.ctx, b)
+			})
+			got, err := e.s.GetRefreshToken(e.ctx, "hash-a")
+			wantNoError(t, "GetRefreshToken", err)
+			wantEqual(t, "GetRefreshToken", got, a)
+			got, err = e.s.GetRefreshTokenByOriginJTI(e.ctx, p.ID, "jti-b")
+			wantNoError(t, "GetRefreshTokenByOriginJTI", err)
+			wantEqual(t, "GetRefreshTokenByOriginJTI", got, b)
+			_, err = e.s.GetRefreshToken(e.ctx, "nope")
+			wantNotFound(t, "GetRefreshToken of an unknown hash", err)
+			err = e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.CreateRefreshToken(e.ctx, mk("hash-a", "jti-c")) })
+			wantAlreadyExists(t, "a duplicate hash", err)
+
+			revokedAt := at.Add(time.Minute)
+			update(t, e, func(tx cognito.Tx) error { return tx.RevokeRefreshTokens(e.ctx, p.ID, u.Sub, "hash-a", revokedAt) })
+			got, _ = e.s.GetRefreshToken(e.ctx, "hash-a")
+			other, _ := e.s.GetRefreshToken(e.ctx, "hash-b")
+			if !got.RevokedAt.Equal(revokedAt) || !other.RevokedAt.IsZero() {
+				t.Errorf("revoke one: a revoked at %v, b at %v", got.RevokedAt, other.RevokedAt)
+			}
+			update(t, e, func(tx cognito.Tx) error {
+				return tx.RevokeRefreshTokens(e.ctx, p.ID, u.Sub, "", revokedAt.Add(time.Minute))
+			})
+			got, _ = e.s.GetRefreshToken(e.ctx, "hash-a")
+			other, _ = e.s.GetRefreshToken(e.ctx, "hash-b")
+			if !got.RevokedAt.Equal(revokedAt) || other.RevokedAt.IsZero() {
+				t.Errorf("revoke all: a revoked at %v (want unchanged), b at %v", got.RevokedAt, other.RevokedAt)
+			}
+			update(t, e, func(tx cognito.Tx) error { return tx.DeleteUser(e.ctx, p.ID, u.Sub) })
+			_, err = e.s.GetRefreshToken(e.ctx, "hash-b")
+			wantNotFound(t, "a deleted user's refresh token", err)
+		}},
+	}
+}

@@ -48,8 +48,9 @@ func New(cfg Config) *Handler {
 		h.logger = slog.Default()
 	}
 	h.verifier = &sigv4.Verifier{
-		Service: "cognito-idp",
-		Now:     cfg.Now,
+		Service:       "cognito-idp",
+		Now:           cfg.Now,
+		RequireSigned: []string{"x-amz-target"},
 		Lookup: func(id string) (string, bool) {
 			secret, ok, err := cfg.Service.AccessKeySecret(context.Background(), id)
 			if err != nil {

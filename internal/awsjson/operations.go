@@ -66,4 +66,13 @@ var operations = map[string]operation{
 	"AdminConfirmSignUp":        handle((*cognito.Service).AdminConfirmSignUp),
 	"AdminUpdateUserAttributes": handle((*cognito.Service).AdminUpdateUserAttributes),
 	"ListUsers":                 handle((*cognito.Service).ListUsers),
+
+	// Public operations: called without SigV4, they name an app client.
+	"SignUp":                 handle((*cognito.Service).SignUp),
+	"ConfirmSignUp":          handle((*cognito.Service).ConfirmSignUp),
+	"InitiateAuth":           handle((*cognito.Service).InitiateAuth),
+	"RespondToAuthChallenge": handle((*cognito.Service).RespondToAuthChallenge),
+	"GetUser":                handle((*cognito.Service).GetUser),
+	"GlobalSignOut":          handle((*cognito.Service).GlobalSignOut),
+	"RevokeToken":            handle((*cognito.Service).RevokeToken),
 }

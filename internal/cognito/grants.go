@@ -103,7 +103,7 @@ func (s *Service) ClientCredentials(ctx context.Context, poolID, clientID, secre
 	if requested == nil {
 		wanted = st.AllowedOAuthScopes
 	} else {
-		wanted = strings.Fields(*requested)
+		wanted = splitScopes(*requested)
 		if len(wanted) == 0 {
 			return nil, grantError(ErrGrantInvalidScope, "empty scope parameter")
 		}
@@ -192,6 +192,9 @@ const maxCachedClients = 100_000
 func (g *grantCache) invalidate() { g.gen.Add(1) }
 
 func (g *grantCache) client(ctx context.Context, s *Service, clientID string) (*cachedClient, error) {
+	if !clientIDPattern.MatchString(clientID) {
+		return &cachedClient{}, nil // no such client; not cached, as the key is the caller's
+	}
 	gen := g.gen.Load()
 	g.mu.RLock()
 	c := g.clients[clientID]
@@ -256,4 +259,16 @@ func (g *grantCache) activeScopes(ctx context.Context, s *Service, poolID string
 	g.scopes[poolID] = &cachedScopes{gen: gen, active: active}
 	g.mu.Unlock()
 	return active, nil
+}
+
+// splitScopes splits a scope parameter at spaces (RFC 6749 section 3.3:
+// "space-delimited"), ignoring empty entries.
+func splitScopes(s string) []string {
+	var out []string
+	for _, sc := range strings.Split(s, " ") {
+		if sc != "" {
+			out = append(out, sc)
+		}
+	}
+	return out
 }

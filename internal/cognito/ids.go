@@ -10,6 +10,12 @@ import (
 // us-gov-west-1, cn-north-1, ap-southeast-3).
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 
+// The shapes of IDs as the service model allows them (whole value).
+var (
+	poolIDPattern   = regexp.MustCompile(`^[\w-]{1,45}_[0-9a-zA-Z]{1,9}$`)
+	clientIDPattern = regexp.MustCompile(`^[\w+]{1,128}$`)
+)
+
 // ValidRegion reports whether s is shaped like an AWS region name.
 func ValidRegion(s string) bool { return len(s) <= 32 && regionPattern.MatchString(s) }
 

@@ -58,5 +58,30 @@ const (
 	msgInvalidFilter        = "Error while parsing filter."
 	msgSignUpExists         = "User already exists"
 
+	msgIncorrectPassword        = "Incorrect username or password."
+	msgUserDisabled             = "User is disabled."
+	msgPasswordAttempts         = "Password attempts exceeded"
+	msgUserPasswordAuthOff      = "USER_PASSWORD_AUTH flow not enabled for this client"
+	msgAuthFlowOff              = "Auth flow not enabled for this client"
+	msgAuthFlowUnsupported      = "Auth flow %s is not supported by cognitod."      // cognitod's own
+	msgMissingAuthParams        = "Missing required parameter USERNAME or PASSWORD" // (unconfirmed)
+	msgSecretHashMissing        = "Client %s is configured with secret but SECRET_HASH was not received"
+	msgSecretHashWrong          = "Unable to verify secret hash for client %s"
+	msgSignUpNotAllowed         = "SignUp is not permitted for this user pool" // (unconfirmed)
+	msgInvalidSession           = "Invalid session for the user."
+	msgSessionExpired           = "Invalid session for the user, session is expired."
+	msgChallengeUnsupported     = "Challenge %s is not supported by cognitod."                            // cognitod's own
+	msgMissingNewPassword       = "Missing required parameter NEW_PASSWORD"                               // (unconfirmed)
+	msgTemporaryPasswordExpired = "Temporary password has expired and must be reset by an administrator." // (unconfirmed)
+	msgInvalidRefreshToken      = "Invalid Refresh Token."
+	msgRefreshRevoked           = "Refresh Token has been revoked"
+	msgRefreshExpired           = "Refresh Token has expired"
+	msgInvalidAccessToken       = "Invalid Access Token"
+	msgAccessTokenExpired       = "Access Token has expired"
+	msgAccessTokenRevoked       = "Access Token has been revoked"
+	msgAccessTokenScopes        = "Access Token does not have required scopes"
+	msgRevokeBadClient          = "Invalid client for the token."                        // (unconfirmed)
+	msgRevocationDisabled       = "Token revocation is not enabled for this app client." // (unconfirmed)
+
 	msgCustomAttributeRequired = "Required custom attributes are not supported currently." // (unconfirmed)
 )

@@ -257,6 +257,9 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *UserPoolIDInput) (*Emp
 	if err != nil {
 		return nil, err
 	}
+	if s.poolDeleted != nil {
+		s.poolDeleted(in.UserPoolId)
+	}
 	return &Empty{}, nil
 }
 
@@ -393,6 +396,10 @@ func standardAttributes() []SchemaAttribute {
 // OAuth), which have no caller and so no region: any pool by its ID. It is
 // served from memory while nothing has changed.
 func (s *Service) LookupPool(ctx context.Context, poolID string) (*UserPool, error) {
+	if !poolIDPattern.MatchString(poolID) {
+		// Never looked up, never cached: the caches key on it.
+		return nil, ErrResourceNotFound.WithMessagef(msgPoolNotFound, "")
+	}
 	p, err := cachedLookup(&s.grants, &s.grants.pools, poolID, func() (*UserPool, error) { return s.store.GetUserPool(ctx, poolID) })
 	if err == nil && p == nil {
 		return nil, ErrResourceNotFound.WithMessagef(msgPoolNotFound, poolID)
@@ -403,6 +410,9 @@ func (s *Service) LookupPool(ctx context.Context, poolID string) (*UserPool, err
 // LookupDomain returns a prefix domain, served from memory while nothing
 // has changed.
 func (s *Service) LookupDomain(ctx context.Context, prefix string) (*Domain, error) {
+	if len(prefix) > 63 {
+		return nil, ErrResourceNotFound.WithMessagef("Domain %s does not exist.", "")
+	}
 	d, err := cachedLookup(&s.grants, &s.grants.domains, prefix, func() (*Domain, error) { return s.store.GetDomain(ctx, prefix) })
 	if err == nil && d == nil {
 		return nil, ErrResourceNotFound.WithMessagef("Domain %s does not exist.", prefix)

@@ -54,12 +54,18 @@ type Service struct {
 	logger       *slog.Logger
 	grants       grantCache
 	poolCreated  func(poolID string)
+	poolDeleted  func(poolID string)
+	tokens       Tokens
 }
 
 // OnPoolCreated registers fn to run after each CreateUserPool commits
 // (internal/token uses it to make the pool's signing keys). fn must not
 // block: it runs on the request's goroutine.
 func (s *Service) OnPoolCreated(fn func(poolID string)) { s.poolCreated = fn }
+
+// OnPoolDeleted registers fn to run after each DeleteUserPool commits
+// (internal/token drops the pool's keys from memory).
+func (s *Service) OnPoolDeleted(fn func(poolID string)) { s.poolDeleted = fn }
 
 // NewService checks cfg and returns a Service.
 func NewService(cfg Config) (*Service, error) {

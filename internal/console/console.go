@@ -227,8 +227,8 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, st
 		return
 	}
 	p.Regions = regions
-	if p.Flash == "" {
-		p.Flash = r.URL.Query().Get("flash")
+	if p.Flash == "" && p.Session != nil {
+		p.Flash = h.sessions.takeFlash(p.Session.ID)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
@@ -256,14 +256,12 @@ func (h *Handler) message(ctx context.Context, err error) string {
 	return "Internal error; the server log has the details."
 }
 
-// redirect answers a successful POST (post/redirect/get).
-func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+// redirect answers a successful POST (post/redirect/get), leaving flash
+// in the session for the next page: a message never travels in a URL,
+// where a link could forge one.
+func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, s *session, to, flash string) {
 	if flash != "" {
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		to += sep + "flash=" + url.QueryEscape(flash)
+		h.sessions.change(s.ID, func(ss *session) { ss.Flash = flash })
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -60,7 +60,11 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok || !tokensEqual(secret, stored) {
-		h.logger.WarnContext(r.Context(), "console sign-in failed", "access_key_id", id)
+		logged := id
+		if len(logged) > 32 || strings.IndexFunc(logged, func(c rune) bool { return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') }) >= 0 {
+			logged = "(not shaped like an access key ID; not logged in case it is a secret)"
+		}
+		h.logger.WarnContext(r.Context(), "console sign-in failed", "access_key_id", logged)
 		h.render(w, r, "signin", http.StatusUnauthorized, page{Title: "Sign in",
 			Error: "The access key ID or the secret access key is not correct.",
 			Data:  signInData{CSRF: h.setPreSession(w), Next: safeNext(r.PostForm.Get("next")), AccessKeyID: id, Region: region}})
@@ -81,9 +85,9 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, s *session) {
 
 func (h *Handler) setRegion(w http.ResponseWriter, r *http.Request, s *session) {
 	if region := r.PostForm.Get("region"); cognito.ValidRegion(region) {
-		h.sessions.setRegion(s.ID, region)
+		h.sessions.change(s.ID, func(ss *session) { ss.Region = region })
 	}
-	redirect(w, r, "/console/pools", "")
+	h.redirect(w, r, s, "/console/pools", "")
 }
 
 // ---- user pools
@@ -122,7 +126,7 @@ func (h *Handler) createPool(w http.ResponseWriter, r *http.Request, s *session)
 		h.renderPools(w, r, s, http.StatusBadRequest, h.message(r.Context(), err), name)
 		return
 	}
-	redirect(w, r, "/console/pools/"+out.UserPool.Id, "User pool "+name+" created.")
+	h.redirect(w, r, s, "/console/pools/"+out.UserPool.Id, "User pool "+name+" created.")
 }
 
 type poolData struct {
@@ -185,7 +189,7 @@ func (h *Handler) deletePool(w http.ResponseWriter, r *http.Request, s *session)
 			Error: h.message(r.Context(), err), Data: h.poolData(r, p, "")})
 		return
 	}
-	redirect(w, r, "/console/pools", "User pool "+p.Name+" deleted.")
+	h.redirect(w, r, s, "/console/pools", "User pool "+p.Name+" deleted.")
 }
 
 // ---- app integration: resource servers, app clients, domain
@@ -230,7 +234,7 @@ func (h *Handler) createDomain(w http.ResponseWriter, r *http.Request, s *sessio
 		h.renderAppIntegration(w, r, s, http.StatusBadRequest, h.message(r.Context(), err), prefix)
 		return
 	}
-	redirect(w, r, "/console/pools/"+r.PathValue("pool")+"/app-integration", "Domain "+prefix+" created.")
+	h.redirect(w, r, s, "/console/pools/"+r.PathValue("pool")+"/app-integration", "Domain "+prefix+" created.")
 }
 
 func (h *Handler) deleteDomain(w http.ResponseWriter, r *http.Request, s *session) {
@@ -239,7 +243,7 @@ func (h *Handler) deleteDomain(w http.ResponseWriter, r *http.Request, s *sessio
 		h.renderAppIntegration(w, r, s, http.StatusBadRequest, h.message(r.Context(), err), "")
 		return
 	}
-	redirect(w, r, "/console/pools/"+r.PathValue("pool")+"/app-integration", "Domain deleted.")
+	h.redirect(w, r, s, "/console/pools/"+r.PathValue("pool")+"/app-integration", "Domain deleted.")
 }
 
 // ---- resource servers
@@ -317,7 +321,7 @@ func (h *Handler) createResourceServer(w http.ResponseWriter, r *http.Request, s
 			Data: resourceServerForm{Pool: p, Identifier: in.Identifier, Name: in.Name, Scopes: withBlankRows(rows)}})
 		return
 	}
-	redirect(w, r, "/console/pools/"+p.Id+"/app-integration", "Resource server "+in.Name+" created.")
+	h.redirect(w, r, s, "/console/pools/"+p.Id+"/app-integration", "Resource server "+in.Name+" created.")
 }
 
 func (h *Handler) editResourceServerPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -351,7 +355,7 @@ func (h *Handler) updateResourceServer(w http.ResponseWriter, r *http.Request, s
 			Data: resourceServerForm{Pool: p, Editing: true, Identifier: in.Identifier, Name: in.Name, Scopes: withBlankRows(rows)}})
 		return
 	}
-	redirect(w, r, "/console/pools/"+p.Id+"/app-integration", "Resource server "+in.Name+" saved.")
+	h.redirect(w, r, s, "/console/pools/"+p.Id+"/app-integration", "Resource server "+in.Name+" saved.")
 }
 
 func (h *Handler) deleteResourceServer(w http.ResponseWriter, r *http.Request, s *session) {
@@ -360,7 +364,7 @@ func (h *Handler) deleteResourceServer(w http.ResponseWriter, r *http.Request, s
 		h.renderAppIntegration(w, r, s, http.StatusBadRequest, h.message(r.Context(), err), "")
 		return
 	}
-	redirect(w, r, "/console/pools/"+r.PathValue("pool")+"/app-integration", "Resource server "+id+" deleted.")
+	h.redirect(w, r, s, "/console/pools/"+r.PathValue("pool")+"/app-integration", "Resource server "+id+" deleted.")
 }
 
 // ---- app clients
@@ -513,7 +517,7 @@ func (h *Handler) createClient(w http.ResponseWriter, r *http.Request, s *sessio
 		h.render(w, r, "client_form", http.StatusBadRequest, page{Title: "Create an app client", Session: s, Error: msg, Data: h.formFromRequest(r, p, ci)})
 		return
 	}
-	redirect(w, r, "/console/pools/"+p.Id+"/clients/"+out.UserPoolClient.ClientId, "App client "+in.ClientName+" created.")
+	h.redirect(w, r, s, "/console/pools/"+p.Id+"/clients/"+out.UserPoolClient.ClientId, "App client "+in.ClientName+" created.")
 }
 
 func (h *Handler) loadClient(w http.ResponseWriter, r *http.Request, s *session) (*cognito.UserPoolType, *cognito.UserPoolClientType, bool) {
@@ -536,28 +540,12 @@ func (h *Handler) clientFormFor(r *http.Request, p *cognito.UserPoolType, c *cog
 		f.Flows[fl] = true
 	}
 	if c.AccessTokenValidity != nil {
-		minutes := int64(*c.AccessTokenValidity) * unitMinutes(c.TokenValidityUnits)
-		f.AccessTokenMin = strconv.FormatInt(minutes, 10)
+		ttl := (&cognito.AppClient{Settings: c.ClientSettings}).AccessTokenTTLSeconds()
+		f.AccessTokenMin = strconv.FormatInt(ttl/60, 10)
 	}
 	var err error
 	f.Builtin, f.Custom, err = h.scopeChoices(r, p.Id, c.AllowedOAuthScopes)
 	return f, err
-}
-
-func unitMinutes(u *cognito.TokenValidityUnits) int64 {
-	unit := "hours"
-	if u != nil && u.AccessToken != "" {
-		unit = u.AccessToken
-	}
-	switch unit {
-	case "minutes":
-		return 1
-	case "days":
-		return 1440
-	case "seconds":
-		return 0
-	}
-	return 60
 }
 
 func (h *Handler) clientPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -603,6 +591,16 @@ func (h *Handler) updateClient(w http.ResponseWriter, r *http.Request, s *sessio
 		return
 	}
 	ci, formErr := clientInputFromForm(r)
+	// An unchanged validity field keeps the stored value and unit (which
+	// may be seconds or hours, while the form shows minutes).
+	if shown, _ := h.clientFormFor(r, p, c); c.AccessTokenValidity != nil && r.PostForm.Get("access_token_minutes") == shown.AccessTokenMin {
+		ci.AccessTokenValidity = c.AccessTokenValidity
+		unit := "hours"
+		if c.TokenValidityUnits != nil && c.TokenValidityUnits.AccessToken != "" {
+			unit = c.TokenValidityUnits.AccessToken
+		}
+		ci.TokenValidityUnits = &cognito.TokenValidityUnits{AccessToken: unit}
+	}
 	// Settings the form does not show are kept as they are.
 	ci.RefreshTokenValidity = &c.RefreshTokenValidity
 	ci.IdTokenValidity = c.IdTokenValidity
@@ -640,7 +638,7 @@ func (h *Handler) updateClient(w http.ResponseWriter, r *http.Request, s *sessio
 		h.render(w, r, "client_form", http.StatusBadRequest, page{Title: "Edit " + c.ClientName, Session: s, Error: msg, Data: f})
 		return
 	}
-	redirect(w, r, "/console/pools/"+p.Id+"/clients/"+c.ClientId, "App client "+name+" saved.")
+	h.redirect(w, r, s, "/console/pools/"+p.Id+"/clients/"+c.ClientId, "App client "+name+" saved.")
 }
 
 func (h *Handler) deleteClient(w http.ResponseWriter, r *http.Request, s *session) {
@@ -649,5 +647,5 @@ func (h *Handler) deleteClient(w http.ResponseWriter, r *http.Request, s *sessio
 		h.renderAppIntegration(w, r, s, http.StatusBadRequest, h.message(r.Context(), err), "")
 		return
 	}
-	redirect(w, r, "/console/pools/"+pool+"/app-integration", "App client deleted.")
+	h.redirect(w, r, s, "/console/pools/"+pool+"/app-integration", "App client deleted.")
 }

@@ -25,6 +25,8 @@ type session struct {
 	Region      string
 	CSRF        string
 	Expires     time.Time
+	// Flash is a message for the next page shown (post/redirect/get).
+	Flash string
 }
 
 // sessions are kept in memory: signing out or restarting the server ends
@@ -63,6 +65,8 @@ func (s *sessions) create(accessKeyID, region string) *session {
 	return ss
 }
 
+// get returns a copy of the request's session: sessions change by
+// replacement under the lock, never in place, so readers need no lock.
 func (s *sessions) get(r *http.Request) *session {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
@@ -78,7 +82,8 @@ func (s *sessions) get(r *http.Request) *session {
 		delete(s.all, c.Value)
 		return nil
 	}
-	return ss
+	cp := *ss
+	return &cp
 }
 
 func (s *sessions) delete(id string) {
@@ -87,12 +92,22 @@ func (s *sessions) delete(id string) {
 	s.mu.Unlock()
 }
 
-func (s *sessions) setRegion(id, region string) {
+// change replaces a session with a changed copy.
+func (s *sessions) change(id string, fn func(*session)) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if ss := s.all[id]; ss != nil {
-		ss.Region = region
+		cp := *ss
+		fn(&cp)
+		s.all[id] = &cp
 	}
-	s.mu.Unlock()
+}
+
+// takeFlash returns and clears the session's pending message.
+func (s *sessions) takeFlash(id string) string {
+	var msg string
+	s.change(id, func(ss *session) { msg, ss.Flash = ss.Flash, "" })
+	return msg
 }
 
 // tokensEqual compares CSRF tokens in constant time.

@@ -45,11 +45,11 @@ func FuzzTokenRequest(f *testing.F) {
 			t.Fatal("accepted a request without grant_type")
 		}
 		if authorization != "" {
-			id, secret, ok := parseBasic(authorization)
+			id, secret, _, ok := parseBasic(authorization)
 			if !ok || id != req.clientID || secret != req.clientSecret {
 				t.Fatalf("Basic credentials %q/%q not those of the request %q/%q", id, secret, req.clientID, req.clientSecret)
 			}
-			id2, secret2, ok := parseBasic(basic(id, secret))
+			id2, secret2, _, ok := parseBasic(basic(id, secret))
 			if !ok || id2 != id || secret2 != secret {
 				t.Fatalf("Basic round trip: %q/%q became %q/%q", id, secret, id2, secret2)
 			}

@@ -83,6 +83,10 @@ func (h *Handler) withDomain(next poolHandler) http.HandlerFunc {
 			return
 		}
 		d, err := h.svc.LookupDomain(r.Context(), prefix)
+		if err != nil && !errors.Is(err, cognito.ErrResourceNotFound) {
+			h.serverError(w, r, err)
+			return
+		}
 		if err != nil || cognito.RegionOfPoolID(d.UserPoolID) != region {
 			writeNotFound(w)
 			return

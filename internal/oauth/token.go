@@ -16,6 +16,9 @@ type tokenRequest struct {
 	grantType    string
 	clientID     string
 	clientSecret string
+	// rawSecret is the Basic secret before form-decoding: clients such
+	// as curl do not form-encode, and a secret may hold '+'.
+	rawSecret string
 	// scope is nil when the request has no scope parameter.
 	scope *string
 	form  url.Values
@@ -56,7 +59,7 @@ func parseTokenRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, e
 		req.scope = &v[0]
 	}
 	if auth := r.Header.Get("Authorization"); auth != "" {
-		id, secret, ok := parseBasic(auth)
+		id, secret, raw, ok := parseBasic(auth)
 		if !ok {
 			return nil, &cognito.GrantError{Code: cognito.ErrGrantInvalidClient.Code, Reason: "malformed Basic credentials"}
 		}
@@ -66,7 +69,7 @@ func parseTokenRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, e
 		if bodyID, ok := form["client_id"]; ok && bodyID[0] != id {
 			return nil, &cognito.GrantError{Code: cognito.ErrGrantInvalidClient.Code, Reason: "client_id differs from the Basic credentials"}
 		}
-		req.clientID, req.clientSecret = id, secret
+		req.clientID, req.clientSecret, req.rawSecret = id, secret, raw
 	} else {
 		req.clientID, req.clientSecret = form.Get("client_id"), form.Get("client_secret")
 	}
@@ -76,27 +79,28 @@ func parseTokenRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, e
 	return req, nil
 }
 
-// parseBasic decodes "Basic base64(urlencode(id):urlencode(secret))".
-func parseBasic(header string) (id, secret string, ok bool) {
+// parseBasic decodes "Basic base64(urlencode(id):urlencode(secret))"; raw
+// is the secret as sent, for clients that do not form-encode.
+func parseBasic(header string) (id, secret, raw string, ok bool) {
 	const prefix = "basic "
 	if len(header) < len(prefix) || !strings.EqualFold(header[:len(prefix)], prefix) {
-		return "", "", false
+		return "", "", "", false
 	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(header[len(prefix):]))
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(header[len(prefix):]))
 	if err != nil {
-		return "", "", false
+		return "", "", "", false
 	}
-	rawID, rawSecret, found := strings.Cut(string(raw), ":")
+	rawID, rawSecret, found := strings.Cut(string(b), ":")
 	if !found {
-		return "", "", false
+		return "", "", "", false
 	}
 	if id, err = url.QueryUnescape(rawID); err != nil {
-		return "", "", false
+		id = rawID
 	}
 	if secret, err = url.QueryUnescape(rawSecret); err != nil {
-		return "", "", false
+		secret = rawSecret
 	}
-	return id, secret, id != ""
+	return id, secret, rawSecret, id != ""
 }
 
 // token serves POST /oauth2/token.

@@ -1,9 +1,11 @@
 package oauth
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
+	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/token"
 )
 
@@ -11,6 +13,9 @@ import (
 // decides the scopes, the issuer signs.
 func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) {
 	grant, err := h.svc.ClientCredentials(r.Context(), poolID, req.clientID, req.clientSecret, req.scope)
+	if errors.Is(err, cognito.ErrGrantInvalidClient) && req.rawSecret != "" && req.rawSecret != req.clientSecret {
+		grant, err = h.svc.ClientCredentials(r.Context(), poolID, req.clientID, req.rawSecret, req.scope)
+	}
 	if err != nil {
 		h.writeTokenError(w, r, err)
 		return

@@ -106,6 +106,12 @@ type rawResponse struct {
 // the SDK's own client-side checks, so that the server's are tested.
 func (ts *testServer) raw(t testing.TB, operation, body string) rawResponse {
 	t.Helper()
+	return do(t, signedRequest(t, ts, operation, body))
+}
+
+// signedRequest builds a request to operation signed with the test key.
+func signedRequest(t testing.TB, ts *testServer, operation, body string) *http.Request {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, ts.URL+"/", bytes.NewBufferString(body))
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +125,7 @@ func (ts *testServer) raw(t testing.TB, operation, body string) rawResponse {
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "cognito-idp", "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	return do(t, req)
+	return req
 }
 
 func do(t testing.TB, req *http.Request) rawResponse {

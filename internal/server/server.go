@@ -52,6 +52,8 @@ func New(cfg Config) (*Server, error) {
 		keys := token.NewKeys(cfg.Service.Store(), cfg.Service.Sealer(), cfg.Now)
 		cfg.Issuer = token.NewIssuer(keys, cfg.PublicURL, cfg.Now)
 	}
+	cfg.Service.OnPoolDeleted(cfg.Issuer.Keys().Forget)
+	cfg.Service.SetTokens(cfg.Issuer)
 	if cfg.EagerKeys {
 		keys, logger := cfg.Issuer.Keys(), cfg.Logger
 		cfg.Service.OnPoolCreated(func(poolID string) {

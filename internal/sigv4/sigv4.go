@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,11 @@ type Verifier struct {
 	// MaxSkew is how far the request time may be from Now, either way;
 	// zero (or negative) means 5 minutes, as AWS allows.
 	MaxSkew time.Duration
+	// RequireSigned names headers, besides host, that must be signed.
+	// AWS does not require X-Amz-Target to be signed, but a request whose
+	// operation is not signed could be replayed as another operation with
+	// the same body; every AWS SDK signs it.
+	RequireSigned []string
 }
 
 // Identity is what a verified request proves.
@@ -318,6 +324,11 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Identity, error) {
 	}
 	if !hostSigned {
 		return Identity{}, fail(typeInvalidSignature, msgHostNotSigned)
+	}
+	for _, req := range v.RequireSigned {
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, req) }) {
+			return Identity{}, fail(typeInvalidSignature, "'"+http.CanonicalHeaderKey(req)+"' must be a 'SignedHeader' in the AWS Authorization.")
+		}
 	}
 
 	if p.algorithm != algorithm {

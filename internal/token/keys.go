@@ -41,6 +41,9 @@ type Keys struct {
 
 	mu    sync.Mutex
 	pools map[string]*poolKeys
+	// creating serializes the creation of first keys, so that a burst of
+	// requests for a keyless pool makes one pair, not one per request.
+	creating sync.Mutex
 }
 
 // signingKey is a parsed, ready-to-sign key.
@@ -54,6 +57,8 @@ type poolKeys struct {
 	loaded time.Time
 	active *signingKey
 	jwks   []byte
+	// public holds every published key by kid, to check tokens with.
+	public map[string]*rsa.PublicKey
 }
 
 // NewKeys returns a key set over store.
@@ -105,7 +110,13 @@ func (k *Keys) pool(ctx context.Context, poolID string) (*poolKeys, error) {
 		return nil, err
 	}
 	if !hasActive(stored) {
-		if stored, err = k.createFirstKeys(ctx, poolID); err != nil {
+		k.creating.Lock()
+		stored, err = k.store.ListSigningKeys(ctx, poolID)
+		if err == nil && !hasActive(stored) {
+			stored, err = k.createFirstKeys(ctx, poolID)
+		}
+		k.creating.Unlock()
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -162,10 +173,12 @@ func (k *Keys) createFirstKeys(ctx context.Context, poolID string) ([]*cognito.S
 // parse opens the sealed keys and builds the JWKS: the active and next
 // keys, and retired keys whose tokens may still be live.
 func (k *Keys) parse(poolID string, stored []*cognito.SigningKey) (*poolKeys, error) {
-	pk := &poolKeys{loaded: k.now()}
+	pk := &poolKeys{loaded: k.now(), public: map[string]*rsa.PublicKey{}}
 	var jwks jwkSet
 	for _, sk := range stored {
-		if sk.Status == cognito.KeyRetired && k.now().Sub(sk.RetiredAt) > MaxTokenLifetime {
+		// Another process may sign with a key for up to cacheTTL after
+		// retiring it, so it stays published that much longer.
+		if sk.Status == cognito.KeyRetired && k.now().Sub(sk.RetiredAt) > MaxTokenLifetime+cacheTTL {
 			continue
 		}
 		der, err := k.sealer.Open(keyPurpose(poolID, sk.KID), sk.SealedPrivateKey)
@@ -182,6 +195,7 @@ func (k *Keys) parse(poolID string, stored []*cognito.SigningKey) (*poolKeys, er
 		}
 		priv.Precompute()
 		jwks.Keys = append(jwks.Keys, publicJWK(sk.KID, &priv.PublicKey))
+		pk.public[sk.KID] = &priv.PublicKey
 		if sk.Status == cognito.KeyActive {
 			header, _ := json.Marshal(struct {
 				KID string `json:"kid"`
@@ -259,7 +273,7 @@ func (k *Keys) Rotate(ctx context.Context, poolID string) (string, error) {
 				active = sk
 			case sk.Status == cognito.KeyNext:
 				next = sk
-			case now.Sub(sk.RetiredAt) > MaxTokenLifetime:
+			case now.Sub(sk.RetiredAt) > MaxTokenLifetime+cacheTTL:
 				if err := tx.DeleteSigningKey(ctx, poolID, sk.KID); err != nil {
 					return err
 				}

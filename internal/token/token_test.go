@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -278,4 +279,27 @@ func BenchmarkRS256SignBaseline(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestKeylessPoolBurstMakesOnePair: a burst of first requests for a pool
+// without keys generates one pair, not one per request.
+func TestKeylessPoolBurstMakesOnePair(t *testing.T) {
+	f := newFixture(t)
+	var generated atomic.Int32
+	gen := f.keys.generate
+	f.keys.generate = func() (*rsa.PrivateKey, error) { generated.Add(1); return gen() }
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := f.keys.JWKS(context.Background(), f.poolID); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := generated.Load(); n != 2 {
+		t.Errorf("%d keys generated for one keyless pool, want 2", n)
+	}
 }

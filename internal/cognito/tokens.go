@@ -1,0 +1,43 @@
+package cognito
+
+import (
+	"context"
+	"time"
+)
+
+// UserTokens asks for a signed-in user's tokens.
+type UserTokens struct {
+	PoolID, ClientID string
+	User             *User
+	Scopes           []string
+	AuthTime         time.Time
+	// OriginJTI ties every token issued in one sign-in (and its refreshes)
+	// together; EventID names the sign-in.
+	OriginJTI, EventID         string
+	AccessLifetime, IDLifetime time.Duration
+	WithIDToken                bool
+	// IDAttributes go into the ID token as claims.
+	IDAttributes []Attribute
+	Nonce        string
+	// AtHash adds at_hash, for ID tokens issued beside an access token at
+	// the OAuth endpoints.
+	AtHash bool
+}
+
+// AccessClaims are what a verified access token says.
+type AccessClaims struct {
+	PoolID, Sub, Username, ClientID string
+	JTI, OriginJTI                  string
+	Scopes                          []string
+	IssuedAt, Expires               time.Time
+}
+
+// Tokens signs and checks tokens for the domain; internal/token
+// implements it, and the server wires it in with SetTokens.
+type Tokens interface {
+	MintUserTokens(ctx context.Context, t UserTokens) (access, id string, err error)
+	ParseAccessToken(ctx context.Context, token string) (*AccessClaims, error)
+}
+
+// SetTokens gives the service its token signer and checker.
+func (s *Service) SetTokens(t Tokens) { s.tokens = t }

@@ -256,7 +256,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	if err := s.checkSecretHash(client, in.SecretHash, in.Username); err != nil {
 		return nil, err
 	}
-	err = s.changeUser(ctx, pool.ID, in.Username, func(_ *UserPool, u *User) error {
+	err = s.changePoolUser(ctx, pool, in.Username, func(u *User) error {
 		if u.Status != StatusUnconfirmed {
 			return ErrNotAuthorized.WithMessagef(msgCannotConfirm, u.Status)
 		}
@@ -351,8 +351,9 @@ func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Aut
 func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client *AppClient, username, password string) (*User, error) {
 	wrong := ErrNotAuthorized.WithMessage(msgIncorrectPassword)
 	var user *User
+	failed := false
 	err := s.update(ctx, func(tx Tx) error {
-		user = nil
+		user, failed = nil, false
 		u, err := s.findUser(ctx, tx, pool, username)
 		if errors.Is(err, ErrUserNotFound) {
 			CheckPassword(dummyHash, password) // as slow as a real check
@@ -386,10 +387,9 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 				}
 				u.LockedUntil = now.Add(d)
 			}
-			if err := tx.UpdateUser(ctx, u); err != nil {
-				return err
-			}
-			return errCommitThen{wrong}
+			// The failure must be counted: commit, then refuse.
+			failed = true
+			return tx.UpdateUser(ctx, u)
 		}
 		if u.Status == StatusForceChangePassword && !u.PasswordExpires.IsZero() && now.After(u.PasswordExpires) {
 			return ErrNotAuthorized.WithMessage(msgTemporaryPasswordExpired)
@@ -403,18 +403,11 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 		user = u
 		return nil
 	})
-	var commit errCommitThen
-	if errors.As(err, &commit) {
-		return nil, commit.err
+	if err == nil && failed {
+		return nil, wrong
 	}
 	return user, err
 }
-
-// errCommitThen is returned from a transaction that must still commit
-// (a failed sign-in is counted) before its error reaches the caller.
-type errCommitThen struct{ err error }
-
-func (e errCommitThen) Error() string { return e.err.Error() }
 
 func (s *Service) passwordSignIn(ctx context.Context, pool *UserPool, client *AppClient, username, password, secretHash string) (*AuthOutput, error) {
 	u, err := s.CheckUserPassword(ctx, pool, client, username, password)
@@ -701,7 +694,9 @@ func (s *Service) CheckAccessToken(ctx context.Context, token string, requiredSc
 	if err != nil {
 		return nil, nil, asError(err)
 	}
-	revoked := !u.SignedOutAt.IsZero() && !c.IssuedAt.After(u.SignedOutAt)
+	// Sign-out is recorded at the start of the second after it happened;
+	// tokens count whole seconds, so a token from before has an earlier iat.
+	revoked := !u.SignedOutAt.IsZero() && c.IssuedAt.Before(u.SignedOutAt)
 	if rt, err := s.store.GetRefreshTokenByOriginJTI(ctx, c.PoolID, c.OriginJTI); err == nil && !rt.RevokedAt.IsZero() {
 		revoked = true
 	}

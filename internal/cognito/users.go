@@ -282,6 +282,22 @@ func (s *Service) deliver(ctx context.Context, what, poolID, username, value str
 		"pool", poolID, "username", username, what, value)
 }
 
+// changePoolUser runs fn on a user of pool in one transaction; the public
+// operations use it, having found the pool through their app client.
+func (s *Service) changePoolUser(ctx context.Context, pool *UserPool, username string, fn func(u *User) error) error {
+	return s.update(ctx, func(tx Tx) error {
+		u, err := s.findUser(ctx, tx, pool, username)
+		if err != nil {
+			return err
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+		u.LastModifiedDate = s.now().UTC()
+		return tx.UpdateUser(ctx, u)
+	})
+}
+
 // changeUser runs fn on a pool's user in one transaction.
 func (s *Service) changeUser(ctx context.Context, poolID, username string, fn func(pool *UserPool, u *User) error) error {
 	return s.update(ctx, func(tx Tx) error {

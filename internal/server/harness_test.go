@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,6 +35,27 @@ type testServer struct {
 	URL  string
 	svc  *cognito.Service
 	http *httptest.Server
+	// log holds what the service logged: the temporary passwords and
+	// confirmation codes cognitod "sends" users.
+	log *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // newTestServer starts cognitod on a loopback port over a fresh SQLite
@@ -55,7 +78,8 @@ func newTestServerWith(t testing.TB, limits cognito.Limits, configure func(*Conf
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, Limits: limits})
+	logs := &syncBuffer{}
+	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, Limits: limits, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +99,7 @@ func newTestServerWith(t testing.TB, limits cognito.Limits, configure func(*Conf
 	hs.Config.Handler = srv.Handler()
 	hs.Start()
 	t.Cleanup(hs.Close)
-	return &testServer{URL: hs.URL, svc: svc, http: hs}
+	return &testServer{URL: hs.URL, svc: svc, http: hs, log: logs}
 }
 
 // client returns an AWS SDK for Go v2 client for region, signing with the

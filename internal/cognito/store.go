@@ -64,6 +64,8 @@ type Reader interface {
 	// GetRefreshTokenByOriginJTI finds the refresh token an access or ID
 	// token was issued with.
 	GetRefreshTokenByOriginJTI(ctx context.Context, poolID, originJTI string) (*RefreshToken, error)
+
+	GetAuthCode(ctx context.Context, hash string) (*AuthCode, error)
 }
 
 // Tx is a transaction: reads see its own writes.
@@ -112,4 +114,9 @@ type Tx interface {
 	// RevokeRefreshTokens revokes, at time at, the user's refresh tokens
 	// (all of them when hash is "", else the one with that hash).
 	RevokeRefreshTokens(ctx context.Context, poolID, sub, hash string, at time.Time) error
+
+	CreateAuthCode(ctx context.Context, c *AuthCode) error
+	// RedeemAuthCode marks the code used at usedAt for the tokens named
+	// originJTI; it is ErrNotFound for an unknown code.
+	RedeemAuthCode(ctx context.Context, hash string, usedAt time.Time, originJTI string) error
 }

@@ -283,3 +283,24 @@ type RefreshToken struct {
 	// RevokedAt is when it was revoked (zero: not revoked).
 	RevokedAt time.Time
 }
+
+// AuthCode is an authorization code, stored as its SHA-256. It is good
+// once, for five minutes, for the client and redirect URI it was issued
+// to, and, with PKCE, for the holder of the code verifier.
+type AuthCode struct {
+	Hash          string
+	UserPoolID    string
+	ClientID      string
+	RedirectURI   string
+	Sub           string
+	Scopes        []string
+	Nonce         string
+	CodeChallenge string
+	AuthTime      time.Time
+	CreationDate  time.Time
+	Expires       time.Time
+	// UsedAt is when the code was redeemed (zero: not yet); OriginJTI
+	// names the tokens it was redeemed for, revoked if it is replayed.
+	UsedAt    time.Time
+	OriginJTI string
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -174,6 +175,53 @@ func refreshTokenCases() []testCase {
 			update(t, e, func(tx cognito.Tx) error { return tx.DeleteUser(e.ctx, p.ID, u.Sub) })
 			_, err = e.s.GetRefreshToken(e.ctx, "hash-b")
 			wantNotFound(t, "a deleted user's refresh token", err)
+		}},
+	}
+}
+
+func authCodeCases() []testCase {
+	return []testCase{
+		{"auth-codes/create-redeem-once", func(t *testing.T, e *env) {
+			p := samplePool(t, e)
+			at := t0.UTC().Truncate(time.Millisecond)
+			c := &cognito.AuthCode{Hash: "code-hash", UserPoolID: p.ID, ClientID: "client", RedirectURI: "https://app.example/cb", Sub: "sub-1",
+				Scopes: []string{"openid"}, Nonce: "n", CodeChallenge: "challenge", AuthTime: at, CreationDate: at, Expires: at.Add(5 * time.Minute)}
+			update(t, e, func(tx cognito.Tx) error { return tx.CreateAuthCode(e.ctx, c) })
+			got, err := e.s.GetAuthCode(e.ctx, "code-hash")
+			wantNoError(t, "GetAuthCode", err)
+			wantEqual(t, "GetAuthCode", got, c)
+			// Many redeem at once; the store serializes, and only one
+			// transaction sees the code unused.
+			var wins atomic.Int32
+			var wg sync.WaitGroup
+			withDeadline(t, func() {
+				for range 12 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						err := e.s.Update(e.ctx, func(tx cognito.Tx) error {
+							cur, err := tx.GetAuthCode(e.ctx, "code-hash")
+							if err != nil || !cur.UsedAt.IsZero() {
+								return errors.New("used")
+							}
+							return tx.RedeemAuthCode(e.ctx, "code-hash", at.Add(time.Second), "jti")
+						})
+						if err == nil {
+							wins.Add(1)
+						}
+					}()
+				}
+				wg.Wait()
+			})
+			if wins.Load() != 1 {
+				t.Errorf("%d redemptions of one code, want 1", wins.Load())
+			}
+			got, _ = e.s.GetAuthCode(e.ctx, "code-hash")
+			if got.UsedAt.IsZero() || got.OriginJTI != "jti" {
+				t.Errorf("after redeeming: %+v", got)
+			}
+			err = e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.RedeemAuthCode(e.ctx, "nope", at, "") })
+			wantNotFound(t, "RedeemAuthCode of an unknown code", err)
 		}},
 	}
 }

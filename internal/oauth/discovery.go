@@ -9,8 +9,14 @@ import (
 // Connect Discovery 1.0, section 3), listing the endpoints cognitod serves.
 type discoveryDoc struct {
 	Issuer                            string   `json:"issuer"`
+	AuthorizationEndpoint             string   `json:"authorization_endpoint"`
+	EndSessionEndpoint                string   `json:"end_session_endpoint"`
 	JWKSURI                           string   `json:"jwks_uri"`
 	TokenEndpoint                     string   `json:"token_endpoint"`
+	UserInfoEndpoint                  string   `json:"userinfo_endpoint"`
+	RevocationEndpoint                string   `json:"revocation_endpoint"`
+	ScopesSupported                   []string `json:"scopes_supported"`
+	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported"`
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
 	GrantTypesSupported               []string `json:"grant_types_supported"`
 	ResponseTypesSupported            []string `json:"response_types_supported"`
@@ -27,10 +33,16 @@ func (h *Handler) discovery(w http.ResponseWriter, r *http.Request, poolID strin
 	issuer := h.issuer.IssuerURL(poolID)
 	doc, _ := json.Marshal(discoveryDoc{
 		Issuer:                            issuer,
+		AuthorizationEndpoint:             base + "/oauth2/authorize",
+		EndSessionEndpoint:                base + "/logout",
 		JWKSURI:                           issuer + "/.well-known/jwks.json",
 		TokenEndpoint:                     base + "/oauth2/token",
+		UserInfoEndpoint:                  base + "/oauth2/userInfo",
+		RevocationEndpoint:                base + "/oauth2/revoke",
+		ScopesSupported:                   []string{"openid", "email", "phone", "profile"},
+		CodeChallengeMethodsSupported:     []string{"S256"},
 		TokenEndpointAuthMethodsSupported: []string{"client_secret_basic", "client_secret_post"},
-		GrantTypesSupported:               []string{"client_credentials"},
+		GrantTypesSupported:               []string{"authorization_code", "client_credentials", "refresh_token"},
 		ResponseTypesSupported:            []string{"code", "token"},
 		SubjectTypesSupported:             []string{"public"},
 		IDTokenSigningAlgValuesSupported:  []string{"RS256"},

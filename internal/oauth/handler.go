@@ -2,6 +2,8 @@ package oauth
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net"
@@ -53,6 +55,14 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", h.withPool(h.jwks))
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", h.withPool(h.discovery))
 	mux.HandleFunc("POST /{pool}/oauth2/token", h.withPool(h.token))
+	mux.HandleFunc("GET /{pool}/oauth2/authorize", h.withPool(h.authorize))
+	mux.HandleFunc("GET /{pool}/login", h.withPool(h.login))
+	mux.HandleFunc("POST /{pool}/login", h.withPool(h.loginSubmit))
+	mux.HandleFunc("GET /{pool}/logout", h.withPool(h.logout))
+	mux.HandleFunc("GET /{pool}/oauth2/userInfo", h.withPool(h.userInfo))
+	mux.HandleFunc("POST /{pool}/oauth2/userInfo", h.withPool(h.userInfo))
+	mux.HandleFunc("POST /{pool}/oauth2/revoke", h.withPool(h.revoke))
+	mux.HandleFunc("GET /{pool}/_static/login.css", h.withPool(h.loginCSS))
 }
 
 // IsDomainHost reports whether host (with or without a port) is shaped
@@ -71,6 +81,14 @@ func (h *Handler) buildDomainMux() {
 	mux.HandleFunc("GET /.well-known/jwks.json", h.withDomain(h.jwks))
 	mux.HandleFunc("GET /.well-known/openid-configuration", h.withDomain(h.discovery))
 	mux.HandleFunc("POST /oauth2/token", h.withDomain(h.token))
+	mux.HandleFunc("GET /oauth2/authorize", h.withDomain(h.authorize))
+	mux.HandleFunc("GET /login", h.withDomain(h.login))
+	mux.HandleFunc("POST /login", h.withDomain(h.loginSubmit))
+	mux.HandleFunc("GET /logout", h.withDomain(h.logout))
+	mux.HandleFunc("GET /oauth2/userInfo", h.withDomain(h.userInfo))
+	mux.HandleFunc("POST /oauth2/userInfo", h.withDomain(h.userInfo))
+	mux.HandleFunc("POST /oauth2/revoke", h.withDomain(h.revoke))
+	mux.HandleFunc("GET /_static/login.css", h.withDomain(h.loginCSS))
 	h.domainMux = mux
 }
 
@@ -171,4 +189,10 @@ func (h *Handler) jwks(w http.ResponseWriter, r *http.Request, poolID string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Write(doc)
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -40,6 +40,19 @@ func errInvalidRequest(reason string) error {
 // (RFC 6749 section 2.3.1: each part form-encoded) or in the body, never
 // both, and no parameter given twice (section 3.2).
 func parseTokenRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, error) {
+	req, err := parseClientRequest(w, r)
+	if err != nil {
+		return nil, err
+	}
+	if req.grantType == "" {
+		return nil, errInvalidRequest("no grant_type")
+	}
+	return req, nil
+}
+
+// parseClientRequest reads a form request to the token or revocation
+// endpoint and its client authentication.
+func parseClientRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
 		return nil, errInvalidRequest("content type is not application/x-www-form-urlencoded")
@@ -72,9 +85,6 @@ func parseTokenRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, e
 		req.clientID, req.clientSecret, req.rawSecret = id, secret, raw
 	} else {
 		req.clientID, req.clientSecret = form.Get("client_id"), form.Get("client_secret")
-	}
-	if req.grantType == "" {
-		return nil, errInvalidRequest("no grant_type")
 	}
 	return req, nil
 }
@@ -113,9 +123,10 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, poolID string) {
 	switch req.grantType {
 	case grantClientCredentials:
 		h.clientCredentials(w, r, poolID, req)
-	case grantAuthorizationCode, grantRefreshToken:
-		// Valid at Cognito; cognitod serves them with user sign-in.
-		h.writeTokenError(w, r, &cognito.GrantError{Code: cognito.ErrGrantUnsupportedGrant.Code, Reason: req.grantType + " is not served yet"})
+	case grantAuthorizationCode:
+		h.authorizationCode(w, r, poolID, req)
+	case grantRefreshToken:
+		h.refreshToken(w, r, poolID, req)
 	default:
 		h.writeTokenError(w, r, &cognito.GrantError{Code: cognito.ErrGrantUnsupportedGrant.Code, Reason: "grant_type " + req.grantType})
 	}

@@ -1,0 +1,253 @@
+package cognito
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"slices"
+	"time"
+)
+
+// AuthorizeRequest is a parsed /oauth2/authorize (or /login) request.
+type AuthorizeRequest struct {
+	ResponseType        string
+	ClientID            string
+	RedirectURI         string
+	State               string
+	Scope               *string // nil: no scope parameter
+	Nonce               string
+	CodeChallenge       string
+	CodeChallengeMethod string
+	IdentityProvider    string
+}
+
+// AuthorizeError is a refusal at the authorization endpoint. When
+// Redirect is false the redirect URI cannot be trusted and the error is
+// shown on a page; otherwise it goes back to the client as error= (and
+// error_description=) with the state.
+type AuthorizeError struct {
+	Redirect    bool
+	Code        string
+	Description string
+}
+
+func (e *AuthorizeError) Error() string { return "authorize: " + e.Code + " " + e.Description }
+
+// Authorization is an authorize request that passed every rule.
+type Authorization struct {
+	Pool   *UserPool
+	Client *AppClient
+	Req    AuthorizeRequest
+	// Scopes are the granted scopes: the requested ones (all the client's
+	// when none were requested) less custom scopes no longer defined.
+	Scopes []string
+}
+
+// CheckAuthorize applies Cognito's authorization endpoint rules
+// (developer guide, "Authorize endpoint"): the client must exist in the
+// pool and the redirect URI match one of its callback URLs exactly before
+// anything is redirected; then the response type, flows, scopes and PKCE
+// parameters are checked, their errors sent to the redirect URI.
+func (s *Service) CheckAuthorize(ctx context.Context, poolID string, req AuthorizeRequest) (*Authorization, error) {
+	page := func(code, desc string) error { return &AuthorizeError{Code: code, Description: desc} }
+	back := func(code, desc string) error { return &AuthorizeError{Redirect: true, Code: code, Description: desc} }
+	if req.ClientID == "" {
+		return nil, page("invalid_request", "client_id is missing")
+	}
+	client, pool, err := s.appClient(ctx, req.ClientID)
+	var ce *Error
+	if errors.As(err, &ce) && ce.Type == ErrResourceNotFound.Type || err == nil && pool.ID != poolID {
+		return nil, page("invalid_client", "unknown client_id")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if req.RedirectURI == "" || !slices.Contains(client.Settings.CallbackURLs, req.RedirectURI) {
+		return nil, page("redirect_mismatch", "redirect_uri is not one of the client's callback URLs")
+	}
+	if req.ResponseType != "code" && req.ResponseType != "token" {
+		return nil, back("invalid_request", "response_type must be code or token")
+	}
+	flow := FlowCode
+	if req.ResponseType == "token" {
+		flow = FlowImplicit
+	}
+	if !client.Settings.AllowedOAuthFlowsUserPoolClient || !slices.Contains(client.Settings.AllowedOAuthFlows, flow) {
+		return nil, back("unauthorized_client", "")
+	}
+	if req.IdentityProvider != "" && req.IdentityProvider != "COGNITO" {
+		return nil, back("invalid_request", "identity_provider must be COGNITO")
+	}
+	if req.ResponseType == "code" {
+		switch {
+		case req.CodeChallenge == "" && req.CodeChallengeMethod != "":
+			return nil, back("invalid_request", "code_challenge is missing")
+		case req.CodeChallenge != "" && req.CodeChallengeMethod != "S256":
+			return nil, back("invalid_request", "code_challenge_method must be S256")
+		case req.CodeChallenge != "" && (len(req.CodeChallenge) < 43 || len(req.CodeChallenge) > 128):
+			return nil, back("invalid_request", "code_challenge must be 43 to 128 characters")
+		}
+	}
+	wanted := client.Settings.AllowedOAuthScopes
+	if req.Scope != nil {
+		wanted = splitScopes(*req.Scope)
+		for _, sc := range wanted {
+			if !slices.Contains(client.Settings.AllowedOAuthScopes, sc) {
+				// Cognito answers this as error=invalid_request with
+				// error_description=invalid_scope (observed), not as
+				// error=invalid_scope.
+				return nil, back("invalid_request", "invalid_scope")
+			}
+		}
+	}
+	scopes := s.activeOf(ctx, pool.ID, wanted)
+	return &Authorization{Pool: pool, Client: client, Req: req, Scopes: scopes}, nil
+}
+
+// authCodeLifetime: "The authorization code is valid for five minutes."
+const authCodeLifetime = 5 * time.Minute
+
+// IssueAuthCode stores a single-use code for a signed-in user.
+func (s *Service) IssueAuthCode(ctx context.Context, a *Authorization, u *User, authTime time.Time) (string, error) {
+	raw := make([]byte, 32)
+	rand.Read(raw)
+	code := base64.RawURLEncoding.EncodeToString(raw)
+	now := s.now().UTC()
+	c := &AuthCode{Hash: hashCode(code), UserPoolID: a.Pool.ID, ClientID: a.Client.ClientID, RedirectURI: a.Req.RedirectURI,
+		Sub: u.Sub, Scopes: a.Scopes, Nonce: a.Req.Nonce, CodeChallenge: a.Req.CodeChallenge, AuthTime: authTime,
+		CreationDate: now, Expires: now.Add(authCodeLifetime)}
+	if err := s.update(ctx, func(tx Tx) error { return tx.CreateAuthCode(ctx, c) }); err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+// IssueImplicit mints the tokens of the implicit flow: an access token,
+// an ID token when openid was granted, never a refresh token.
+func (s *Service) IssueImplicit(ctx context.Context, a *Authorization, u *User, authTime time.Time) (*AuthenticationResult, error) {
+	openid := slices.Contains(a.Scopes, "openid")
+	return s.IssueUserTokens(ctx, a.Pool, a.Client, u, a.Scopes, IssueOptions{IDToken: openid, Nonce: a.Req.Nonce, AtHash: openid, AuthTime: authTime})
+}
+
+// AuthenticateClient checks the client authentication of a token request:
+// a client with a secret must present it; a public client presents only
+// its ID.
+func (s *Service) AuthenticateClient(ctx context.Context, poolID, clientID, secret string) (*AppClient, *UserPool, error) {
+	c, err := s.grants.client(ctx, s, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.client == nil || (poolID != "" && c.client.UserPoolID != poolID) {
+		return nil, nil, grantError(ErrGrantInvalidClient, "unknown client")
+	}
+	if c.hasSecret {
+		presented := sha256.Sum256([]byte(secret))
+		if subtle.ConstantTimeCompare(presented[:], c.secretHash[:]) != 1 {
+			return nil, nil, grantError(ErrGrantInvalidClient, "wrong or missing client secret")
+		}
+	} else if secret != "" {
+		return nil, nil, grantError(ErrGrantInvalidClient, "a secret for a public client")
+	}
+	pool, err := s.LookupPool(ctx, c.client.UserPoolID)
+	if err != nil {
+		return nil, nil, grantError(ErrGrantInvalidClient, "pool gone")
+	}
+	return c.client, pool, nil
+}
+
+// RedeemAuthCode exchanges an authorization code for tokens (RFC 6749
+// section 4.1.3, RFC 7636 section 4.6). A code is good once: a second use
+// fails and revokes the tokens the first use issued.
+func (s *Service) RedeemAuthCode(ctx context.Context, client *AppClient, pool *UserPool, code, redirectURI, verifier string) (*AuthenticationResult, error) {
+	if !client.Settings.AllowedOAuthFlowsUserPoolClient || !slices.Contains(client.Settings.AllowedOAuthFlows, FlowCode) {
+		return nil, grantError(ErrGrantUnauthorizedClient, "client does not allow the code flow")
+	}
+	if code == "" {
+		return nil, grantError(ErrGrantInvalidRequest, "no code")
+	}
+	now := s.now().UTC()
+	originJTI := newUUID()
+	var ac *AuthCode
+	var replay *AuthCode
+	err := s.update(ctx, func(tx Tx) error {
+		ac, replay = nil, nil
+		c, err := tx.GetAuthCode(ctx, hashCode(code))
+		if errors.Is(err, ErrNotFound) {
+			return grantError(ErrGrantInvalidGrant, "unknown code")
+		}
+		if err != nil {
+			return err
+		}
+		if c.ClientID != client.ClientID || c.UserPoolID != pool.ID {
+			return grantError(ErrGrantInvalidGrant, "code of another client")
+		}
+		if !c.UsedAt.IsZero() {
+			replay = c
+			return nil
+		}
+		if !now.Before(c.Expires) {
+			return grantError(ErrGrantInvalidGrant, "code expired")
+		}
+		if c.RedirectURI != redirectURI {
+			return grantError(ErrGrantInvalidGrant, "redirect_uri differs from the authorization request")
+		}
+		if c.CodeChallenge != "" {
+			sum := sha256.Sum256([]byte(verifier))
+			if verifier == "" || subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(c.CodeChallenge)) != 1 {
+				return grantError(ErrGrantInvalidGrant, "code_verifier does not match the code_challenge")
+			}
+		}
+		ac = c
+		return tx.RedeemAuthCode(ctx, c.Hash, now, originJTI)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if replay != nil {
+		// RFC 6749 section 4.1.2: a code used twice revokes what it gave.
+		s.update(ctx, func(tx Tx) error {
+			if rt, err := tx.GetRefreshTokenByOriginJTI(ctx, replay.UserPoolID, replay.OriginJTI); err == nil {
+				return tx.RevokeRefreshTokens(ctx, replay.UserPoolID, rt.Sub, rt.Hash, now)
+			}
+			return nil
+		})
+		return nil, grantError(ErrGrantInvalidGrant, "code already used")
+	}
+	u, err := s.store.GetUserBySub(ctx, pool.ID, ac.Sub)
+	if err != nil || !u.Enabled {
+		return nil, grantError(ErrGrantInvalidGrant, "user gone or disabled")
+	}
+	openid := slices.Contains(ac.Scopes, "openid")
+	return s.IssueUserTokens(ctx, pool, client, u, s.activeOf(ctx, pool.ID, ac.Scopes), IssueOptions{
+		IDToken: openid, Refresh: true, Nonce: ac.Nonce, AtHash: openid, AuthTime: ac.AuthTime, OriginJTI: originJTI})
+}
+
+// RefreshGrant serves grant_type=refresh_token at the token endpoint.
+func (s *Service) RefreshGrant(ctx context.Context, client *AppClient, token string) (*AuthenticationResult, error) {
+	res, err := s.Refresh(ctx, client, token, nil)
+	var ce *Error
+	if errors.As(err, &ce) && ce.Type == ErrNotAuthorized.Type {
+		return nil, grantError(ErrGrantInvalidGrant, ce.Message)
+	}
+	return res, err
+}
+
+// UserInfo returns the claims /oauth2/userInfo shows for an access token
+// with the openid scope: sub, and the attributes its scopes release.
+func (s *Service) UserInfo(ctx context.Context, token string) (map[string]any, error) {
+	c, u, err := s.CheckAccessToken(ctx, token, "openid")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"sub": u.Sub, "username": u.Username}
+	for _, a := range u.Attributes {
+		if a.Name == "sub" || (!slices.Contains(c.Scopes, ScopeAdmin) && !scopeAllowsAttribute(c.Scopes, a.Name)) {
+			continue
+		}
+		out[a.Name] = a.Value // *_verified stay strings, as Cognito's userInfo sends them
+	}
+	return out, nil
+}

@@ -77,6 +77,17 @@ func newWebPool(t *testing.T, configure func(*Config), prevent string) *webPool 
 
 func (p *webPool) issuer() string { return p.ts.URL + "/" + p.poolID }
 
+// setCallback registers url as the web client's callback URL.
+func (p *webPool) setCallback(t *testing.T, u string) {
+	t.Helper()
+	_, err := p.c.UpdateUserPoolClient(context.Background(), &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(p.clientID),
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode, types.OAuthFlowTypeImplicit}, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthScopes: []string{"openid", "email", "com.example.photos/read"}, CallbackURLs: []string{u}, LogoutURLs: []string{"http://localhost:8081/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (p *webPool) oauthConfig(clientID, secret string) *oauth2.Config {
 	style := oauth2.AuthStyleInParams
 	if secret != "" {

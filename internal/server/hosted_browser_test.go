@@ -149,3 +149,15 @@ func TestNewPasswordAndImplicitInBrowser(t *testing.T) {
 		t.Error("no nonce in the implicit ID token")
 	}
 }
+
+// freeLoopbackPort returns a loopback port that was free a moment ago.
+func freeLoopbackPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
+}

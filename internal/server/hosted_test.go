@@ -77,12 +77,13 @@ func newWebPool(t *testing.T, configure func(*Config), prevent string) *webPool 
 
 func (p *webPool) issuer() string { return p.ts.URL + "/" + p.poolID }
 
-// setCallback registers url as the web client's callback URL.
+// setCallback registers u as the web client's callback URL, and its
+// parent as a sign-out URL.
 func (p *webPool) setCallback(t *testing.T, u string) {
 	t.Helper()
 	_, err := p.c.UpdateUserPoolClient(context.Background(), &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(p.clientID),
 		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode, types.OAuthFlowTypeImplicit}, AllowedOAuthFlowsUserPoolClient: true,
-		AllowedOAuthScopes: []string{"openid", "email", "com.example.photos/read"}, CallbackURLs: []string{u}, LogoutURLs: []string{"http://localhost:8081/"}})
+		AllowedOAuthScopes: []string{"openid", "email", "com.example.photos/read"}, CallbackURLs: []string{u}, LogoutURLs: []string{"http://localhost:8081/", strings.TrimSuffix(u, "callback")}})
 	if err != nil {
 		t.Fatal(err)
 	}

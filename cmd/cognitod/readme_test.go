@@ -118,3 +118,35 @@ func freePort(t *testing.T) string {
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	return port
 }
+
+// TestREADMEHostedLoginSetup runs the AWS CLI part of the README's
+// hosted-login section (everything but starting the web app, which the
+// browser test in internal/server covers).
+func TestREADMEHostedLoginSetup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts cognitod and the AWS CLI")
+	}
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Skip("the AWS CLI (aws) is not installed")
+	}
+	dir := t.TempDir()
+	apiPort := freePort(t)
+	start(t, filepath.Join(dir, "cognitod-data"), "--addr", "127.0.0.1:"+apiPort, "--public-url", "http://localhost:"+apiPort)
+	script := readmeBlock(t, "## Signing users in", "sh")
+	script = strings.ReplaceAll(script, "localhost:9229", "localhost:"+apiPort)
+	lines := strings.Split(strings.TrimSpace(script), "\n")
+	if !strings.HasPrefix(lines[len(lines)-1], "go run ./examples/webapp") {
+		t.Fatalf("the section no longer ends by starting the web app: %q", lines[len(lines)-1])
+	}
+	script = strings.Join(lines[:len(lines)-1], "\n") + "\necho \"client=$CLIENT_ID pool=$POOL_ID\"\n"
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("hosted-login setup failed: %v\n%s", err, out)
+	}
+	if !regexp.MustCompile(`client=[a-z0-9]{26} pool=us-east-1_[0-9A-Za-z]{9}`).Match(out) {
+		t.Errorf("setup output: %s", out)
+	}
+}

@@ -103,6 +103,11 @@ func (s *Service) CheckAuthorize(ctx context.Context, poolID string, req Authori
 			}
 		}
 	}
+	// "The email, phone, and profile scopes require openid" (developer
+	// guide, "Authorize endpoint").
+	if !slices.Contains(wanted, "openid") && slices.ContainsFunc(wanted, func(sc string) bool { return sc == "email" || sc == "phone" || sc == "profile" }) {
+		return nil, back("invalid_request", "invalid_scope")
+	}
 	scopes := s.activeOf(ctx, pool.ID, wanted)
 	return &Authorization{Pool: pool, Client: client, Req: req, Scopes: scopes}, nil
 }

@@ -279,3 +279,36 @@ func TestConsolePagination(t *testing.T) {
 		t.Errorf("second page: %d rows", strings.Count(body, "<tr><td>"))
 	}
 }
+
+// TestConsoleUsers: list, create (with the API's password rules) and
+// delete users.
+func TestConsoleUsers(t *testing.T) {
+	ts := newTestServer(t, cognito.Limits{})
+	poolID := createPool(t, ts.client("us-east-1"), "people")
+	c := newConsoleClient(t, ts)
+	c.signIn(testSecret)
+	path := "/console/pools/" + poolID + "/users"
+	_, body := c.get(path)
+	if !strings.Contains(body, "No users yet") {
+		t.Error("empty state missing")
+	}
+	_, body = c.post(path, url.Values{"username": {"bob"}, "email": {"bob@example.com"}, "temporary_password": {"short"}})
+	if !strings.Contains(body, "InvalidPasswordException: Password did not conform with password policy: Password not long enough") {
+		t.Errorf("weak temporary password: the API's message not shown")
+	}
+	resp, _ := c.post(path, url.Values{"username": {"bob"}, "email": {"bob@example.com"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create user: %d", resp.StatusCode)
+	}
+	_, body = c.get(path)
+	if !strings.Contains(body, "bob@example.com") || !strings.Contains(body, "FORCE_CHANGE_PASSWORD") || !strings.Contains(body, "temporary password is in the server log") {
+		t.Errorf("users page after create: %.500s", body)
+	}
+	if !strings.Contains(ts.log.String(), "MESSAGE FOR A USER") {
+		t.Error("the generated temporary password was not written to the log")
+	}
+	c.post(path+"/delete?username=bob", url.Values{})
+	if _, err := ts.client("us-east-1").AdminGetUser(context.Background(), &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String("bob")}); err == nil {
+		t.Error("user still there after delete")
+	}
+}

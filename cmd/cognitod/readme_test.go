@@ -33,52 +33,95 @@ func readmeBlock(t *testing.T, marker, lang string) string {
 	return m[1]
 }
 
-// TestREADMEWalkthrough runs the README's AWS CLI walk-through verbatim,
-// against a real cognitod, with only the endpoint's port changed.
+// awsCLIs finds the AWS CLIs on this machine: the one on PATH and
+// Debian's /usr/bin/aws, when they differ (CI has the image's v1 on PATH
+// and installs Debian's v2), keyed by their version line.
+func awsCLIs(t *testing.T) map[string]string {
+	t.Helper()
+	found := map[string]string{}
+	seen := map[string]bool{}
+	candidates := []string{"/usr/bin/aws"}
+	if p, err := exec.LookPath("aws"); err == nil {
+		candidates = append([]string{p}, candidates...)
+	}
+	for _, p := range candidates {
+		out, err := exec.Command(p, "--version").CombinedOutput()
+		if err != nil {
+			continue
+		}
+		version := strings.Fields(string(out))[0]
+		if !seen[version] {
+			seen[version] = true
+			found[version] = p
+		}
+	}
+	if len(found) == 0 {
+		t.Skip("the AWS CLI (aws) is not installed; the walk-through needs it")
+	}
+	return found
+}
+
+// withCLI returns an environment whose PATH finds cli as "aws" first, with
+// no AWS credentials of its own (they would win over the profile).
+func withCLI(t *testing.T, cli string) []string {
+	dir := t.TempDir()
+	if err := os.Symlink(cli, filepath.Join(dir, "aws")); err != nil {
+		t.Fatal(err)
+	}
+	return append(os.Environ(), "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_ENDPOINT_URL=")
+}
+
+// TestREADMEWalkthrough runs the README's walk-through verbatim, with each
+// AWS CLI the machine has, against a real cognitod, with only the ports
+// changed.
 func TestREADMEWalkthrough(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts cognitod and the AWS CLI")
 	}
-	if _, err := exec.LookPath("aws"); err != nil {
-		t.Skip("the AWS CLI (aws) is not installed; the walk-through needs it")
-	}
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed; the walk-through needs it")
 	}
-	dir := t.TempDir()
-	// The walk-through's fixed ports (9229, 8080) may be taken here: use
-	// free ones, and the public URL that goes with the server's.
-	apiPort, photosPort := freePort(t), freePort(t)
-	start(t, filepath.Join(dir, "cognitod-data"), "--addr", "127.0.0.1:"+apiPort, "--public-url", "http://localhost:"+apiPort)
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "photos-api"), "../../examples/photos")
-	if out, err := build.CombinedOutput(); err != nil {
+	photos := filepath.Join(t.TempDir(), "photos-api")
+	if out, err := exec.Command("go", "build", "-o", photos, "../../examples/photos").CombinedOutput(); err != nil {
 		t.Fatalf("build examples/photos: %v\n%s", err, out)
 	}
-	script := readmeBlock(t, "<!-- walkthrough:start -->", "sh")
-	script = strings.ReplaceAll(script, "localhost:9229", "localhost:"+apiPort)
-	script = strings.ReplaceAll(script, "localhost:8080", "localhost:"+photosPort)
-	script = strings.ReplaceAll(script, "go build -o photos-api ./examples/photos", ": built by the test")
-	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
-	cmd.Dir = dir
-	// Credentials in the environment would win over the profile.
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "PHOTOS_ADDR=127.0.0.1:"+photosPort)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("walk-through failed: %v\n%s", err, out)
-	}
-	text := string(out)
-	for _, want := range []string{`"Identifier": "com.example.photos"`, `"com.example.photos/read"`, `"Name": "Photo API"`,
-		"update and delete your photos", "InvalidParameterException", "refused, as Cognito refuses it",
-		`"token_use":"access","scope":"com.example.photos/read"`, "HTTP/1.1 403",
-		`error="insufficient_scope"`, `"title":"Sunset"`, `{"error":"invalid_scope"}`} {
-		if !strings.Contains(text, want) {
-			t.Errorf("walk-through output lacks %q:\n%s", want, out)
-		}
-	}
-	// After deleting write: only read; after re-adding: both.
-	scopes := regexp.MustCompile(`"scope":"([^"]*)"`).FindAllStringSubmatch(text, -1)
-	if n := len(scopes); n < 3 || scopes[n-2][1] != "com.example.photos/read" || !strings.Contains(scopes[n-1][1], "com.example.photos/write") {
-		t.Errorf("scope claims through the walk-through: %v", scopes)
+	for version, cli := range awsCLIs(t) {
+		t.Run(version, func(t *testing.T) {
+			dir := t.TempDir()
+			// The walk-through's fixed ports (9229, 8080) may be taken here:
+			// use free ones, and the public URL that goes with the server's.
+			apiPort, photosPort := freePort(t), freePort(t)
+			start(t, filepath.Join(dir, "cognitod-data"), "--addr", "127.0.0.1:"+apiPort, "--public-url", "http://localhost:"+apiPort)
+			if err := os.Symlink(photos, filepath.Join(dir, "photos-api")); err != nil {
+				t.Fatal(err)
+			}
+			script := readmeBlock(t, "<!-- walkthrough:start -->", "sh")
+			script = strings.ReplaceAll(script, "localhost:9229", "localhost:"+apiPort)
+			script = strings.ReplaceAll(script, "localhost:8080", "localhost:"+photosPort)
+			script = strings.ReplaceAll(script, "go build -o photos-api ./examples/photos", ": built by the test")
+			cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+			cmd.Dir = dir
+			cmd.Env = append(withCLI(t, cli), "PHOTOS_ADDR=127.0.0.1:"+photosPort)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("walk-through failed: %v\n%s", err, out)
+			}
+			text := string(out)
+			for _, want := range []string{`"Identifier": "com.example.photos"`, `"com.example.photos/read"`, `"Name": "Photo API"`,
+				"update and delete your photos", "InvalidParameterException", "refused, as Cognito refuses it",
+				`"token_use":"access","scope":"com.example.photos/read"`, "HTTP/1.1 403",
+				`error="insufficient_scope"`, `"title":"Sunset"`, `{"error":"invalid_scope"}`} {
+				if !strings.Contains(text, want) {
+					t.Errorf("walk-through output lacks %q:\n%s", want, out)
+				}
+			}
+			// After deleting write: only read; after re-adding: both.
+			scopes := regexp.MustCompile(`"scope":"([^"]*)"`).FindAllStringSubmatch(text, -1)
+			if n := len(scopes); n < 3 || scopes[n-2][1] != "com.example.photos/read" || !strings.Contains(scopes[n-1][1], "com.example.photos/write") {
+				t.Errorf("scope claims through the walk-through: %v", scopes)
+			}
+		})
 	}
 }
 
@@ -126,8 +169,9 @@ func TestREADMEHostedLoginSetup(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts cognitod and the AWS CLI")
 	}
-	if _, err := exec.LookPath("aws"); err != nil {
-		t.Skip("the AWS CLI (aws) is not installed")
+	cli := ""
+	for _, c := range awsCLIs(t) {
+		cli = c
 	}
 	dir := t.TempDir()
 	apiPort := freePort(t)
@@ -139,9 +183,11 @@ func TestREADMEHostedLoginSetup(t *testing.T) {
 		t.Fatalf("the section no longer ends by starting the web app: %q", lines[len(lines)-1])
 	}
 	script = strings.Join(lines[:len(lines)-1], "\n") + "\necho \"client=$CLIENT_ID pool=$POOL_ID\"\n"
+	// The section uses the walk-through's cognito function.
+	script = "cognito() { aws --endpoint-url http://localhost:" + apiPort + " cognito-idp \"$@\"; }\n" + script
 	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=")
+	cmd.Env = withCLI(t, cli)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("hosted-login setup failed: %v\n%s", err, out)

@@ -46,6 +46,9 @@ type DescribeUserPoolDomainOutput struct {
 	DomainDescription DomainDescriptionType `json:"DomainDescription"`
 }
 
+// Region is the region the domain belongs to, its pool's.
+func (d *Domain) Region() string { return RegionOfPoolID(d.UserPoolID) }
+
 // reservedDomainWords may not appear in a prefix domain (developer guide,
 // "Using the Amazon Cognito domain").
 var reservedDomainWords = []string{"aws", "amazon", "cognito"}
@@ -105,8 +108,8 @@ func (s *Service) DescribeUserPoolDomain(ctx context.Context, in *DomainInput) (
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.store.GetDomain(ctx, in.Domain)
-	if errors.Is(err, ErrNotFound) || (err == nil && RegionOfPoolID(d.UserPoolID) != region) {
+	d, err := s.store.GetDomain(ctx, region, in.Domain)
+	if errors.Is(err, ErrNotFound) {
 		return &DescribeUserPoolDomainOutput{}, nil
 	}
 	if err != nil {
@@ -128,14 +131,14 @@ func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *DomainInput) (*E
 		if _, err := s.getPool(ctx, tx, in.UserPoolId); err != nil {
 			return err
 		}
-		d, err := tx.GetDomain(ctx, in.Domain)
+		d, err := tx.GetDomain(ctx, RegionOfPoolID(in.UserPoolId), in.Domain)
 		if errors.Is(err, ErrNotFound) || (err == nil && d.UserPoolID != in.UserPoolId) {
 			return ErrInvalidParameter.WithMessage(msgDomainNotOfPool)
 		}
 		if err != nil {
 			return err
 		}
-		return tx.DeleteDomain(ctx, in.Domain)
+		return tx.DeleteDomain(ctx, d.Region(), in.Domain)
 	})
 	if err != nil {
 		return nil, err

@@ -409,11 +409,11 @@ func (s *Service) LookupPool(ctx context.Context, poolID string) (*UserPool, err
 
 // LookupDomain returns a prefix domain, served from memory while nothing
 // has changed.
-func (s *Service) LookupDomain(ctx context.Context, prefix string) (*Domain, error) {
-	if len(prefix) > 63 {
+func (s *Service) LookupDomain(ctx context.Context, region, prefix string) (*Domain, error) {
+	if len(prefix) > 63 || !ValidRegion(region) {
 		return nil, ErrResourceNotFound.WithMessagef("Domain %s does not exist.", "")
 	}
-	d, err := cachedLookup(&s.grants, &s.grants.domains, prefix, func() (*Domain, error) { return s.store.GetDomain(ctx, prefix) })
+	d, err := cachedLookup(&s.grants, &s.grants.domains, region+"/"+prefix, func() (*Domain, error) { return s.store.GetDomain(ctx, region, prefix) })
 	if err == nil && d == nil {
 		return nil, ErrResourceNotFound.WithMessagef("Domain %s does not exist.", prefix)
 	}

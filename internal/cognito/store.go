@@ -44,7 +44,9 @@ type Reader interface {
 	ListResourceServers(ctx context.Context, poolID string, after int64, limit int) ([]*ResourceServer, error)
 	CountResourceServers(ctx context.Context, poolID string) (int, error)
 
-	GetDomain(ctx context.Context, domain string) (*Domain, error)
+	// GetDomain returns the prefix domain of a region (prefixes are unique
+	// within a region).
+	GetDomain(ctx context.Context, region, domain string) (*Domain, error)
 	// GetDomainByPool returns the pool's domain, or ErrNotFound.
 	GetDomainByPool(ctx context.Context, poolID string) (*Domain, error)
 
@@ -90,7 +92,7 @@ type Tx interface {
 	DeleteResourceServer(ctx context.Context, poolID, identifier string) error
 
 	CreateDomain(ctx context.Context, d *Domain) error
-	DeleteDomain(ctx context.Context, domain string) error
+	DeleteDomain(ctx context.Context, region, domain string) error
 
 	CreateAccessKey(ctx context.Context, k *AccessKey) error
 	DeleteAccessKey(ctx context.Context, accessKeyID string) error

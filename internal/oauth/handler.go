@@ -100,7 +100,7 @@ func (h *Handler) withDomain(next poolHandler) http.HandlerFunc {
 			writeNotFound(w)
 			return
 		}
-		d, err := h.svc.LookupDomain(r.Context(), prefix)
+		d, err := h.svc.LookupDomain(r.Context(), region, prefix)
 		if err != nil && !errors.Is(err, cognito.ErrResourceNotFound) {
 			h.serverError(w, r, err)
 			return

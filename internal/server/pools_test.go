@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -196,5 +198,37 @@ func TestPagination(t *testing.T) {
 	}
 	if pools != 6 || clients != 5 {
 		t.Errorf("paginators saw %d pools and %d clients, want 6 and 5", pools, clients)
+	}
+}
+
+// TestDomainsPerRegion: a prefix is unique within a region, as in
+// Cognito; each region's host routes to its own pool.
+func TestDomainsPerRegion(t *testing.T) {
+	ts := newTestServer(t, cognito.Limits{})
+	ctx := context.Background()
+	east, west := ts.client("us-east-1"), ts.client("eu-west-1")
+	eastPool, westPool := createPool(t, east, "east"), createPool(t, west, "west")
+	for c, pool := range map[*cip.Client]string{east: eastPool, west: westPool} {
+		if _, err := c.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: aws.String(pool), Domain: aws.String("photos")}); err != nil {
+			t.Fatalf("%s: %v", pool, err)
+		}
+	}
+	d, err := west.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String("photos")})
+	if err != nil || aws.ToString(d.DomainDescription.UserPoolId) != westPool {
+		t.Errorf("eu-west-1 photos: %+v %v", d, err)
+	}
+	_, port, _ := strings.Cut(strings.TrimPrefix(ts.URL, "http://"), ":")
+	for region, pool := range map[string]string{"us-east-1": eastPool, "eu-west-1": westPool} {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/.well-known/openid-configuration", nil)
+		req.Host = "photos.auth." + region + ".localhost:" + port
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "/"+pool+`"`) {
+			t.Errorf("%s host: %d %s", region, resp.StatusCode, b)
+		}
 	}
 }

@@ -229,8 +229,8 @@ func scanDomain(r rowScanner) (*cognito.Domain, error) {
 	return &d, nil
 }
 
-func (r reader) GetDomain(ctx context.Context, domain string) (*cognito.Domain, error) {
-	d, err := scanDomain(r.q.QueryRowContext(ctx, `SELECT `+domainCols+` FROM domains WHERE domain = ?`, domain))
+func (r reader) GetDomain(ctx context.Context, region, domain string) (*cognito.Domain, error) {
+	d, err := scanDomain(r.q.QueryRowContext(ctx, `SELECT `+domainCols+` FROM domains WHERE region = ? AND domain = ?`, region, domain))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("domain", domain)
 	}

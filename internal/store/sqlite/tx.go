@@ -159,16 +159,16 @@ func marshalScopes(s []cognito.ResourceServerScope) (string, error) {
 
 func (t *tx) CreateDomain(ctx context.Context, d *cognito.Domain) error {
 	_, err := t.st.ExecContext(ctx,
-		`INSERT INTO domains (domain, pool_id, created_ms, managed_login_version) VALUES (?, ?, ?, ?)`,
-		d.Domain, d.UserPoolID, toMS(d.CreationDate), d.ManagedLoginVersion)
+		`INSERT INTO domains (region, domain, pool_id, created_ms, managed_login_version) VALUES (?, ?, ?, ?, ?)`,
+		cognito.RegionOfPoolID(d.UserPoolID), d.Domain, d.UserPoolID, toMS(d.CreationDate), d.ManagedLoginVersion)
 	if err != nil {
 		return writeErr(fmt.Sprintf("create domain %q for %q", d.Domain, d.UserPoolID), err)
 	}
 	return nil
 }
 
-func (t *tx) DeleteDomain(ctx context.Context, domain string) error {
-	res, err := t.st.ExecContext(ctx, `DELETE FROM domains WHERE domain = ?`, domain)
+func (t *tx) DeleteDomain(ctx context.Context, region, domain string) error {
+	res, err := t.st.ExecContext(ctx, `DELETE FROM domains WHERE region = ? AND domain = ?`, region, domain)
 	return affected(res, err, fmt.Sprintf("delete domain %q", domain), "domain", domain)
 }
 

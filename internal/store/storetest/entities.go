@@ -444,7 +444,7 @@ func domainCases() []testCase {
 		{"domains/create-get", func(t *testing.T, e *env) {
 			p := samplePool(t, e)
 			d := createDomain(t, e, newDomain(p.ID, "my-app"))
-			got, err := e.s.GetDomain(e.ctx, "my-app")
+			got, err := e.s.GetDomain(e.ctx, region, "my-app")
 			wantNoError(t, "GetDomain", err)
 			wantEqual(t, "GetDomain", got, storedDomain(d))
 			got, err = e.s.GetDomainByPool(e.ctx, p.ID)
@@ -457,7 +457,7 @@ func domainCases() []testCase {
 				d := newDomain(p.ID, "v"+string(rune('0'+v)))
 				d.ManagedLoginVersion = v
 				createDomain(t, e, d)
-				got, err := e.s.GetDomain(e.ctx, d.Domain)
+				got, err := e.s.GetDomain(e.ctx, region, d.Domain)
 				wantNoError(t, "GetDomain", err)
 				if got.ManagedLoginVersion != v {
 					t.Errorf("ManagedLoginVersion: got %d, want %d", got.ManagedLoginVersion, v)
@@ -468,7 +468,7 @@ func domainCases() []testCase {
 			p := samplePool(t, e)
 			p2 := samplePool(t, e)
 			createDomain(t, e, newDomain(p.ID, "my-app"))
-			_, err := e.s.GetDomain(e.ctx, "other-app")
+			_, err := e.s.GetDomain(e.ctx, region, "other-app")
 			wantNotFound(t, "GetDomain", err)
 			_, err = e.s.GetDomainByPool(e.ctx, p2.ID)
 			wantNotFound(t, "GetDomainByPool of a pool without a domain", err)
@@ -481,7 +481,7 @@ func domainCases() []testCase {
 			d := createDomain(t, e, newDomain(p.ID, "my-app"))
 			err := e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.CreateDomain(e.ctx, newDomain(p2.ID, "my-app")) })
 			wantAlreadyExists(t, "CreateDomain with a prefix taken by another pool", err)
-			got, err := e.s.GetDomain(e.ctx, "my-app")
+			got, err := e.s.GetDomain(e.ctx, region, "my-app")
 			wantNoError(t, "GetDomain", err)
 			wantEqual(t, "GetDomain after the failed create", got, storedDomain(d))
 			_, err = e.s.GetDomainByPool(e.ctx, p2.ID)
@@ -492,7 +492,7 @@ func domainCases() []testCase {
 			d := createDomain(t, e, newDomain(p.ID, "first"))
 			err := e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.CreateDomain(e.ctx, newDomain(p.ID, "second")) })
 			wantAlreadyExists(t, "CreateDomain for a pool that has one", err)
-			_, err = e.s.GetDomain(e.ctx, "second")
+			_, err = e.s.GetDomain(e.ctx, region, "second")
 			wantNotFound(t, "GetDomain of the rejected domain", err)
 			got, err := e.s.GetDomainByPool(e.ctx, p.ID)
 			wantNoError(t, "GetDomainByPool", err)
@@ -504,7 +504,7 @@ func domainCases() []testCase {
 				return tx.CreateDomain(e.ctx, newDomain(cognito.NewPoolID(region), "orphan"))
 			})
 			wantNotFound(t, "CreateDomain for a missing pool", err)
-			_, err = e.s.GetDomain(e.ctx, "orphan")
+			_, err = e.s.GetDomain(e.ctx, region, "orphan")
 			wantNotFound(t, "GetDomain", err)
 		}},
 		{"domains/delete", func(t *testing.T, e *env) {
@@ -512,12 +512,12 @@ func domainCases() []testCase {
 			p2 := samplePool(t, e)
 			createDomain(t, e, newDomain(p.ID, "my-app"))
 			keep := createDomain(t, e, newDomain(p2.ID, "keep"))
-			update(t, e, func(tx cognito.Tx) error { return tx.DeleteDomain(e.ctx, "my-app") })
-			_, err := e.s.GetDomain(e.ctx, "my-app")
+			update(t, e, func(tx cognito.Tx) error { return tx.DeleteDomain(e.ctx, region, "my-app") })
+			_, err := e.s.GetDomain(e.ctx, region, "my-app")
 			wantNotFound(t, "GetDomain after delete", err)
 			_, err = e.s.GetDomainByPool(e.ctx, p.ID)
 			wantNotFound(t, "GetDomainByPool after delete", err)
-			got, err := e.s.GetDomain(e.ctx, "keep")
+			got, err := e.s.GetDomain(e.ctx, region, "keep")
 			wantNoError(t, "GetDomain of the other domain", err)
 			wantEqual(t, "other domain", got, storedDomain(keep))
 			_, err = e.s.GetUserPool(e.ctx, p.ID)
@@ -531,7 +531,7 @@ func domainCases() []testCase {
 		{"domains/delete-missing", func(t *testing.T, e *env) {
 			p := samplePool(t, e)
 			createDomain(t, e, newDomain(p.ID, "my-app"))
-			err := e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.DeleteDomain(e.ctx, "nope") })
+			err := e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.DeleteDomain(e.ctx, region, "nope") })
 			wantNotFound(t, "DeleteDomain", err)
 		}},
 	}

@@ -46,7 +46,7 @@ func cascadeCases() []testCase {
 				_, err := e.s.GetResourceServer(e.ctx, gone.pool.ID, rs.Identifier)
 				wantNotFound(t, "GetResourceServer of a deleted pool's server", err)
 			}
-			_, err = e.s.GetDomain(e.ctx, gone.domain.Domain)
+			_, err = e.s.GetDomain(e.ctx, region, gone.domain.Domain)
 			wantNotFound(t, "GetDomain of a deleted pool's domain", err)
 			_, err = e.s.GetDomainByPool(e.ctx, gone.pool.ID)
 			wantNotFound(t, "GetDomainByPool of a deleted pool", err)
@@ -117,7 +117,7 @@ func cascadeCases() []testCase {
 			}
 			_, err = e.s.GetAppClient(e.ctx, c.ClientID)
 			wantNoError(t, "GetAppClient after the rolled-back delete", err)
-			_, err = e.s.GetDomain(e.ctx, d.Domain)
+			_, err = e.s.GetDomain(e.ctx, region, d.Domain)
 			wantNoError(t, "GetDomain after the rolled-back delete", err)
 		}},
 	}
@@ -465,7 +465,7 @@ func timeCases() []testCase {
 				wantNoError(t, through+" GetAppClient", err)
 				wantTime(t, through+" client CreationDate", gc.CreationDate, created)
 				wantTime(t, through+" client LastModifiedDate", gc.LastModifiedDate, modified)
-				gd, err := r.GetDomain(e.ctx, d.Domain)
+				gd, err := r.GetDomain(e.ctx, region, d.Domain)
 				wantNoError(t, through+" GetDomain", err)
 				wantTime(t, through+" domain CreationDate", gd.CreationDate, created)
 				gk, err := r.GetAccessKey(e.ctx, k.AccessKeyID)

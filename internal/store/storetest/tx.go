@@ -130,7 +130,7 @@ func txCases() []testCase {
 					tx.UpdateUserPool(e.ctx, &renamed),
 					tx.DeleteAppClient(e.ctx, old.ID, oldClient.ClientID),
 					tx.DeleteResourceServer(e.ctx, old.ID, oldRS.Identifier),
-					tx.DeleteDomain(e.ctx, oldDomain.Domain),
+					tx.DeleteDomain(e.ctx, region, oldDomain.Domain),
 					tx.DeleteAccessKey(e.ctx, oldKey.AccessKeyID),
 				} {
 					if step != nil {
@@ -146,7 +146,7 @@ func txCases() []testCase {
 			wantNotFound(t, "GetUserPool of a pool created in a rolled-back tx", err)
 			_, err = e.s.GetAppClient(e.ctx, c.ClientID)
 			wantNotFound(t, "GetAppClient of a client created in a rolled-back tx", err)
-			_, err = e.s.GetDomain(e.ctx, "doomed")
+			_, err = e.s.GetDomain(e.ctx, region, "doomed")
 			wantNotFound(t, "GetDomain of a domain created in a rolled-back tx", err)
 			_, err = e.s.GetAccessKey(e.ctx, k.AccessKeyID)
 			wantNotFound(t, "GetAccessKey of a key created in a rolled-back tx", err)
@@ -157,7 +157,7 @@ func txCases() []testCase {
 			wantNoError(t, "GetAppClient of a client deleted in a rolled-back tx", err)
 			_, err = e.s.GetResourceServer(e.ctx, old.ID, oldRS.Identifier)
 			wantNoError(t, "GetResourceServer of a server deleted in a rolled-back tx", err)
-			_, err = e.s.GetDomain(e.ctx, oldDomain.Domain)
+			_, err = e.s.GetDomain(e.ctx, region, oldDomain.Domain)
 			wantNoError(t, "GetDomain of a domain deleted in a rolled-back tx", err)
 			_, err = e.s.GetAccessKey(e.ctx, oldKey.AccessKeyID)
 			wantNoError(t, "GetAccessKey of a key deleted in a rolled-back tx", err)
@@ -236,7 +236,7 @@ func txCases() []testCase {
 				if err := tx.CreateAppClient(e.ctx, newClient(cognito.NewPoolID(region), "orphan")); !errors.Is(err, cognito.ErrNotFound) {
 					return fmt.Errorf("CreateAppClient in a missing pool: got %v, want ErrNotFound", err)
 				}
-				if err := tx.DeleteDomain(e.ctx, "nope"); !errors.Is(err, cognito.ErrNotFound) {
+				if err := tx.DeleteDomain(e.ctx, region, "nope"); !errors.Is(err, cognito.ErrNotFound) {
 					return fmt.Errorf("DeleteDomain of a missing domain: got %v, want ErrNotFound", err)
 				}
 				if _, err := tx.GetUserPool(e.ctx, "nope_123456789"); !errors.Is(err, cognito.ErrNotFound) {
@@ -481,7 +481,7 @@ func restartCases() []testCase {
 			grs, err := e2.s.GetResourceServer(e.ctx, p.ID, rs.Identifier)
 			wantNoError(t, "GetResourceServer after reopen", err)
 			wantEqual(t, "resource server after reopen", grs, storedRS(rs))
-			gd, err := e2.s.GetDomain(e.ctx, d.Domain)
+			gd, err := e2.s.GetDomain(e.ctx, region, d.Domain)
 			wantNoError(t, "GetDomain after reopen", err)
 			wantEqual(t, "domain after reopen", gd, storedDomain(d))
 			gk, err := e2.s.GetAccessKey(e.ctx, k.AccessKeyID)

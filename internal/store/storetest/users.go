@@ -225,3 +225,22 @@ func authCodeCases() []testCase {
 		}},
 	}
 }
+
+func domainRegionCases() []testCase {
+	return []testCase{
+		{"domains/unique-per-region", func(t *testing.T, e *env) {
+			east := samplePool(t, e)
+			west := createPool(t, e, newPool("eu-west-1", "west"))
+			createDomain(t, e, newDomain(east.ID, "photos"))
+			createDomain(t, e, newDomain(west.ID, "photos")) // another region: fine
+			got, err := e.s.GetDomain(e.ctx, "eu-west-1", "photos")
+			wantNoError(t, "GetDomain in eu-west-1", err)
+			if got.UserPoolID != west.ID {
+				t.Errorf("eu-west-1's photos belongs to %s, want %s", got.UserPoolID, west.ID)
+			}
+			other := samplePool(t, e)
+			err = e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.CreateDomain(e.ctx, newDomain(other.ID, "photos")) })
+			wantAlreadyExists(t, "the same prefix twice in one region", err)
+		}},
+	}
+}

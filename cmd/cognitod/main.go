@@ -222,6 +222,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 func printBanner(w io.Writer, cfg *serveConfig, addr, credsPath string) {
 	fmt.Fprintf(w, "cognitod listening on http://%s (public URL %s)\n", addr, cfg.publicURL)
 	fmt.Fprintf(w, "  database: %s\n", cfg.db)
+	fmt.Fprintf(w, "  console:  %s/console (sign in with the access key)\n", cfg.publicURL)
 	fmt.Fprintf(w, "Point the AWS CLI at it:\n")
 	if cfg.rootKeyID != "" {
 		fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=<COGNITOD_ROOT_SECRET_ACCESS_KEY> AWS_DEFAULT_REGION=us-east-1\n", cfg.rootKeyID)

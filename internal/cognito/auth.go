@@ -214,22 +214,36 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err := checkUserAttributes(pool, in.UserAttributes); err != nil {
 		return nil, err
 	}
+	if err := checkClientWrite(client, in.UserAttributes); err != nil {
+		return nil, err
+	}
 	username, key, sub, attrs, err := newUserIdentity(pool, in.Username, in.UserAttributes)
+	if err != nil {
+		return nil, err
+	}
+	exists := func() error {
+		if username == sub {
+			return ErrUsernameExists.WithMessage(msgAliasExists)
+		}
+		return ErrUsernameExists.WithMessage(msgSignUpExists)
+	}
+	// A taken name is refused before the (slow, memory-hard) hash.
+	if _, err := s.store.GetUser(ctx, pool.ID, key); err == nil {
+		return nil, exists()
+	}
+	hash, err := hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}
 	code := newConfirmationCode()
 	now := s.now().UTC()
 	u := &User{UserPoolID: pool.ID, Username: username, UsernameKey: key, Sub: sub, Attributes: attrs,
-		PasswordHash: HashPassword(in.Password), Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now,
+		PasswordHash: hash, Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now,
 		CodeHash: hashCode(code), CodeExpires: now.Add(24 * time.Hour)}
 	err = s.update(ctx, func(tx Tx) error {
 		err := tx.CreateUser(ctx, u)
 		if errors.Is(err, ErrAlreadyExists) {
-			if username == sub {
-				return ErrUsernameExists.WithMessage(msgAliasExists)
-			}
-			return ErrUsernameExists.WithMessage(msgSignUpExists)
+			return exists()
 		}
 		return err
 	})
@@ -256,19 +270,42 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	if err := s.checkSecretHash(client, in.SecretHash, in.Username); err != nil {
 		return nil, err
 	}
+	// Wrong codes are counted like wrong passwords: after five, the user
+	// is locked out of confirming for a while; a 6-digit code cannot be
+	// guessed by brute force.
+	var refused error
 	err = s.changePoolUser(ctx, pool, in.Username, func(u *User) error {
+		now := s.now().UTC()
 		if u.Status != StatusUnconfirmed {
 			return ErrNotAuthorized.WithMessagef(msgCannotConfirm, u.Status)
 		}
-		if subtle.ConstantTimeCompare([]byte(hashCode(in.ConfirmationCode)), []byte(u.CodeHash)) != 1 {
-			return ErrCodeMismatch
+		if now.Before(u.LockedUntil) {
+			return ErrLimitExceeded.WithMessage(msgConfirmAttempts)
 		}
-		if s.now().After(u.CodeExpires) {
+		if subtle.ConstantTimeCompare([]byte(hashCode(in.ConfirmationCode)), []byte(u.CodeHash)) != 1 {
+			u.FailedSignIns++
+			if u.FailedSignIns >= lockoutFreeAttempts {
+				u.LockedUntil, u.FailedSignIns = now.Add(lockoutMax), 0
+			}
+			refused = ErrCodeMismatch
+			return nil // commit the count, then refuse
+		}
+		if now.After(u.CodeExpires) {
 			return ErrExpiredCode
 		}
 		u.Status, u.CodeHash, u.CodeExpires = StatusConfirmed, "", time.Time{}
+		u.FailedSignIns, u.LockedUntil = 0, time.Time{}
+		if _, ok := attr(u, "email"); ok {
+			u.Attributes = setAttr(u.Attributes, "email_verified", "true")
+		}
 		return nil
 	})
+	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
+		return nil, ErrCodeMismatch
+	}
+	if err == nil {
+		err = refused
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -333,7 +370,12 @@ func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Aut
 			return nil, ErrInvalidParameter.WithMessage(msgAuthFlowOff)
 		}
 		res, err := s.Refresh(ctx, client, p["REFRESH_TOKEN"], func(u *User) error {
-			return s.checkSecretHash(client, p["SECRET_HASH"], u.Username, u.Sub, p["USERNAME"])
+			err := s.checkSecretHash(client, p["SECRET_HASH"], u.Username, u.Sub, p["USERNAME"])
+			var ce *Error
+			if errors.As(err, &ce) && strings.HasPrefix(ce.Message, "Unable to verify") {
+				return ErrNotAuthorized.WithMessagef(msgRefreshSecretHash, client.ClientID)
+			}
+			return err
 		})
 		if err != nil {
 			return nil, err
@@ -348,73 +390,85 @@ func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Aut
 // the hosted login page: existence (without revealing it when the client
 // prevents user-existence errors), enabled, confirmed, lockout, password.
 // It returns the user, whose status may still ask for a new password.
+// The password is checked outside any transaction (argon2id is slow and
+// the store has one writer); the outcome is then recorded in a short one
+// that re-reads the user, so concurrent failures all count.
 func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client *AppClient, username, password string) (*User, error) {
 	wrong := ErrNotAuthorized.WithMessage(msgIncorrectPassword)
-	var user *User
-	failed := false
-	err := s.update(ctx, func(tx Tx) error {
-		user, failed = nil, false
-		u, err := s.findUser(ctx, tx, pool, username)
-		if errors.Is(err, ErrUserNotFound) {
-			CheckPassword(dummyHash, password) // as slow as a real check
-			if client.Settings.PreventUserExistenceErrors == "ENABLED" {
-				return wrong
-			}
-			return ErrUserNotFound
+	u, err := s.findUser(ctx, s.store, pool, username)
+	if errors.Is(err, ErrUserNotFound) {
+		checkPassword(ctx, dummyHash, password) // as slow as a real check
+		if client.Settings.PreventUserExistenceErrors == "ENABLED" {
+			return nil, wrong
 		}
+		return nil, ErrUserNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	stale := func(u *User) bool { return !u.LockedUntil.IsZero() && now.Sub(u.LockedUntil) > lockoutMax }
+	if !stale(u) && now.Before(u.LockedUntil) {
+		return nil, ErrNotAuthorized.WithMessage(msgPasswordAttempts)
+	}
+	if !u.Enabled {
+		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
+	}
+	if u.Status == StatusUnconfirmed {
+		return nil, ErrUserNotConfirmed
+	}
+	ok, err := checkPassword(ctx, u.PasswordHash, password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.update(ctx, func(tx Tx) error {
+		cur, err := tx.GetUserBySub(ctx, pool.ID, u.Sub)
 		if err != nil {
 			return err
 		}
-		now := s.now().UTC()
-		if !u.LockedUntil.IsZero() && now.Sub(u.LockedUntil) > lockoutMax {
-			u.FailedSignIns, u.LockedUntil = 0, time.Time{}
+		if stale(cur) {
+			cur.FailedSignIns, cur.LockedUntil = 0, time.Time{}
 		}
-		if now.Before(u.LockedUntil) {
-			return ErrNotAuthorized.WithMessage(msgPasswordAttempts)
-		}
-		if !u.Enabled {
-			return ErrNotAuthorized.WithMessage(msgUserDisabled)
-		}
-		if u.Status == StatusUnconfirmed {
-			return ErrUserNotConfirmed
-		}
-		if !CheckPassword(u.PasswordHash, password) {
-			u.FailedSignIns++
-			if n := u.FailedSignIns - lockoutFreeAttempts; n >= 0 {
+		switch {
+		case ok && cur.FailedSignIns == 0 && cur.LockedUntil.IsZero():
+			return nil
+		case ok:
+			cur.FailedSignIns, cur.LockedUntil = 0, time.Time{}
+		case now.Before(cur.LockedUntil):
+			return nil // attempts during a lockout do not extend it
+		default:
+			cur.FailedSignIns++
+			if n := cur.FailedSignIns - lockoutFreeAttempts; n >= 0 {
 				d := lockoutMax
 				if n < 10 {
 					d = min(time.Duration(1<<n)*time.Second, lockoutMax)
 				}
-				u.LockedUntil = now.Add(d)
-			}
-			// The failure must be counted: commit, then refuse.
-			failed = true
-			return tx.UpdateUser(ctx, u)
-		}
-		if u.Status == StatusForceChangePassword && !u.PasswordExpires.IsZero() && now.After(u.PasswordExpires) {
-			return ErrNotAuthorized.WithMessage(msgTemporaryPasswordExpired)
-		}
-		if u.FailedSignIns != 0 || !u.LockedUntil.IsZero() {
-			u.FailedSignIns, u.LockedUntil = 0, time.Time{}
-			if err := tx.UpdateUser(ctx, u); err != nil {
-				return err
+				cur.LockedUntil = now.Add(d)
 			}
 		}
-		user = u
-		return nil
+		return tx.UpdateUser(ctx, cur)
 	})
-	if err == nil && failed {
-		return nil, wrong
-	}
-	return user, err
-}
-
-func (s *Service) passwordSignIn(ctx context.Context, pool *UserPool, client *AppClient, username, password, secretHash string) (*AuthOutput, error) {
-	u, err := s.CheckUserPassword(ctx, pool, client, username, password)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkSecretHash(client, secretHash, username, u.Username, u.Sub); err != nil {
+	if !ok {
+		return nil, wrong
+	}
+	if u.Status == StatusForceChangePassword && !u.PasswordExpires.IsZero() && now.After(u.PasswordExpires) {
+		return nil, ErrNotAuthorized.WithMessage(msgTemporaryPasswordExpired)
+	}
+	return u, nil
+}
+
+func (s *Service) passwordSignIn(ctx context.Context, pool *UserPool, client *AppClient, username, password, secretHash string) (*AuthOutput, error) {
+	// The client proves itself before the password is looked at: a wrong
+	// SECRET_HASH must neither count as a failed sign-in nor tell a right
+	// password from a wrong one.
+	if err := s.checkSecretHash(client, secretHash, username); err != nil {
+		return nil, err
+	}
+	u, err := s.CheckUserPassword(ctx, pool, client, username, password)
+	if err != nil {
 		return nil, err
 	}
 	if u.Status == StatusForceChangePassword {
@@ -464,11 +518,14 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthC
 		return nil, ErrInvalidParameter.WithMessagef(msgChallengeUnsupported, in.ChallengeName)
 	}
 	r := in.ChallengeResponses
-	u, err := s.CompleteNewPassword(ctx, pool, client, in.Session, r["USERNAME"], r["NEW_PASSWORD"], r)
-	if err != nil {
+	if err := s.checkSecretHash(client, r["SECRET_HASH"], r["USERNAME"]); err != nil {
 		return nil, err
 	}
-	if err := s.checkSecretHash(client, r["SECRET_HASH"], r["USERNAME"], u.Username, u.Sub); err != nil {
+	if err := checkClientWrite(client, challengeAttributes(r)); err != nil {
+		return nil, err
+	}
+	u, err := s.CompleteNewPassword(ctx, pool, client, in.Session, r["USERNAME"], r["NEW_PASSWORD"], r)
+	if err != nil {
 		return nil, err
 	}
 	res, err := s.IssueUserTokens(ctx, pool, client, u, []string{ScopeAdmin}, IssueOptions{IDToken: true, Refresh: true})
@@ -492,38 +549,56 @@ func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, clien
 	if password == "" {
 		return nil, ErrInvalidParameter.WithMessage(msgMissingNewPassword)
 	}
+	if err := checkPasswordPolicy(passwordPolicy(pool), password, msgPasswordPolicyChange); err != nil {
+		return nil, err
+	}
+	attrs := challengeAttributes(responses)
+	if err := checkUserAttributes(pool, attrs); err != nil {
+		return nil, err
+	}
+	hash, err := hashPassword(ctx, password)
+	if err != nil {
+		return nil, err
+	}
 	var user *User
 	err = s.update(ctx, func(tx Tx) error {
 		u, err := tx.GetUserBySub(ctx, pool.ID, sess.Sub)
 		if err != nil || u.Status != StatusForceChangePassword {
 			return ErrNotAuthorized.WithMessage(msgInvalidSession)
 		}
+		if !u.Enabled {
+			return ErrNotAuthorized.WithMessage(msgUserDisabled)
+		}
 		if username != "" {
 			if named, err := s.findUser(ctx, tx, pool, username); err != nil || named.Sub != u.Sub {
 				return ErrNotAuthorized.WithMessage(msgInvalidSession)
 			}
 		}
-		if err := checkPasswordPolicy(passwordPolicy(pool), password, msgPasswordPolicyChange); err != nil {
-			return err
-		}
-		var attrs []Attribute
-		for k, v := range responses {
-			if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
-				attrs = append(attrs, Attribute{Name: name, Value: v})
+		for _, a := range attrs {
+			old, had := attr(u, a.Name)
+			u.Attributes = setAttr(u.Attributes, a.Name, a.Value)
+			if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) {
+				u.Attributes = setAttr(u.Attributes, a.Name+"_verified", "false")
 			}
 		}
-		if err := checkUserAttributes(pool, attrs); err != nil {
-			return err
-		}
-		for _, a := range attrs {
-			u.Attributes = setAttr(u.Attributes, a.Name, a.Value)
-		}
-		u.PasswordHash, u.Status, u.PasswordExpires = HashPassword(password), StatusConfirmed, time.Time{}
+		u.PasswordHash, u.Status, u.PasswordExpires = hash, StatusConfirmed, time.Time{}
 		u.LastModifiedDate = s.now().UTC()
 		user = u
 		return tx.UpdateUser(ctx, u)
 	})
 	return user, err
+}
+
+// challengeAttributes reads the "userAttributes.<name>" answers of
+// NEW_PASSWORD_REQUIRED.
+func challengeAttributes(responses map[string]string) []Attribute {
+	var attrs []Attribute
+	for k, v := range responses {
+		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
+			attrs = append(attrs, Attribute{Name: name, Value: v})
+		}
+	}
+	return attrs
 }
 
 // IssueOptions chooses what IssueUserTokens issues.
@@ -696,6 +771,9 @@ func (s *Service) CheckAccessToken(ctx context.Context, token string, requiredSc
 	}
 	// Sign-out is recorded at the start of the second after it happened;
 	// tokens count whole seconds, so a token from before has an earlier iat.
+	if !u.Enabled {
+		return nil, nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
+	}
 	revoked := !u.SignedOutAt.IsZero() && c.IssuedAt.Before(u.SignedOutAt)
 	if rt, err := s.store.GetRefreshTokenByOriginJTI(ctx, c.PoolID, c.OriginJTI); err == nil && !rt.RevokedAt.IsZero() {
 		revoked = true

@@ -222,8 +222,8 @@ func (s *Service) RedeemAuthCode(ctx context.Context, client *AppClient, pool *U
 		return nil, grantError(ErrGrantInvalidGrant, "code already used")
 	}
 	u, err := s.store.GetUserBySub(ctx, pool.ID, ac.Sub)
-	if err != nil || !u.Enabled {
-		return nil, grantError(ErrGrantInvalidGrant, "user gone or disabled")
+	if err != nil || !u.Enabled || (!u.SignedOutAt.IsZero() && ac.AuthTime.Before(u.SignedOutAt)) {
+		return nil, grantError(ErrGrantInvalidGrant, "user gone, disabled or signed out")
 	}
 	openid := slices.Contains(ac.Scopes, "openid")
 	return s.IssueUserTokens(ctx, pool, client, u, s.activeOf(ctx, pool.ID, ac.Scopes), IssueOptions{
@@ -242,10 +242,13 @@ func (s *Service) RefreshGrant(ctx context.Context, client *AppClient, token str
 
 // UserInfo returns the claims /oauth2/userInfo shows for an access token
 // with the openid scope: sub, and the attributes its scopes release.
-func (s *Service) UserInfo(ctx context.Context, token string) (map[string]any, error) {
+func (s *Service) UserInfo(ctx context.Context, poolID, token string) (map[string]any, error) {
 	c, u, err := s.CheckAccessToken(ctx, token, "openid")
 	if err != nil {
 		return nil, err
+	}
+	if c.PoolID != poolID {
+		return nil, ErrNotAuthorized.WithMessage(msgInvalidAccessToken)
 	}
 	out := map[string]any{"sub": u.Sub, "username": u.Username}
 	for _, a := range u.Attributes {

@@ -47,16 +47,19 @@ const (
 	msgPasswordPolicyTemporary = "Password did not conform with password policy: "
 	msgPasswordPolicyChange    = "Password does not conform to policy: " // (app code only)
 
-	msgUserExists           = "User account already exists"
-	msgUsernameNotEmail     = "Username should be an email."
-	msgUsernameNotPhone     = "Username should be a phone number."
-	msgAttributeReadOnly    = "Cannot modify the non-mutable attribute %s"                            // (unconfirmed)
-	msgAttributeNotInSchema = "Attribute does not exist in the schema: %s"                            // (unconfirmed)
-	msgResendConfirmed      = "Resend not possible. The user is not in FORCE_CHANGE_PASSWORD status." // (unconfirmed)
-	msgCannotConfirm        = "User cannot be confirmed. Current status is %s"
-	msgAliasExists          = "An account with the given email already exists."
-	msgInvalidFilter        = "Error while parsing filter."
-	msgSignUpExists         = "User already exists"
+	msgUserExists            = "User account already exists"
+	msgUsernameNotEmail      = "Username should be an email."
+	msgUsernameNotPhone      = "Username should be a phone number."
+	msgAttributeReadOnly     = "Cannot modify the non-mutable attribute %s"                            // (unconfirmed)
+	msgAttributeNotInSchema  = "Attribute does not exist in the schema: %s"                            // (unconfirmed)
+	msgResendConfirmed       = "Resend not possible. The user is not in FORCE_CHANGE_PASSWORD status." // (unconfirmed)
+	msgCannotConfirm         = "User cannot be confirmed. Current status is %s"
+	msgAliasExists           = "An account with the given email already exists."
+	msgInvalidFilter         = "Error while parsing filter."
+	msgSignUpExists          = "User already exists"
+	msgUnauthorizedAttribute = "A client attempted to write unauthorized attribute"
+	msgConfirmAttempts       = "Attempt limit exceeded, please try after some time."
+	msgRefreshSecretHash     = "SecretHash does not match for the client: %s"
 
 	msgIncorrectPassword        = "Incorrect username or password."
 	msgUserDisabled             = "User is disabled."

@@ -1,10 +1,12 @@
 package cognito
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode"
 
@@ -20,6 +22,40 @@ const (
 	argonThreads   = 1
 	argonKeyLen    = 32
 )
+
+// hashSlots bounds how many argon2id computations run at once: each
+// takes 19 MiB, and sign-up and sign-in are open to anonymous callers, so
+// without a bound a burst of requests could exhaust memory. Waiters queue.
+var hashSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+func acquireHashSlot(ctx context.Context) error {
+	select {
+	case hashSlots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func releaseHashSlot() { <-hashSlots }
+
+// hashPassword is HashPassword within the bound on concurrent hashing.
+func hashPassword(ctx context.Context, password string) (string, error) {
+	if err := acquireHashSlot(ctx); err != nil {
+		return "", asError(err)
+	}
+	defer releaseHashSlot()
+	return HashPassword(password), nil
+}
+
+// checkPassword is CheckPassword within the bound on concurrent hashing.
+func checkPassword(ctx context.Context, hash, password string) (bool, error) {
+	if err := acquireHashSlot(ctx); err != nil {
+		return false, asError(err)
+	}
+	defer releaseHashSlot()
+	return CheckPassword(hash, password), nil
+}
 
 // HashPassword returns the PHC-format argon2id hash of password.
 func HashPassword(password string) string {

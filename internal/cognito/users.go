@@ -167,6 +167,18 @@ func checkUserAttributes(pool *UserPool, attrs []Attribute) error {
 	return nil
 }
 
+// checkClientWrite refuses attributes an end user may not set through
+// client: the verified flags (only Cognito and administrators set those)
+// and anything outside the client's WriteAttributes, when it names some.
+func checkClientWrite(c *AppClient, attrs []Attribute) error {
+	for _, a := range attrs {
+		if strings.HasSuffix(a.Name, "_verified") || (len(c.Settings.WriteAttributes) > 0 && !slices.Contains(c.Settings.WriteAttributes, a.Name)) {
+			return ErrNotAuthorized.WithMessage(msgUnauthorizedAttribute)
+		}
+	}
+	return nil
+}
+
 func newUUID() string {
 	var b [16]byte
 	rand.Read(b[:])
@@ -232,9 +244,13 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err != nil {
 		return nil, err
 	}
+	hash, err := hashPassword(ctx, password)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now().UTC()
 	u := &User{UserPoolID: pool.ID, Username: username, UsernameKey: key, Sub: sub, Attributes: attrs,
-		PasswordHash: HashPassword(password), Status: StatusForceChangePassword, Enabled: true,
+		PasswordHash: hash, Status: StatusForceChangePassword, Enabled: true,
 		CreationDate: now, LastModifiedDate: now, PasswordExpires: now.AddDate(0, 0, temporaryPasswordDays(pool))}
 	err = s.update(ctx, func(tx Tx) error {
 		err := tx.CreateUser(ctx, u)
@@ -254,8 +270,12 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 
 func (s *Service) resendInvitation(ctx context.Context, pool *UserPool, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
 	password := generatePassword(passwordPolicy(pool))
+	hash, err := hashPassword(ctx, password)
+	if err != nil {
+		return nil, err
+	}
 	var u *User
-	err := s.update(ctx, func(tx Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		var err error
 		if u, err = s.findUser(ctx, tx, pool, in.Username); err != nil {
 			return err
@@ -263,7 +283,7 @@ func (s *Service) resendInvitation(ctx context.Context, pool *UserPool, in *Admi
 		if u.Status != StatusForceChangePassword {
 			return ErrUnsupportedUserState.WithMessage(msgResendConfirmed)
 		}
-		u.PasswordHash = HashPassword(password)
+		u.PasswordHash = hash
 		u.LastModifiedDate = s.now().UTC()
 		u.PasswordExpires = u.LastModifiedDate.AddDate(0, 0, temporaryPasswordDays(pool))
 		return tx.UpdateUser(ctx, u)
@@ -339,11 +359,17 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	if err := Validate("AdminSetUserPassword", in); err != nil {
 		return nil, err
 	}
-	err := s.changeUser(ctx, in.UserPoolId, in.Username, func(pool *UserPool, u *User) error {
+	// Hashing happens before the transaction: it is slow, and the store
+	// has one writer.
+	hash, err := hashPassword(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.changeUser(ctx, in.UserPoolId, in.Username, func(pool *UserPool, u *User) error {
 		if err := checkPasswordPolicy(passwordPolicy(pool), in.Password, msgPasswordPolicyChange); err != nil {
 			return err
 		}
-		u.PasswordHash = HashPassword(in.Password)
+		u.PasswordHash = hash
 		u.FailedSignIns, u.LockedUntil = 0, time.Time{}
 		if in.Permanent {
 			u.Status, u.PasswordExpires = StatusConfirmed, time.Time{}
@@ -386,7 +412,24 @@ func (s *Service) AdminDisableUser(ctx context.Context, in *AdminUserInput) (*Em
 	if err := Validate("AdminDisableUser", in); err != nil {
 		return nil, err
 	}
-	if err := s.changeUser(ctx, in.UserPoolId, in.Username, func(_ *UserPool, u *User) error { u.Enabled = false; return nil }); err != nil {
+	// Disabling a user also revokes their tokens, as in Cognito.
+	at := s.now().UTC().Truncate(time.Second).Add(time.Second)
+	err := s.update(ctx, func(tx Tx) error {
+		pool, err := s.getPool(ctx, tx, in.UserPoolId)
+		if err != nil {
+			return err
+		}
+		u, err := s.findUser(ctx, tx, pool, in.Username)
+		if err != nil {
+			return err
+		}
+		u.Enabled, u.SignedOutAt, u.LastModifiedDate = false, at, s.now().UTC()
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return tx.RevokeRefreshTokens(ctx, pool.ID, u.Sub, "", at)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &Empty{}, nil

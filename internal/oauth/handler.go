@@ -26,6 +26,7 @@ type Handler struct {
 	logger    *slog.Logger
 	publicURL *url.URL
 	domainMux *http.ServeMux
+	ended     endedSessions
 }
 
 // Config configures a Handler.

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -158,10 +159,44 @@ func redirectTo(w http.ResponseWriter, r *http.Request, target string, fragment 
 
 // hostedSession is the sealed content of the session cookie.
 type hostedSession struct {
+	ID       string `json:"i"`
 	Pool     string `json:"p"`
 	Sub      string `json:"s"`
 	AuthTime int64  `json:"a"`
 	Expires  int64  `json:"e"`
+}
+
+// endedSessions remembers hosted sessions ended by /logout until their
+// cookies would have expired anyway, so that a copy of a cookie does not
+// outlive the logout. It is per process (one process serves a SQLite
+// deployment).
+type endedSessions struct {
+	mu  sync.Mutex
+	ids map[string]time.Time
+}
+
+func (e *endedSessions) end(id string, until time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ids == nil {
+		e.ids = map[string]time.Time{}
+	}
+	now := time.Now()
+	for k, exp := range e.ids {
+		if now.After(exp) {
+			delete(e.ids, k)
+		}
+	}
+	if len(e.ids) < 1_000_000 {
+		e.ids[id] = until
+	}
+}
+
+func (e *endedSessions) ended(id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, ok := e.ids[id]
+	return ok
 }
 
 func (h *Handler) sealedCookie(purpose string, v any) string {
@@ -185,7 +220,7 @@ func (h *Handler) signedIn(r *http.Request, pool *cognito.UserPool) (*cognito.Us
 		return nil, time.Time{}
 	}
 	var hs hostedSession
-	if !h.openCookie("hosted-session:"+pool.ID, c.Value, &hs) || hs.Pool != pool.ID || time.Now().Unix() > hs.Expires {
+	if !h.openCookie("hosted-session:"+pool.ID, c.Value, &hs) || hs.Pool != pool.ID || time.Now().Unix() > hs.Expires || h.ended.ended(hs.ID) {
 		return nil, time.Time{}
 	}
 	u, err := h.svc.Store().GetUserBySub(r.Context(), pool.ID, hs.Sub)
@@ -196,7 +231,7 @@ func (h *Handler) signedIn(r *http.Request, pool *cognito.UserPool) (*cognito.Us
 }
 
 func (h *Handler) setSession(w http.ResponseWriter, r *http.Request, pool *cognito.UserPool, u *cognito.User, authTime time.Time) {
-	v := h.sealedCookie("hosted-session:"+pool.ID, hostedSession{Pool: pool.ID, Sub: u.Sub, AuthTime: authTime.Unix(), Expires: time.Now().Add(sessionLifetime).Unix()})
+	v := h.sealedCookie("hosted-session:"+pool.ID, hostedSession{ID: randomToken(), Pool: pool.ID, Sub: u.Sub, AuthTime: authTime.Unix(), Expires: time.Now().Add(sessionLifetime).Unix()})
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: v, Path: h.cookiePath(r, pool.ID), HttpOnly: true, Secure: h.secure(),
 		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionLifetime.Seconds())})
 }
@@ -330,6 +365,12 @@ func (h *Handler) userMessage(r *http.Request, err error) string {
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, poolID string) {
 	q := r.URL.Query()
 	clear := func() {
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			var hs hostedSession
+			if h.openCookie("hosted-session:"+poolID, c.Value, &hs) {
+				h.ended.end(hs.ID, time.Unix(hs.Expires, 0))
+			}
+		}
 		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: h.cookiePath(r, poolID), MaxAge: -1, HttpOnly: true, Secure: h.secure(), SameSite: http.SameSiteLaxMode})
 	}
 	client, err := h.svc.Store().GetAppClient(r.Context(), q.Get("client_id"))

@@ -11,12 +11,12 @@ import (
 
 // userInfo serves /oauth2/userInfo (OpenID Connect Core section 5.3): the
 // attributes an access token with the openid scope may see.
-func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request, _ string) {
+func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request, poolID string) {
 	token, ok := bearer(r)
 	var claims map[string]any
 	err := errors.New("no bearer token")
 	if ok {
-		claims, err = h.svc.UserInfo(r.Context(), token)
+		claims, err = h.svc.UserInfo(r.Context(), poolID, token)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")

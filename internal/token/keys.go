@@ -95,6 +95,34 @@ func (k *Keys) newStoredKey(poolID, status string) (*cognito.SigningKey, error) 
 		SealedPrivateKey: k.sealer.Seal(keyPurpose(poolID, kid), der), CreationDate: k.now().UTC()}, nil
 }
 
+// errNoKeys: a pool has no keys, and the caller may not create them.
+var errNoKeys = errors.New("token: the pool has no signing keys")
+
+// existing returns the pool's keys without ever creating any: for checking
+// tokens, where the pool ID comes from an unverified claim.
+func (k *Keys) existing(ctx context.Context, poolID string) (*poolKeys, error) {
+	k.mu.Lock()
+	pk := k.pools[poolID]
+	k.mu.Unlock()
+	if pk != nil && k.now().Sub(pk.loaded) < cacheTTL {
+		return pk, nil
+	}
+	stored, err := k.store.ListSigningKeys(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	if !hasActive(stored) {
+		return nil, errNoKeys
+	}
+	if pk, err = k.parse(poolID, stored); err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	k.pools[poolID] = pk
+	k.mu.Unlock()
+	return pk, nil
+}
+
 // pool returns the pool's keys from the cache, loading them (and creating
 // a pool's first pair) when the cache has none or they are older than
 // cacheTTL.

@@ -140,7 +140,7 @@ func (i *Issuer) ParseAccessToken(ctx context.Context, token string) (*cognito.A
 	if !ok || cognito.RegionOfPoolID(poolID) == "" || strings.Contains(poolID, "/") {
 		return nil, ErrMalformed
 	}
-	pk, err := i.keys.pool(ctx, poolID)
+	pk, err := i.keys.existing(ctx, poolID)
 	if err != nil {
 		return nil, ErrMalformed
 	}

@@ -478,3 +478,37 @@ func TestImplicitFlow(t *testing.T) {
 		t.Error("implicit ID token without the nonce")
 	}
 }
+
+// TestHostedLoginOnDomainHost: the hosted pages answer on the pool's
+// domain host too, with paths from the host's root.
+func TestHostedLoginOnDomainHost(t *testing.T) {
+	p := newWebPool(t, nil, "")
+	if _, err := p.c.CreateUserPoolDomain(context.Background(), &cip.CreateUserPoolDomainInput{UserPoolId: aws.String(p.poolID), Domain: aws.String("web-login")}); err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := strings.Cut(strings.TrimPrefix(p.ts.URL, "http://"), ":")
+	host := "web-login.auth.us-east-1.localhost:" + port
+	get := func(path string) (*http.Response, string) {
+		req, _ := http.NewRequest(http.MethodGet, p.ts.URL+path, nil)
+		req.Host = host
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	q := url.Values{"client_id": {p.clientID}, "redirect_uri": {callback}, "response_type": {"code"}, "state": {"d"}}.Encode()
+	resp, _ := get("/oauth2/authorize?" + q)
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/login?"+q {
+		t.Fatalf("authorize on the domain host: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, page := get("/login?" + q)
+	if resp.StatusCode != 200 || !strings.Contains(page, `action="/login?`) || !strings.Contains(page, `href="/_static/login.css"`) {
+		t.Errorf("login page on the domain host: %d %.300s", resp.StatusCode, page)
+	}
+	if resp, _ := get("/_static/login.css"); resp.StatusCode != 200 {
+		t.Errorf("stylesheet on the domain host: %d", resp.StatusCode)
+	}
+}

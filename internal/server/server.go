@@ -23,6 +23,9 @@ type Config struct {
 	Logger *slog.Logger
 	// PublicURL is where clients reach the server (issuer URLs).
 	PublicURL string
+	// Signers is how many tokens are signed at once: the cores the process
+	// may use (0: GOMAXPROCS).
+	Signers int
 	// EagerKeys makes each new pool's signing keys right after
 	// CreateUserPool, in the background, instead of on the pool's first
 	// token or JWKS request.
@@ -50,7 +53,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Issuer == nil {
 		keys := token.NewKeys(cfg.Service.Store(), cfg.Service.Sealer(), cfg.Now)
-		cfg.Issuer = token.NewIssuer(keys, cfg.PublicURL, cfg.Now)
+		cfg.Issuer = token.NewIssuer(keys, cfg.PublicURL, cfg.Now, cfg.Signers)
 	}
 	cfg.Service.OnPoolDeleted(cfg.Issuer.Keys().Forget)
 	cfg.Service.SetTokens(cfg.Issuer)

@@ -26,12 +26,18 @@ type Issuer struct {
 	signers chan struct{}
 }
 
-// NewIssuer returns an issuer whose tokens name publicURL.
-func NewIssuer(keys *Keys, publicURL string, now func() time.Time) *Issuer {
+// NewIssuer returns an issuer whose tokens name publicURL. It signs at
+// most signers tokens at once (0: GOMAXPROCS): the number of cores the
+// process may use, so that signatures queue in order instead of sharing
+// cores.
+func NewIssuer(keys *Keys, publicURL string, now func() time.Time, signers int) *Issuer {
 	if now == nil {
 		now = time.Now
 	}
-	return &Issuer{keys: keys, publicURL: publicURL, now: now, signers: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	if signers <= 0 {
+		signers = runtime.GOMAXPROCS(0)
+	}
+	return &Issuer{keys: keys, publicURL: publicURL, now: now, signers: make(chan struct{}, signers)}
 }
 
 // Keys returns the issuer's key set.

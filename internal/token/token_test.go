@@ -61,7 +61,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f.keys = NewKeys(store, sealer, f.clock)
-	f.issuer = NewIssuer(f.keys, "http://localhost:9229", f.clock)
+	f.issuer = NewIssuer(f.keys, "http://localhost:9229", f.clock, 0)
 	return f
 }
 

@@ -435,33 +435,32 @@ func (s *Service) AdminDisableUser(ctx context.Context, in *AdminUserInput) (*Em
 	return &Empty{}, nil
 }
 
-// AdminEnableUser lets a disabled user sign in again.
-func (s *Service) AdminEnableUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
-	if err := Validate("AdminEnableUser", in); err != nil {
+// adminUserChange validates an Admin* request naming one user and applies
+// fn to that user in one transaction.
+func (s *Service) adminUserChange(ctx context.Context, operation string, in *AdminUserInput, fn func(*UserPool, *User) error) (*Empty, error) {
+	if err := Validate(operation, in); err != nil {
 		return nil, err
 	}
-	if err := s.changeUser(ctx, in.UserPoolId, in.Username, func(_ *UserPool, u *User) error { u.Enabled = true; return nil }); err != nil {
+	if err := s.changeUser(ctx, in.UserPoolId, in.Username, fn); err != nil {
 		return nil, err
 	}
 	return &Empty{}, nil
 }
 
+// AdminEnableUser lets a disabled user sign in again.
+func (s *Service) AdminEnableUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	return s.adminUserChange(ctx, "AdminEnableUser", in, func(_ *UserPool, u *User) error { u.Enabled = true; return nil })
+}
+
 // AdminConfirmSignUp confirms a user who signed up, without the code.
 func (s *Service) AdminConfirmSignUp(ctx context.Context, in *AdminUserInput) (*Empty, error) {
-	if err := Validate("AdminConfirmSignUp", in); err != nil {
-		return nil, err
-	}
-	err := s.changeUser(ctx, in.UserPoolId, in.Username, func(_ *UserPool, u *User) error {
+	return s.adminUserChange(ctx, "AdminConfirmSignUp", in, func(_ *UserPool, u *User) error {
 		if u.Status != StatusUnconfirmed {
 			return ErrNotAuthorized.WithMessagef(msgCannotConfirm, u.Status)
 		}
 		u.Status, u.CodeHash, u.CodeExpires = StatusConfirmed, "", time.Time{}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
 }
 
 // AdminUpdateUserAttributes sets attributes; a changed email or phone

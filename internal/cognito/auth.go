@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -399,6 +400,11 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 	if errors.Is(err, ErrUserNotFound) {
 		checkPassword(ctx, dummyHash, password) // as slow as a real check
 		if client.Settings.PreventUserExistenceErrors == "ENABLED" {
+			// An unknown name locks out like a real one, or six wrong
+			// tries would tell which names exist.
+			if s.phantoms.fail(pool.ID+"/"+signInKey(pool, username), s.now()) {
+				return nil, ErrNotAuthorized.WithMessage(msgPasswordAttempts)
+			}
 			return nil, wrong
 		}
 		return nil, ErrUserNotFound
@@ -863,4 +869,50 @@ func (s *Service) RevokeRefreshToken(ctx context.Context, clientID, secret, toke
 	return s.update(ctx, func(tx Tx) error {
 		return tx.RevokeRefreshTokens(ctx, rt.UserPoolID, rt.Sub, rt.Hash, s.now().UTC())
 	})
+}
+
+// phantomLockouts keeps, in memory, the failed sign-ins of names that do
+// not exist, so that the lockout a real user would get is simulated for
+// them when user-existence errors are prevented. It is bounded: past
+// maxPhantoms names it starts afresh.
+type phantomLockouts struct {
+	mu    sync.Mutex
+	names map[string]*phantom
+}
+
+type phantom struct {
+	failures    int
+	lockedUntil time.Time
+}
+
+const maxPhantoms = 100_000
+
+// fail records a failed sign-in for name at now and reports whether the
+// name is locked out (the attempt then does not count, as for real users).
+func (p *phantomLockouts) fail(name string, now time.Time) (locked bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.names == nil || len(p.names) >= maxPhantoms {
+		p.names = map[string]*phantom{}
+	}
+	ph := p.names[name]
+	if ph == nil {
+		ph = &phantom{}
+		p.names[name] = ph
+	}
+	if !ph.lockedUntil.IsZero() && now.Sub(ph.lockedUntil) > lockoutMax {
+		*ph = phantom{}
+	}
+	if now.Before(ph.lockedUntil) {
+		return true
+	}
+	ph.failures++
+	if n := ph.failures - lockoutFreeAttempts; n >= 0 {
+		d := lockoutMax
+		if n < 10 {
+			d = min(time.Duration(1<<n)*time.Second, lockoutMax)
+		}
+		ph.lockedUntil = now.Add(d)
+	}
+	return false
 }

@@ -56,6 +56,7 @@ type Service struct {
 	poolCreated  func(poolID string)
 	poolDeleted  func(poolID string)
 	tokens       Tokens
+	phantoms     phantomLockouts
 }
 
 // OnPoolCreated registers fn to run after each CreateUserPool commits

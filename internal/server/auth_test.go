@@ -232,10 +232,19 @@ func TestUserSignInRefusals(t *testing.T) {
 	}
 }
 
+// TestPreventUserExistenceErrors: with existence errors prevented, an
+// unknown name answers like a wrong password, lockout included.
 func TestPreventUserExistenceErrors(t *testing.T) {
 	p := newUserPool(t, "ENABLED")
-	_, err := p.signIn(p.clientID, "nobody", "Whatever-1", nil)
-	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	p.createUser(t, "bob", "Temp-pass-1")
+	for _, name := range []string{"nobody", "bob"} {
+		for range 5 {
+			_, err := p.signIn(p.clientID, name, "Wrong-pass-1", nil)
+			wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+		}
+		_, err := p.signIn(p.clientID, name, "Wrong-pass-1", nil)
+		wantAPIError(t, err, "NotAuthorizedException", "Password attempts exceeded")
+	}
 }
 
 func TestSignUpAndConfirm(t *testing.T) {

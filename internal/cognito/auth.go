@@ -242,6 +242,9 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 		PasswordHash: hash, Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now,
 		CodeHash: hashCode(code), CodeExpires: now.Add(24 * time.Hour)}
 	err = s.update(ctx, func(tx Tx) error {
+		if s.subTaken(ctx, tx, pool.ID, key) {
+			return exists()
+		}
 		err := tx.CreateUser(ctx, u)
 		if errors.Is(err, ErrAlreadyExists) {
 			return exists()

@@ -187,6 +187,18 @@ func newUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// subTaken reports whether name is another user's sub: users are also
+// found by sub, so a username equal to someone's sub would shadow them.
+func (s *Service) subTaken(ctx context.Context, r Reader, poolID, name string) bool {
+	if !uuidPattern.MatchString(name) {
+		return false
+	}
+	_, err := r.GetUserBySub(ctx, poolID, name)
+	return err == nil
+}
+
 // findUser finds a user by sign-in name (username, or the email or phone
 // number a pool signs in with) or by sub.
 func (s *Service) findUser(ctx context.Context, r Reader, pool *UserPool, name string) (*User, error) {
@@ -253,6 +265,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		PasswordHash: hash, Status: StatusForceChangePassword, Enabled: true,
 		CreationDate: now, LastModifiedDate: now, PasswordExpires: now.AddDate(0, 0, temporaryPasswordDays(pool))}
 	err = s.update(ctx, func(tx Tx) error {
+		if s.subTaken(ctx, tx, pool.ID, key) {
+			return ErrUsernameExists.WithMessage(msgUserExists)
+		}
 		err := tx.CreateUser(ctx, u)
 		if errors.Is(err, ErrAlreadyExists) {
 			return ErrUsernameExists.WithMessage(msgUserExists)

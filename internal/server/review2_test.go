@@ -149,3 +149,18 @@ func TestLogoutEndsCopiedCookies(t *testing.T) {
 		t.Errorf("a copied cookie still signs in after logout: %s", loc)
 	}
 }
+
+// TestUsernameCannotShadowASub: users are also found by sub, so nobody
+// may take another user's sub as a username.
+func TestUsernameCannotShadowASub(t *testing.T) {
+	p := newUserPool(t, "")
+	ctx := context.Background()
+	out, err := p.c.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("victim"), Password: aws.String("Victim-pass-1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.c.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(p.clientID), Username: out.UserSub, Password: aws.String("Mallory-pass-1")})
+	wantAPIError(t, err, "UsernameExistsException", "")
+	_, err = p.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(p.poolID), Username: out.UserSub})
+	wantAPIError(t, err, "UsernameExistsException", "")
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 )
 
@@ -51,6 +53,12 @@ var listening = regexp.MustCompile(`^cognitod listening on (http://\S+)`)
 // until it listens.
 func start(t *testing.T, dataDir string, flags ...string) *process {
 	t.Helper()
+	return startWithEnv(t, dataDir, nil, flags...)
+}
+
+// startWithEnv is start with extra environment variables.
+func startWithEnv(t *testing.T, dataDir string, env []string, flags ...string) *process {
+	t.Helper()
 	if len(flags) == 0 {
 		flags = []string{"--addr", "127.0.0.1:0"}
 	}
@@ -59,7 +67,7 @@ func start(t *testing.T, dataDir string, flags ...string) *process {
 	for _, v := range []string{"COGNITOD_ROOT_ACCESS_KEY_ID", "COGNITOD_ROOT_SECRET_ACCESS_KEY", "COGNITOD_MASTER_KEY", "COGNITOD_ADDR", "COGNITOD_DATA_DIR", "COGNITOD_DB"} {
 		cmd.Env = append(cmd.Env, v+"=")
 	}
-	cmd.Env = filterEmpty(cmd.Env)
+	cmd.Env = append(filterEmpty(cmd.Env), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -138,12 +146,14 @@ func TestRestart(t *testing.T) {
 	if !strings.Contains(strings.Join(p.stdout, "\n"), "Created root access key") {
 		t.Errorf("first start did not announce the generated key: %q", p.stdout)
 	}
-	fi, err := os.Stat(filepath.Join(dataDir, "credentials"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("credentials file mode %v, want 0600", fi.Mode().Perm())
+	for _, name := range []string{"credentials", "master.key", "cognitod.db"} {
+		fi, err := os.Stat(filepath.Join(dataDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", name, fi.Mode().Perm())
+		}
 	}
 	c := sdkClient(t, dataDir, p.url)
 	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("durable")})
@@ -200,5 +210,28 @@ func TestParseServeValidatesEverythingAtOnce(t *testing.T) {
 	cfg, err = parseServe([]string{"--addr", "127.0.0.1:99"}, io.Discard)
 	if err != nil || cfg.addr != "127.0.0.1:99" {
 		t.Errorf("flag over env: %+v, %v", cfg, err)
+	}
+}
+
+// TestRootKeyAndMasterKeyFromEnvironment: COGNITOD_ROOT_ACCESS_KEY_ID and
+// COGNITOD_ROOT_SECRET_ACCESS_KEY set the API key, COGNITOD_MASTER_KEY the
+// master key (then no master.key file is written).
+func TestRootKeyAndMasterKeyFromEnvironment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts cognitod processes")
+	}
+	dataDir := t.TempDir()
+	env := []string{"COGNITOD_ROOT_ACCESS_KEY_ID=ci-key", "COGNITOD_ROOT_SECRET_ACCESS_KEY=ci-secret",
+		"COGNITOD_MASTER_KEY=" + base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))}
+	p := startWithEnv(t, dataDir, env, "--addr", "127.0.0.1:0")
+	c := cip.New(cip.Options{Region: "eu-central-1", BaseEndpoint: aws.String(p.url), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("ci-key", "ci-secret", "")})
+	if _, err := c.ListUserPools(context.Background(), &cip.ListUserPoolsInput{MaxResults: aws.Int32(1)}); err != nil {
+		t.Fatalf("with the key from the environment: %v", err)
+	}
+	for _, name := range []string{"master.key", "credentials"} {
+		if _, err := os.Stat(filepath.Join(dataDir, name)); !os.IsNotExist(err) {
+			t.Errorf("%s written although the environment gave the keys", name)
+		}
 	}
 }

@@ -600,12 +600,14 @@ func parseUserFilter(filter string) (func(*User) bool, error) {
 	}
 	name, op, want := m[1], m[2], strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(m[3])
 	return func(u *User) bool {
+		want := want
 		var got string
 		switch name {
 		case "username":
 			got = u.Username
 		case "cognito:user_status":
-			got = u.Status
+			// Matched case-insensitively, unlike the other attributes.
+			got, want = u.Status, strings.ToUpper(want)
 		case "status":
 			got = "Disabled"
 			if u.Enabled {

@@ -109,7 +109,7 @@ func TestAdminUsers(t *testing.T) {
 		}
 	}
 	for filter, want := range map[string]int{"": 6, `email ^= "u"`: 5, `email = "u3@corp.example"`: 1, `username = "alice"`: 1,
-		`cognito:user_status = "CONFIRMED"`: 1, `status = "Enabled"`: 6, `name = "Nobody"`: 0} {
+		`cognito:user_status = "CONFIRMED"`: 1, `cognito:user_status = "confirmed"`: 1, `status = "Enabled"`: 6, `name = "Nobody"`: 0} {
 		if n, _ := count(filter, 60); n != want {
 			t.Errorf("ListUsers filter %q: %d users, want %d", filter, n, want)
 		}

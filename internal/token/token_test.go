@@ -82,7 +82,7 @@ func (f *fixture) jwks(t testing.TB) jose.JSONWebKeySet {
 // ours, against the JWKS, and returns its header kid and claims.
 func verifyWithJose(t testing.TB, token string, set jose.JSONWebKeySet) (string, map[string]any) {
 	t.Helper()
-	jws, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}

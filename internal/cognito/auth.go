@@ -30,6 +30,32 @@ const (
 	lockoutMax          = 15 * time.Minute
 )
 
+// lockoutFor is the lockout after the given number of failed sign-ins:
+// none for the first four, then 2^(n-5) seconds, at most lockoutMax.
+func lockoutFor(failures int) (time.Duration, bool) {
+	n := failures - lockoutFreeAttempts
+	if n < 0 {
+		return 0, false
+	}
+	if n >= 10 {
+		return lockoutMax, true
+	}
+	return min(time.Duration(1<<n)*time.Second, lockoutMax), true
+}
+
+// signOut revokes every token a user holds: refresh tokens now, and
+// access tokens through SignedOutAt. Tokens carry whole seconds, so the
+// sign-out is recorded at the start of the next second: every token issued
+// up to now has an earlier iat.
+func (s *Service) signOut(ctx context.Context, tx Tx, u *User) error {
+	at := s.now().UTC().Truncate(time.Second).Add(time.Second)
+	u.SignedOutAt = at
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	return tx.RevokeRefreshTokens(ctx, u.UserPoolID, u.Sub, "", at)
+}
+
 // SignUpInput is SignUpRequest.
 type SignUpInput struct {
 	ClientId       string      `json:"ClientId,omitempty"`
@@ -447,11 +473,7 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 			return nil // attempts during a lockout do not extend it
 		default:
 			cur.FailedSignIns++
-			if n := cur.FailedSignIns - lockoutFreeAttempts; n >= 0 {
-				d := lockoutMax
-				if n < 10 {
-					d = min(time.Duration(1<<n)*time.Second, lockoutMax)
-				}
+			if d, locked := lockoutFor(cur.FailedSignIns); locked {
 				cur.LockedUntil = now.Add(d)
 			}
 		}
@@ -814,19 +836,12 @@ func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Emp
 	if err != nil {
 		return nil, err
 	}
-	// Tokens carry whole seconds: sign-out is recorded at the end of the
-	// current second, so every token issued up to now is covered.
-	at := s.now().UTC().Truncate(time.Second).Add(time.Second)
 	err = s.update(ctx, func(tx Tx) error {
 		cur, err := tx.GetUserBySub(ctx, c.PoolID, u.Sub)
 		if err != nil {
 			return err
 		}
-		cur.SignedOutAt = at
-		if err := tx.UpdateUser(ctx, cur); err != nil {
-			return err
-		}
-		return tx.RevokeRefreshTokens(ctx, c.PoolID, u.Sub, "", at)
+		return s.signOut(ctx, tx, cur)
 	})
 	if err != nil {
 		return nil, err
@@ -910,11 +925,7 @@ func (p *phantomLockouts) fail(name string, now time.Time) (locked bool) {
 		return true
 	}
 	ph.failures++
-	if n := ph.failures - lockoutFreeAttempts; n >= 0 {
-		d := lockoutMax
-		if n < 10 {
-			d = min(time.Duration(1<<n)*time.Second, lockoutMax)
-		}
+	if d, locked := lockoutFor(ph.failures); locked {
 		ph.lockedUntil = now.Add(d)
 	}
 	return false

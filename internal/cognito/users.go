@@ -333,8 +333,9 @@ func (s *Service) changePoolUser(ctx context.Context, pool *UserPool, username s
 	})
 }
 
-// changeUser runs fn on a pool's user in one transaction.
-func (s *Service) changeUser(ctx context.Context, poolID, username string, fn func(pool *UserPool, u *User) error) error {
+// withUser runs fn in one transaction on a user of a pool the caller
+// sees.
+func (s *Service) withUser(ctx context.Context, poolID, username string, fn func(tx Tx, pool *UserPool, u *User) error) error {
 	return s.update(ctx, func(tx Tx) error {
 		pool, err := s.getPool(ctx, tx, poolID)
 		if err != nil {
@@ -344,6 +345,14 @@ func (s *Service) changeUser(ctx context.Context, poolID, username string, fn fu
 		if err != nil {
 			return err
 		}
+		return fn(tx, pool, u)
+	})
+}
+
+// changeUser runs fn on a pool's user in one transaction and saves the
+// user.
+func (s *Service) changeUser(ctx context.Context, poolID, username string, fn func(pool *UserPool, u *User) error) error {
+	return s.withUser(ctx, poolID, username, func(tx Tx, pool *UserPool, u *User) error {
 		if err := fn(pool, u); err != nil {
 			return err
 		}
@@ -405,15 +414,7 @@ func (s *Service) AdminDeleteUser(ctx context.Context, in *AdminUserInput) (*Emp
 	if err := Validate("AdminDeleteUser", in); err != nil {
 		return nil, err
 	}
-	err := s.update(ctx, func(tx Tx) error {
-		pool, err := s.getPool(ctx, tx, in.UserPoolId)
-		if err != nil {
-			return err
-		}
-		u, err := s.findUser(ctx, tx, pool, in.Username)
-		if err != nil {
-			return err
-		}
+	err := s.withUser(ctx, in.UserPoolId, in.Username, func(tx Tx, pool *UserPool, u *User) error {
 		return tx.DeleteUser(ctx, pool.ID, u.Sub)
 	})
 	if err != nil {
@@ -428,21 +429,9 @@ func (s *Service) AdminDisableUser(ctx context.Context, in *AdminUserInput) (*Em
 		return nil, err
 	}
 	// Disabling a user also revokes their tokens, as in Cognito.
-	at := s.now().UTC().Truncate(time.Second).Add(time.Second)
-	err := s.update(ctx, func(tx Tx) error {
-		pool, err := s.getPool(ctx, tx, in.UserPoolId)
-		if err != nil {
-			return err
-		}
-		u, err := s.findUser(ctx, tx, pool, in.Username)
-		if err != nil {
-			return err
-		}
-		u.Enabled, u.SignedOutAt, u.LastModifiedDate = false, at, s.now().UTC()
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return err
-		}
-		return tx.RevokeRefreshTokens(ctx, pool.ID, u.Sub, "", at)
+	err := s.withUser(ctx, in.UserPoolId, in.Username, func(tx Tx, _ *UserPool, u *User) error {
+		u.Enabled, u.LastModifiedDate = false, s.now().UTC()
+		return s.signOut(ctx, tx, u)
 	})
 	if err != nil {
 		return nil, err

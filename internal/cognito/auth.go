@@ -855,22 +855,23 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 	if err := Validate("RevokeToken", in); err != nil {
 		return nil, err
 	}
-	if err := s.RevokeRefreshToken(ctx, in.ClientId, in.ClientSecret, in.Token); err != nil {
+	client, _, err := s.appClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if client.HasSecret() && !s.SecretMatches(client, in.ClientSecret) {
+		return nil, ErrUnauthorized.WithMessage(msgRevokeBadClient)
+	}
+	if err := s.RevokeRefreshToken(ctx, client, in.Token); err != nil {
 		return nil, err
 	}
 	return &Empty{}, nil
 }
 
-// RevokeRefreshToken is RevokeToken, shared with /oauth2/revoke. An
-// unknown token is not an error (RFC 7009 section 2.2).
-func (s *Service) RevokeRefreshToken(ctx context.Context, clientID, secret, token string) error {
-	client, _, err := s.appClient(ctx, clientID)
-	if err != nil {
-		return err
-	}
-	if client.HasSecret() && !s.SecretMatches(client, secret) {
-		return ErrUnauthorized.WithMessage(msgRevokeBadClient)
-	}
+// RevokeRefreshToken revokes token for an authenticated client; it is
+// shared by RevokeToken and /oauth2/revoke. An unknown token is not an
+// error (RFC 7009 section 2.2).
+func (s *Service) RevokeRefreshToken(ctx context.Context, client *AppClient, token string) error {
 	if !client.Settings.EnableTokenRevocation {
 		return ErrUnsupportedOperation.WithMessage(msgRevocationDisabled)
 	}

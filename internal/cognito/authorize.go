@@ -140,21 +140,10 @@ func (s *Service) IssueImplicit(ctx context.Context, a *Authorization, u *User, 
 // AuthenticateClient checks the client authentication of a token request:
 // a client with a secret must present it; a public client presents only
 // its ID.
-func (s *Service) AuthenticateClient(ctx context.Context, poolID, clientID, secret string) (*AppClient, *UserPool, error) {
-	c, err := s.grants.client(ctx, s, clientID)
+func (s *Service) AuthenticateClient(ctx context.Context, poolID string, auth ClientAuth) (*AppClient, *UserPool, error) {
+	c, err := s.authenticateClient(ctx, poolID, auth)
 	if err != nil {
 		return nil, nil, err
-	}
-	if c.client == nil || (poolID != "" && c.client.UserPoolID != poolID) {
-		return nil, nil, grantError(ErrGrantInvalidClient, "unknown client")
-	}
-	if c.hasSecret {
-		presented := sha256.Sum256([]byte(secret))
-		if subtle.ConstantTimeCompare(presented[:], c.secretHash[:]) != 1 {
-			return nil, nil, grantError(ErrGrantInvalidClient, "wrong or missing client secret")
-		}
-	} else if secret != "" {
-		return nil, nil, grantError(ErrGrantInvalidClient, "a secret for a public client")
 	}
 	pool, err := s.LookupPool(ctx, c.client.UserPoolID)
 	if err != nil {

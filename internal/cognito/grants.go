@@ -72,20 +72,13 @@ type ClientGrant struct {
 // requested is nil when the request had no scope parameter. poolID is ""
 // when the endpoint does not name a pool. The answer comes from memory
 // while nothing has changed since it was last read.
-func (s *Service) ClientCredentials(ctx context.Context, poolID, clientID, secret string, requested *string) (*ClientGrant, error) {
-	c, err := s.grants.client(ctx, s, clientID)
+func (s *Service) ClientCredentials(ctx context.Context, poolID string, auth ClientAuth, requested *string) (*ClientGrant, error) {
+	c, err := s.authenticateClient(ctx, poolID, auth)
 	if err != nil {
 		return nil, err
 	}
-	if c.client == nil || (poolID != "" && c.client.UserPoolID != poolID) {
-		return nil, grantError(ErrGrantInvalidClient, "unknown client")
-	}
 	if !c.hasSecret {
 		return nil, grantError(ErrGrantInvalidClient, "client has no secret")
-	}
-	presented := sha256.Sum256([]byte(secret))
-	if subtle.ConstantTimeCompare(presented[:], c.secretHash[:]) != 1 {
-		return nil, grantError(ErrGrantInvalidClient, "wrong client secret")
 	}
 	st := &c.client.Settings
 	if !st.AllowedOAuthFlowsUserPoolClient {
@@ -172,6 +165,50 @@ func cachedLookup[T any](g *grantCache, m *map[string]*cachedRow[T], key string,
 	(*m)[key] = &cachedRow[T]{gen: gen, row: row}
 	g.mu.Unlock()
 	return row, nil
+}
+
+// ClientAuth is the client authentication a token or revocation request
+// presented. RFC 6749 section 2.3.1 has a Basic secret form-encoded, but
+// clients such as curl send it as is, and a secret may hold '+', which
+// form-decoding turns into a space: SecretAsSent is the undecoded
+// reading, "" when it is the same as Secret.
+type ClientAuth struct {
+	ClientID     string
+	Secret       string
+	SecretAsSent string
+}
+
+// authenticateClient is the client check shared by every grant and the
+// revocation endpoint: the client exists (in the pool, when the endpoint
+// names one), a client with a secret presented it, and a public client
+// presented none. It is served from the grant cache.
+func (s *Service) authenticateClient(ctx context.Context, poolID string, auth ClientAuth) (*cachedClient, error) {
+	c, err := s.grants.client(ctx, s, auth.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	if c.client == nil || (poolID != "" && c.client.UserPoolID != poolID) {
+		return nil, grantError(ErrGrantInvalidClient, "unknown client")
+	}
+	switch {
+	case c.hasSecret && !c.secretIs(auth):
+		return nil, grantError(ErrGrantInvalidClient, "wrong or missing client secret")
+	case !c.hasSecret && auth.Secret != "":
+		return nil, grantError(ErrGrantInvalidClient, "a secret for a public client")
+	}
+	return c, nil
+}
+
+// secretIs compares each reading of the presented secret with the
+// client's in constant time.
+func (c *cachedClient) secretIs(auth ClientAuth) bool {
+	presented := sha256.Sum256([]byte(auth.Secret))
+	match := subtle.ConstantTimeCompare(presented[:], c.secretHash[:])
+	if auth.SecretAsSent != "" {
+		asSent := sha256.Sum256([]byte(auth.SecretAsSent))
+		match |= subtle.ConstantTimeCompare(asSent[:], c.secretHash[:])
+	}
+	return match == 1
 }
 
 type cachedClient struct {

@@ -46,8 +46,8 @@ func FuzzTokenRequest(f *testing.F) {
 		}
 		if authorization != "" {
 			id, secret, _, ok := parseBasic(authorization)
-			if !ok || id != req.clientID || secret != req.clientSecret {
-				t.Fatalf("Basic credentials %q/%q not those of the request %q/%q", id, secret, req.clientID, req.clientSecret)
+			if !ok || id != req.auth.ClientID || secret != req.auth.Secret {
+				t.Fatalf("Basic credentials %q/%q not those of the request %q/%q", id, secret, req.auth.ClientID, req.auth.Secret)
 			}
 			id2, secret2, _, ok := parseBasic(basic(id, secret))
 			if !ok || id2 != id || secret2 != secret {

@@ -20,11 +20,12 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request, poolID string) 
 		h.writeTokenError(w, r, errInvalidRequest("no token"))
 		return
 	}
-	if _, _, err := h.svc.AuthenticateClient(r.Context(), poolID, req.clientID, req.clientSecret); err != nil {
+	client, _, err := h.svc.AuthenticateClient(r.Context(), poolID, req.auth)
+	if err != nil {
 		h.writeTokenError(w, r, err)
 		return
 	}
-	if err := h.svc.RevokeRefreshToken(r.Context(), req.clientID, req.clientSecret, token); err != nil {
+	if err := h.svc.RevokeRefreshToken(r.Context(), client, token); err != nil {
 		var ce *cognito.Error
 		switch {
 		case errors.As(err, &ce) && ce.Type == cognito.ErrUnsupportedOperation.Type:

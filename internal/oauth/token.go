@@ -13,12 +13,8 @@ import (
 
 // tokenRequest is a token request parsed once at the edge.
 type tokenRequest struct {
-	grantType    string
-	clientID     string
-	clientSecret string
-	// rawSecret is the Basic secret before form-decoding: clients such
-	// as curl do not form-encode, and a secret may hold '+'.
-	rawSecret string
+	grantType string
+	auth      cognito.ClientAuth
 	// scope is nil when the request has no scope parameter.
 	scope *string
 	form  url.Values
@@ -82,9 +78,12 @@ func parseClientRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, 
 		if bodyID, ok := form["client_id"]; ok && bodyID[0] != id {
 			return nil, &cognito.GrantError{Code: cognito.ErrGrantInvalidClient.Code, Reason: "client_id differs from the Basic credentials"}
 		}
-		req.clientID, req.clientSecret, req.rawSecret = id, secret, raw
+		req.auth = cognito.ClientAuth{ClientID: id, Secret: secret}
+		if raw != secret {
+			req.auth.SecretAsSent = raw
+		}
 	} else {
-		req.clientID, req.clientSecret = form.Get("client_id"), form.Get("client_secret")
+		req.auth = cognito.ClientAuth{ClientID: form.Get("client_id"), Secret: form.Get("client_secret")}
 	}
 	return req, nil
 }

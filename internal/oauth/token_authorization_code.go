@@ -30,7 +30,7 @@ func writeUserTokens(w http.ResponseWriter, res *cognito.AuthenticationResult) {
 // redirect_uri, and code_verifier when the code was issued with PKCE. A
 // client with a secret must authenticate.
 func (h *Handler) authorizationCode(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) {
-	client, pool, err := h.svc.AuthenticateClient(r.Context(), poolID, req.clientID, req.clientSecret)
+	client, pool, err := h.svc.AuthenticateClient(r.Context(), poolID, req.auth)
 	if err != nil {
 		h.writeTokenError(w, r, err)
 		return
@@ -46,7 +46,7 @@ func (h *Handler) authorizationCode(w http.ResponseWriter, r *http.Request, pool
 // refreshToken serves grant_type=refresh_token: new access and ID tokens,
 // no new refresh token.
 func (h *Handler) refreshToken(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) {
-	client, _, err := h.svc.AuthenticateClient(r.Context(), poolID, req.clientID, req.clientSecret)
+	client, _, err := h.svc.AuthenticateClient(r.Context(), poolID, req.auth)
 	if err != nil {
 		h.writeTokenError(w, r, err)
 		return

@@ -1,21 +1,16 @@
 package oauth
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
-	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/token"
 )
 
 // clientCredentials serves grant_type=client_credentials: the domain
 // decides the scopes, the issuer signs.
 func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) {
-	grant, err := h.svc.ClientCredentials(r.Context(), poolID, req.clientID, req.clientSecret, req.scope)
-	if errors.Is(err, cognito.ErrGrantInvalidClient) && req.rawSecret != "" && req.rawSecret != req.clientSecret {
-		grant, err = h.svc.ClientCredentials(r.Context(), poolID, req.clientID, req.rawSecret, req.scope)
-	}
+	grant, err := h.svc.ClientCredentials(r.Context(), poolID, req.auth, req.scope)
 	if err != nil {
 		h.writeTokenError(w, r, err)
 		return

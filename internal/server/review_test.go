@@ -74,7 +74,9 @@ func TestHugeIDsAreNotLookedUp(t *testing.T) {
 }
 
 // TestBasicSecretWithPlus: a client secret holding '+' works with Basic
-// credentials sent as is (curl -u) and form-encoded (RFC 6749 2.3.1).
+// credentials sent as is (curl -u) and form-encoded (RFC 6749 2.3.1), at
+// the token endpoint and at the revocation endpoint, and a secret that is
+// neither reading is still refused.
 func TestBasicSecretWithPlus(t *testing.T) {
 	m := newM2M(t)
 	ctx := context.Background()
@@ -86,11 +88,26 @@ func TestBasicSecretWithPlus(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := *out.UserPoolClient.ClientId
-	for name, pair := range map[string]string{"raw": id + ":" + secret, "form-encoded": url.QueryEscape(id) + ":" + url.QueryEscape(secret)} {
-		status, body, _ := postForm(t, m.tokenURL(), "application/x-www-form-urlencoded", "grant_type=client_credentials",
-			map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte(pair))})
-		if status != 200 {
-			t.Errorf("%s Basic credentials: %d %s", name, status, body)
+	revokeURL := m.ts.URL + "/" + m.poolID + "/oauth2/revoke"
+	for name, tc := range map[string]struct {
+		pair string
+		want int
+	}{
+		"raw":          {id + ":" + secret, 200},
+		"form-encoded": {url.QueryEscape(id) + ":" + url.QueryEscape(secret), 200},
+		"spaces":       {id + ":" + strings.ReplaceAll(secret, "+", " "), 400},
+		"wrong":        {id + ":" + secret + "x", 400},
+	} {
+		basic := map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte(tc.pair))}
+		status, body, _ := postForm(t, m.tokenURL(), "application/x-www-form-urlencoded", "grant_type=client_credentials", basic)
+		if status != tc.want {
+			t.Errorf("token, %s Basic credentials: %d %s, want %d", name, status, body, tc.want)
+		}
+		// An unknown token is revoked without complaint once the client
+		// has authenticated (RFC 7009 section 2.2).
+		status, body, _ = postForm(t, revokeURL, "application/x-www-form-urlencoded", "token=not-a-token", basic)
+		if status != tc.want {
+			t.Errorf("revoke, %s Basic credentials: %d %s, want %d", name, status, body, tc.want)
 		}
 	}
 }

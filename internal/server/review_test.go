@@ -53,9 +53,10 @@ func TestNoTokensAfterRemoval(t *testing.T) {
 	}
 }
 
-// TestHugeIDsAreNotLookedUp: IDs longer than the model allows get a 404 or
-// invalid_client straight away.
-func TestHugeIDsAreNotLookedUp(t *testing.T) {
+// TestHugeIDsAreRefused: IDs longer than the model allows get a 404 or
+// invalid_client over HTTP. That they never reach the store or the cache
+// is TestMalformedIDsAreNotCached in internal/cognito.
+func TestHugeIDsAreRefused(t *testing.T) {
 	m := newM2M(t)
 	long := "us-east-1_" + strings.Repeat("A", 100_000)
 	resp, err := http.Get(m.ts.URL + "/" + long + "/.well-known/jwks.json")
@@ -129,8 +130,9 @@ func TestUnsignedTargetRefused(t *testing.T) {
 	}
 }
 
-// TestConsoleSessionConcurrency: switching region while pages render is
-// safe (run with -race).
+// TestConsoleSessionConcurrency: switching region while pages render
+// answers every request and leaves the session in the new region (with
+// -race, it also shows the session is not read while written).
 func TestConsoleSessionConcurrency(t *testing.T) {
 	ts := newTestServer(t, cognito.Limits{})
 	c := newConsoleClient(t, ts)
@@ -144,8 +146,10 @@ func TestConsoleSessionConcurrency(t *testing.T) {
 			defer wg.Done()
 			var resp *http.Response
 			var err error
+			want := http.StatusOK
 			if i%2 == 0 {
 				resp, err = c.hc.PostForm(ts.URL+"/console/region", url.Values{"region": {"eu-west-1"}, "_csrf": {csrf}})
+				want = http.StatusSeeOther
 			} else {
 				resp, err = c.hc.Get(ts.URL + "/console/pools")
 			}
@@ -154,9 +158,16 @@ func TestConsoleSessionConcurrency(t *testing.T) {
 				return
 			}
 			resp.Body.Close()
+			if resp.StatusCode != want {
+				t.Errorf("request %d: %d, want %d", i, resp.StatusCode, want)
+			}
 		}()
 	}
 	wg.Wait()
+	// The session survived and holds the region it was switched to.
+	if _, body := c.get("/console/pools"); !strings.Contains(body, `<option value="eu-west-1" selected>`) {
+		t.Error("after concurrent region switches the session is not in eu-west-1")
+	}
 }
 
 // TestConsoleKeepsSecondsValidity: editing a client whose access token

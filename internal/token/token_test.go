@@ -206,16 +206,28 @@ func TestPrivateKeysSealedAtRest(t *testing.T) {
 	if err != nil || len(stored) != 2 {
 		t.Fatalf("stored keys: %d, %v", len(stored), err)
 	}
+	other, _ := cognito.NewSealer(bytes.Repeat([]byte{4}, 32))
 	for _, sk := range stored {
-		if _, err := x509.ParsePKCS8PrivateKey(sk.SealedPrivateKey); err == nil {
-			t.Errorf("key %s is stored as plain PKCS #8", sk.KID)
+		der, err := f.sealer.Open(keyPurpose(f.poolID, sk.KID), sk.SealedPrivateKey)
+		if err != nil {
+			t.Fatalf("key %s does not open with its master key: %v", sk.KID, err)
 		}
-		if bytes.Contains(sk.SealedPrivateKey, []byte{0x30, 0x82}) && len(sk.SealedPrivateKey) > 1000 && sk.SealedPrivateKey[0] == 0x30 {
-			t.Errorf("key %s looks like DER", sk.KID)
+		key, err := x509.ParsePKCS8PrivateKey(der)
+		if err != nil {
+			t.Fatalf("key %s opens to no PKCS #8 key: %v", sk.KID, err)
+		}
+		// Neither the key's encoding nor its secret prime is in the row.
+		if bytes.Contains(sk.SealedPrivateKey, der[len(der)/2:len(der)/2+32]) {
+			t.Errorf("key %s: the stored row holds its PKCS #8 bytes", sk.KID)
+		}
+		if p := key.(*rsa.PrivateKey).Primes[0].Bytes(); bytes.Contains(sk.SealedPrivateKey, p[:32]) {
+			t.Errorf("key %s: the stored row holds its prime", sk.KID)
+		}
+		if _, err := other.Open(keyPurpose(f.poolID, sk.KID), sk.SealedPrivateKey); err == nil {
+			t.Errorf("key %s opened with another master key", sk.KID)
 		}
 	}
-	// Another master key cannot open them.
-	other, _ := cognito.NewSealer(bytes.Repeat([]byte{4}, 32))
+	// Nor can a key set built on another master key use them.
 	if _, err := NewKeys(f.store, other, f.clock).JWKS(ctx, f.poolID); err == nil {
 		t.Error("keys opened with the wrong master key")
 	}

@@ -154,6 +154,20 @@ func (s *Service) appClient(ctx context.Context, clientID string) (*AppClient, *
 	return c.client, pool, nil
 }
 
+// clientWithSecretHash is the app client of a public user operation
+// (SignUp, ConfirmSignUp) and its pool, once the client has proved itself
+// with SECRET_HASH for username.
+func (s *Service) clientWithSecretHash(ctx context.Context, clientID, secretHash, username string) (*AppClient, *UserPool, error) {
+	client, pool, err := s.appClient(ctx, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkSecretHash(client, secretHash, username); err != nil {
+		return nil, nil, err
+	}
+	return client, pool, nil
+}
+
 // checkSecretHash verifies SECRET_HASH = Base64(HMAC-SHA256(client secret,
 // username + client ID)) for a client that has a secret. Any of names may
 // be the username the caller hashed (the username, its alias, or the sub).
@@ -225,11 +239,8 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err := Validate("SignUp", in); err != nil {
 		return nil, err
 	}
-	client, pool, err := s.appClient(ctx, in.ClientId)
+	client, pool, err := s.clientWithSecretHash(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkSecretHash(client, in.SecretHash, in.Username); err != nil {
 		return nil, err
 	}
 	if pool.Settings.AdminCreateUserConfig != nil && pool.Settings.AdminCreateUserConfig.AllowAdminCreateUserOnly {
@@ -293,11 +304,8 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	if err := Validate("ConfirmSignUp", in); err != nil {
 		return nil, err
 	}
-	client, pool, err := s.appClient(ctx, in.ClientId)
+	client, pool, err := s.clientWithSecretHash(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkSecretHash(client, in.SecretHash, in.Username); err != nil {
 		return nil, err
 	}
 	// Wrong codes are counted like wrong passwords: after five, the user
@@ -336,10 +344,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	if err == nil {
 		err = refused
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(err)
 }
 
 // authSession is the state of a challenge between InitiateAuth and
@@ -843,10 +848,7 @@ func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Emp
 		}
 		return s.signOut(ctx, tx, cur)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(err)
 }
 
 // RevokeToken revokes a refresh token and the access and ID tokens issued
@@ -862,10 +864,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 	if client.HasSecret() && !s.SecretMatches(client, in.ClientSecret) {
 		return nil, ErrUnauthorized.WithMessage(msgRevokeBadClient)
 	}
-	if err := s.RevokeRefreshToken(ctx, client, in.Token); err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(s.RevokeRefreshToken(ctx, client, in.Token))
 }
 
 // RevokeRefreshToken revokes token for an authenticated client; it is

@@ -283,10 +283,7 @@ func (s *Service) DeleteUserPoolClient(ctx context.Context, in *ClientIDInput) (
 		}
 		return tx.DeleteAppClient(ctx, in.UserPoolId, in.ClientId)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(err)
 }
 
 // getClient returns a client of a pool visible to the caller.

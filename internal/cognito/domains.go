@@ -140,8 +140,5 @@ func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *DomainInput) (*E
 		}
 		return tx.DeleteDomain(ctx, d.Region(), in.Domain)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(err)
 }

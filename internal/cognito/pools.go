@@ -95,6 +95,14 @@ type ListUserPoolsOutput struct {
 // Empty is the response of operations that return nothing: {}.
 type Empty struct{}
 
+// empty is the answer of an operation that returns nothing but its error.
+func empty(err error) (*Empty, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
 // CreateUserPool creates a pool in the caller's region.
 func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (*UserPoolOutput, error) {
 	if err := Validate("CreateUserPool", in); err != nil {
@@ -225,10 +233,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (
 		pool.LastModifiedDate = s.now().UTC()
 		return tx.UpdateUserPool(ctx, pool)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(err)
 }
 
 // DeleteUserPool deletes a pool and everything in it, unless deletion

@@ -184,8 +184,5 @@ func (s *Service) DeleteResourceServer(ctx context.Context, in *ResourceServerID
 		}
 		return tx.DeleteResourceServer(ctx, in.UserPoolId, in.Identifier)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(err)
 }

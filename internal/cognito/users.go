@@ -403,10 +403,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(err)
 }
 
 // AdminDeleteUser deletes a user.
@@ -417,10 +414,7 @@ func (s *Service) AdminDeleteUser(ctx context.Context, in *AdminUserInput) (*Emp
 	err := s.withUser(ctx, in.UserPoolId, in.Username, func(tx Tx, pool *UserPool, u *User) error {
 		return tx.DeleteUser(ctx, pool.ID, u.Sub)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(err)
 }
 
 // AdminDisableUser stops a user from signing in and refreshing tokens.
@@ -433,10 +427,7 @@ func (s *Service) AdminDisableUser(ctx context.Context, in *AdminUserInput) (*Em
 		u.Enabled, u.LastModifiedDate = false, s.now().UTC()
 		return s.signOut(ctx, tx, u)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(err)
 }
 
 // adminUserChange validates an Admin* request naming one user and applies
@@ -445,10 +436,7 @@ func (s *Service) adminUserChange(ctx context.Context, operation string, in *Adm
 	if err := Validate(operation, in); err != nil {
 		return nil, err
 	}
-	if err := s.changeUser(ctx, in.UserPoolId, in.Username, fn); err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(s.changeUser(ctx, in.UserPoolId, in.Username, fn))
 }
 
 // AdminEnableUser lets a disabled user sign in again.
@@ -501,10 +489,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 	if errors.Is(err, ErrAlreadyExists) {
 		return nil, ErrInvalidParameter.WithMessage(msgAliasExists)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return empty(err)
 }
 
 // ListUsers lists a pool's users, optionally filtered with Cognito's

@@ -101,32 +101,19 @@ var errNoKeys = errors.New("token: the pool has no signing keys")
 // existing returns the pool's keys without ever creating any: for checking
 // tokens, where the pool ID comes from an unverified claim.
 func (k *Keys) existing(ctx context.Context, poolID string) (*poolKeys, error) {
-	k.mu.Lock()
-	pk := k.pools[poolID]
-	k.mu.Unlock()
-	if pk != nil && k.now().Sub(pk.loaded) < cacheTTL {
-		return pk, nil
-	}
-	stored, err := k.store.ListSigningKeys(ctx, poolID)
-	if err != nil {
-		return nil, err
-	}
-	if !hasActive(stored) {
-		return nil, errNoKeys
-	}
-	if pk, err = k.parse(poolID, stored); err != nil {
-		return nil, err
-	}
-	k.mu.Lock()
-	k.pools[poolID] = pk
-	k.mu.Unlock()
-	return pk, nil
+	return k.load(ctx, poolID, false)
 }
 
-// pool returns the pool's keys from the cache, loading them (and creating
-// a pool's first pair) when the cache has none or they are older than
-// cacheTTL.
+// pool returns the pool's keys, creating a pool's first pair: for
+// signing.
 func (k *Keys) pool(ctx context.Context, poolID string) (*poolKeys, error) {
+	return k.load(ctx, poolID, true)
+}
+
+// load returns the pool's keys from the cache, reading them again when
+// the cache has none or they are older than cacheTTL. A pool without keys
+// gets its first pair when create is set, and is errNoKeys otherwise.
+func (k *Keys) load(ctx context.Context, poolID string, create bool) (*poolKeys, error) {
 	k.mu.Lock()
 	pk := k.pools[poolID]
 	k.mu.Unlock()
@@ -138,6 +125,9 @@ func (k *Keys) pool(ctx context.Context, poolID string) (*poolKeys, error) {
 		return nil, err
 	}
 	if !hasActive(stored) {
+		if !create {
+			return nil, errNoKeys
+		}
 		k.creating.Lock()
 		stored, err = k.store.ListSigningKeys(ctx, poolID)
 		if err == nil && !hasActive(stored) {

@@ -38,10 +38,7 @@ func (h *Handler) writeTokenError(w http.ResponseWriter, r *http.Request, err er
 	default:
 		h.logger.ErrorContext(r.Context(), "token request failed", "err", err)
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", "application/json;charset=UTF-8")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Pragma", "no-cache")
+	setTokenHeaders(w.Header())
 	w.WriteHeader(status)
 	w.Write([]byte(`{"error":"` + code + `"}`))
 }

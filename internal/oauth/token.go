@@ -133,6 +133,14 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, poolID string) {
 
 // writeTokenResponse writes a successful token response (RFC 6749 section
 // 5.1) in Cognito's member order.
+// setTokenHeaders marks a token endpoint answer as JSON that no cache may
+// keep (RFC 6749 section 5.1).
+func setTokenHeaders(hd http.Header) {
+	hd.Set("Content-Type", "application/json;charset=UTF-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Pragma", "no-cache")
+}
+
 func writeTokenResponse(w http.ResponseWriter, accessToken string, expiresIn int64) {
 	b := make([]byte, 0, len(accessToken)+80)
 	b = append(b, `{"access_token":"`...)
@@ -140,9 +148,6 @@ func writeTokenResponse(w http.ResponseWriter, accessToken string, expiresIn int
 	b = append(b, `","expires_in":`...)
 	b = strconv.AppendInt(b, expiresIn, 10)
 	b = append(b, `,"token_type":"Bearer"}`...)
-	hd := w.Header()
-	hd.Set("Content-Type", "application/json;charset=UTF-8")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Pragma", "no-cache")
+	setTokenHeaders(w.Header())
 	w.Write(b)
 }

@@ -19,10 +19,7 @@ type tokenResponse struct {
 func writeUserTokens(w http.ResponseWriter, res *cognito.AuthenticationResult) {
 	b, _ := json.Marshal(tokenResponse{IDToken: res.IdToken, AccessToken: res.AccessToken, RefreshToken: res.RefreshToken,
 		ExpiresIn: res.ExpiresIn, TokenType: "Bearer"})
-	hd := w.Header()
-	hd.Set("Content-Type", "application/json;charset=UTF-8")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Pragma", "no-cache")
+	setTokenHeaders(w.Header())
 	w.Write(b)
 }
 

@@ -77,7 +77,7 @@ func (s *Service) ClientCredentials(ctx context.Context, poolID string, auth Cli
 	if err != nil {
 		return nil, err
 	}
-	if !c.hasSecret {
+	if !c.client.HasSecret() {
 		return nil, grantError(ErrGrantInvalidClient, "client has no secret")
 	}
 	st := &c.client.Settings
@@ -191,9 +191,9 @@ func (s *Service) authenticateClient(ctx context.Context, poolID string, auth Cl
 		return nil, grantError(ErrGrantInvalidClient, "unknown client")
 	}
 	switch {
-	case c.hasSecret && !c.secretIs(auth):
+	case c.client.HasSecret() && !c.secretIs(auth):
 		return nil, grantError(ErrGrantInvalidClient, "wrong or missing client secret")
-	case !c.hasSecret && auth.Secret != "":
+	case !c.client.HasSecret() && auth.Secret != "":
 		return nil, grantError(ErrGrantInvalidClient, "a secret for a public client")
 	}
 	return c, nil
@@ -212,9 +212,10 @@ func (c *cachedClient) secretIs(auth ClientAuth) bool {
 }
 
 type cachedClient struct {
-	gen        uint64
-	client     *AppClient // nil: no such client
-	hasSecret  bool
+	gen    uint64
+	client *AppClient // nil: no such client
+	// secretHash is the SHA-256 of the client's secret, opened once, so
+	// that a token request costs no decryption; zero without a secret.
 	secretHash [sha256.Size]byte
 }
 
@@ -252,7 +253,7 @@ func (g *grantCache) client(ctx context.Context, s *Service, clientID string) (*
 			if err != nil {
 				return nil, err
 			}
-			c.hasSecret, c.secretHash = true, sha256.Sum256([]byte(secret))
+			c.secretHash = sha256.Sum256([]byte(secret))
 		}
 	}
 	g.mu.Lock()

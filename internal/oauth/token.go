@@ -131,8 +131,6 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, poolID string) {
 	}
 }
 
-// writeTokenResponse writes a successful token response (RFC 6749 section
-// 5.1) in Cognito's member order.
 // setTokenHeaders marks a token endpoint answer as JSON that no cache may
 // keep (RFC 6749 section 5.1).
 func setTokenHeaders(hd http.Header) {
@@ -141,6 +139,8 @@ func setTokenHeaders(hd http.Header) {
 	hd.Set("Pragma", "no-cache")
 }
 
+// writeTokenResponse writes a successful token response (RFC 6749 section
+// 5.1) in Cognito's member order.
 func writeTokenResponse(w http.ResponseWriter, accessToken string, expiresIn int64) {
 	b := make([]byte, 0, len(accessToken)+80)
 	b = append(b, `{"access_token":"`...)

@@ -11,7 +11,7 @@ func accessKeyPurpose(id string) string { return "access-key:" + id }
 // ID exists, in which case its secret is replaced. It is how an operator
 // sets the root key explicitly.
 func (s *Service) EnsureAccessKey(ctx context.Context, id, secret string) error {
-	return s.update(ctx, func(tx Tx) error {
+	return s.updateUncached(ctx, func(tx Tx) error {
 		k := &AccessKey{AccessKeyID: id, SealedSecret: s.sealer.Seal(accessKeyPurpose(id), []byte(secret)), CreationDate: s.now().UTC()}
 		err := tx.CreateAccessKey(ctx, k)
 		if errors.Is(err, ErrAlreadyExists) {
@@ -27,7 +27,7 @@ func (s *Service) EnsureAccessKey(ctx context.Context, id, secret string) error 
 // CreateRootAccessKeyIfNone creates an access key when the store has none,
 // and returns it; created is false when keys already existed.
 func (s *Service) CreateRootAccessKeyIfNone(ctx context.Context) (id, secret string, created bool, err error) {
-	err = s.update(ctx, func(tx Tx) error {
+	err = s.updateUncached(ctx, func(tx Tx) error {
 		n, err := tx.CountAccessKeys(ctx)
 		if err != nil || n > 0 {
 			return err

@@ -278,7 +278,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	u := &User{UserPoolID: pool.ID, Username: username, UsernameKey: key, Sub: sub, Attributes: attrs,
 		PasswordHash: hash, Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now,
 		CodeHash: hashCode(code), CodeExpires: now.Add(24 * time.Hour)}
-	err = s.update(ctx, func(tx Tx) error {
+	err = s.updateUncached(ctx, func(tx Tx) error {
 		if s.subTaken(ctx, tx, pool.ID, key) {
 			return exists()
 		}
@@ -461,7 +461,7 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 	if err != nil {
 		return nil, err
 	}
-	err = s.update(ctx, func(tx Tx) error {
+	err = s.updateUncached(ctx, func(tx Tx) error {
 		cur, err := tx.GetUserBySub(ctx, pool.ID, u.Sub)
 		if err != nil {
 			return err
@@ -597,7 +597,7 @@ func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, clien
 		return nil, err
 	}
 	var user *User
-	err = s.update(ctx, func(tx Tx) error {
+	err = s.updateUncached(ctx, func(tx Tx) error {
 		u, err := tx.GetUserBySub(ctx, pool.ID, sess.Sub)
 		if err != nil || u.Status != StatusForceChangePassword {
 			return ErrNotAuthorized.WithMessage(msgInvalidSession)
@@ -679,7 +679,7 @@ func (s *Service) IssueUserTokens(ctx context.Context, pool *UserPool, client *A
 		rt := &RefreshToken{Hash: hashCode(refresh), UserPoolID: pool.ID, ClientID: client.ClientID, Sub: u.Sub, Scopes: scopes,
 			OriginJTI: o.OriginJTI, AuthTime: o.AuthTime, CreationDate: now,
 			Expires: now.Add(time.Duration(client.RefreshTokenTTLSeconds()) * time.Second)}
-		if err := s.update(ctx, func(tx Tx) error { return tx.CreateRefreshToken(ctx, rt) }); err != nil {
+		if err := s.updateUncached(ctx, func(tx Tx) error { return tx.CreateRefreshToken(ctx, rt) }); err != nil {
 			return nil, err
 		}
 		res.RefreshToken = refresh
@@ -841,7 +841,7 @@ func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Emp
 	if err != nil {
 		return nil, err
 	}
-	err = s.update(ctx, func(tx Tx) error {
+	err = s.updateUncached(ctx, func(tx Tx) error {
 		cur, err := tx.GetUserBySub(ctx, c.PoolID, u.Sub)
 		if err != nil {
 			return err
@@ -884,7 +884,7 @@ func (s *Service) RevokeRefreshToken(ctx context.Context, client *AppClient, tok
 	if rt.ClientID != client.ClientID {
 		return ErrUnauthorized.WithMessage(msgRevokeBadClient)
 	}
-	return s.update(ctx, func(tx Tx) error {
+	return s.updateUncached(ctx, func(tx Tx) error {
 		return tx.RevokeRefreshTokens(ctx, rt.UserPoolID, rt.Sub, rt.Hash, s.now().UTC())
 	})
 }

@@ -124,7 +124,7 @@ func (s *Service) IssueAuthCode(ctx context.Context, a *Authorization, u *User, 
 	c := &AuthCode{Hash: hashCode(code), UserPoolID: a.Pool.ID, ClientID: a.Client.ClientID, RedirectURI: a.Req.RedirectURI,
 		Sub: u.Sub, Scopes: a.Scopes, Nonce: a.Req.Nonce, CodeChallenge: a.Req.CodeChallenge, AuthTime: authTime,
 		CreationDate: now, Expires: now.Add(authCodeLifetime)}
-	if err := s.update(ctx, func(tx Tx) error { return tx.CreateAuthCode(ctx, c) }); err != nil {
+	if err := s.updateUncached(ctx, func(tx Tx) error { return tx.CreateAuthCode(ctx, c) }); err != nil {
 		return "", err
 	}
 	return code, nil
@@ -166,7 +166,7 @@ func (s *Service) RedeemAuthCode(ctx context.Context, client *AppClient, pool *U
 	originJTI := newUUID()
 	var ac *AuthCode
 	var replay *AuthCode
-	err := s.update(ctx, func(tx Tx) error {
+	err := s.updateUncached(ctx, func(tx Tx) error {
 		ac, replay = nil, nil
 		c, err := tx.GetAuthCode(ctx, hashCode(code))
 		if errors.Is(err, ErrNotFound) {
@@ -202,7 +202,7 @@ func (s *Service) RedeemAuthCode(ctx context.Context, client *AppClient, pool *U
 	}
 	if replay != nil {
 		// RFC 6749 section 4.1.2: a code used twice revokes what it gave.
-		s.update(ctx, func(tx Tx) error {
+		s.updateUncached(ctx, func(tx Tx) error {
 			if rt, err := tx.GetRefreshTokenByOriginJTI(ctx, replay.UserPoolID, replay.OriginJTI); err == nil {
 				return tx.RevokeRefreshTokens(ctx, replay.UserPoolID, rt.Sub, rt.Hash, now)
 			}

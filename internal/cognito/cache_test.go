@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/store/sqlite"
@@ -53,5 +54,81 @@ func TestMalformedIDsAreNotCached(t *testing.T) {
 	}
 	if pools, clients, _ := cognito.CachedEntries(svc); pools != 1 || clients != 1 {
 		t.Errorf("well-formed unknown IDs: %d pools, %d clients cached, want 1 and 1", pools, clients)
+	}
+}
+
+// TestUserWritesKeepTheGrantCache: new users, password changes, codes and
+// deletions of users do not touch what the token endpoint caches, so they
+// must not throw that cache away; a resource-server change must.
+func TestUserWritesKeepTheGrantCache(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	sealer, _ := cognito.NewSealer(bytes.Repeat([]byte{5}, 32))
+	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	caller := cognito.WithCaller(ctx, cognito.Caller{Region: "us-east-1"})
+	pool, err := svc.CreateUserPool(caller, &cognito.CreateUserPoolInput{PoolName: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := pool.UserPool.Id
+	rs := &cognito.ResourceServerInput{UserPoolId: poolID, Identifier: "api", Name: "api", Scopes: []cognito.ResourceServerScope{{ScopeName: "read", ScopeDescription: "r"}}}
+	if _, err := svc.CreateResourceServer(caller, rs); err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	m2m, err := svc.CreateUserPoolClient(caller, &cognito.CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "m2m", GenerateSecret: &yes,
+		ClientInput: cognito.ClientInput{AllowedOAuthFlows: []string{"client_credentials"}, AllowedOAuthScopes: []string{"api/read"}, AllowedOAuthFlowsUserPoolClient: &yes}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web, err := svc.CreateUserPoolClient(caller, &cognito.CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "web",
+		ClientInput: cognito.ClientInput{AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid"}, AllowedOAuthFlowsUserPoolClient: &yes,
+			CallbackURLs: []string{"https://app.example/cb"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := cognito.ClientAuth{ClientID: m2m.UserPoolClient.ClientId, Secret: *m2m.UserPoolClient.ClientSecret}
+	if _, err := svc.ClientCredentials(ctx, poolID, auth, nil); err != nil {
+		t.Fatal(err)
+	}
+	gen := cognito.CacheGeneration(svc)
+
+	if _, err := svc.AdminCreateUser(caller, &cognito.AdminCreateUserInput{UserPoolId: poolID, Username: "u", MessageAction: "SUPPRESS"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AdminSetUserPassword(caller, &cognito.AdminSetUserPasswordInput{UserPoolId: poolID, Username: "u", Password: "Correct-horse-9", Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.CheckAuthorize(ctx, poolID, cognito.AuthorizeRequest{ResponseType: "code", ClientID: web.UserPoolClient.ClientId, RedirectURI: "https://app.example/cb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := store.GetUser(ctx, poolID, "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.IssueAuthCode(ctx, a, u, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AdminDeleteUser(caller, &cognito.AdminUserInput{UserPoolId: poolID, Username: "u"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := cognito.CacheGeneration(svc); got != gen {
+		t.Errorf("user writes moved the grant cache's generation from %d to %d", gen, got)
+	}
+
+	rs.Scopes = append(rs.Scopes, cognito.ResourceServerScope{ScopeName: "write", ScopeDescription: "w"})
+	if _, err := svc.UpdateResourceServer(caller, rs); err != nil {
+		t.Fatal(err)
+	}
+	if cognito.CacheGeneration(svc) == gen {
+		t.Error("a resource-server update left the grant cache's generation alone")
 	}
 }

@@ -7,3 +7,7 @@ func CachedEntries(s *Service) (pools, clients, domains int) {
 	defer s.grants.mu.RUnlock()
 	return len(s.grants.pools), len(s.grants.clients), len(s.grants.domains)
 }
+
+// CacheGeneration is the grant cache's generation: it moves when the
+// cache is told that something it holds may have changed.
+func CacheGeneration(s *Service) uint64 { return s.grants.gen.Load() }

@@ -164,12 +164,20 @@ func (s *Service) getPool(ctx context.Context, r Reader, poolID string) (*UserPo
 }
 
 // update runs fn in a store transaction and turns storage errors into
-// Cognito exceptions. Every write goes through here, so here is where the
-// token endpoint's cache learns that something changed.
+// Cognito exceptions. It is for writes to pools, app clients, resource
+// servers and domains, so it is where the grant cache learns that
+// something changed.
 func (s *Service) update(ctx context.Context, fn func(tx Tx) error) error {
 	err := s.store.Update(ctx, fn)
 	s.grants.invalidate()
 	return asError(err)
+}
+
+// updateUncached is update for writes to rows the grant cache does not
+// hold (users, codes, refresh tokens, access keys): sign-ins and code
+// exchanges must not cost the token endpoint its cache.
+func (s *Service) updateUncached(ctx context.Context, fn func(tx Tx) error) error {
+	return asError(s.store.Update(ctx, fn))
 }
 
 func clampMaxResults(v *int32, def int) int {

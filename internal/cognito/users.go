@@ -264,7 +264,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	u := &User{UserPoolID: pool.ID, Username: username, UsernameKey: key, Sub: sub, Attributes: attrs,
 		PasswordHash: hash, Status: StatusForceChangePassword, Enabled: true,
 		CreationDate: now, LastModifiedDate: now, PasswordExpires: now.AddDate(0, 0, temporaryPasswordDays(pool))}
-	err = s.update(ctx, func(tx Tx) error {
+	err = s.updateUncached(ctx, func(tx Tx) error {
 		if s.subTaken(ctx, tx, pool.ID, key) {
 			return ErrUsernameExists.WithMessage(msgUserExists)
 		}
@@ -290,7 +290,7 @@ func (s *Service) resendInvitation(ctx context.Context, pool *UserPool, in *Admi
 		return nil, err
 	}
 	var u *User
-	err = s.update(ctx, func(tx Tx) error {
+	err = s.updateUncached(ctx, func(tx Tx) error {
 		var err error
 		if u, err = s.findUser(ctx, tx, pool, in.Username); err != nil {
 			return err
@@ -320,7 +320,7 @@ func (s *Service) deliver(ctx context.Context, what, poolID, username, value str
 // changePoolUser runs fn on a user of pool in one transaction; the public
 // operations use it, having found the pool through their app client.
 func (s *Service) changePoolUser(ctx context.Context, pool *UserPool, username string, fn func(u *User) error) error {
-	return s.update(ctx, func(tx Tx) error {
+	return s.updateUncached(ctx, func(tx Tx) error {
 		u, err := s.findUser(ctx, tx, pool, username)
 		if err != nil {
 			return err
@@ -336,7 +336,7 @@ func (s *Service) changePoolUser(ctx context.Context, pool *UserPool, username s
 // withUser runs fn in one transaction on a user of a pool the caller
 // sees.
 func (s *Service) withUser(ctx context.Context, poolID, username string, fn func(tx Tx, pool *UserPool, u *User) error) error {
-	return s.update(ctx, func(tx Tx) error {
+	return s.updateUncached(ctx, func(tx Tx) error {
 		pool, err := s.getPool(ctx, tx, poolID)
 		if err != nil {
 			return err

@@ -100,17 +100,6 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 	return access, id, err
 }
 
-// signQueued signs through the issuer's fair queue.
-func (i *Issuer) signQueued(ctx context.Context, k *signingKey, payload []byte) (string, error) {
-	select {
-	case i.signers <- struct{}{}:
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
-	defer func() { <-i.signers }()
-	return sign(k, payload)
-}
-
 // Errors of ParseAccessToken; internal/cognito words them for clients.
 var (
 	ErrMalformed = errors.New("token: malformed access token")

@@ -760,15 +760,21 @@ func (s *Service) Refresh(ctx context.Context, client *AppClient, token string, 
 	if !u.Enabled {
 		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
 	}
-	return s.IssueUserTokens(ctx, pool, client, u, s.activeOf(ctx, pool.ID, rt.Scopes), IssueOptions{
+	scopes, err := s.activeOf(ctx, pool.ID, rt.Scopes)
+	if err != nil {
+		return nil, err
+	}
+	return s.IssueUserTokens(ctx, pool, client, u, scopes, IssueOptions{
 		IDToken: slices.Contains(rt.Scopes, "openid") || slices.Contains(rt.Scopes, ScopeAdmin), AuthTime: rt.AuthTime, OriginJTI: rt.OriginJTI})
 }
 
 // activeOf keeps the built-in scopes and the custom scopes still defined.
-func (s *Service) activeOf(ctx context.Context, poolID string, scopes []string) []string {
+// When the store cannot say which are defined it fails: a deleted scope
+// must never reach a token.
+func (s *Service) activeOf(ctx context.Context, poolID string, scopes []string) ([]string, error) {
 	active, err := s.grants.activeScopes(ctx, s, poolID)
 	if err != nil {
-		return scopes
+		return nil, err
 	}
 	var out []string
 	for _, sc := range scopes {
@@ -776,7 +782,7 @@ func (s *Service) activeOf(ctx context.Context, poolID string, scopes []string) 
 			out = append(out, sc)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // CheckAccessToken verifies an access token and that it is not revoked
@@ -787,7 +793,7 @@ func (s *Service) CheckAccessToken(ctx context.Context, token string, requiredSc
 	}
 	c, err := s.tokens.ParseAccessToken(ctx, token)
 	if err != nil {
-		if strings.Contains(err.Error(), "expired") {
+		if errors.Is(err, ErrAccessTokenExpired) {
 			return nil, nil, ErrNotAuthorized.WithMessage(msgAccessTokenExpired)
 		}
 		return nil, nil, ErrNotAuthorized.WithMessage(msgInvalidAccessToken)

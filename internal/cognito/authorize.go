@@ -108,7 +108,10 @@ func (s *Service) CheckAuthorize(ctx context.Context, poolID string, req Authori
 	if !slices.Contains(wanted, "openid") && slices.ContainsFunc(wanted, func(sc string) bool { return sc == "email" || sc == "phone" || sc == "profile" }) {
 		return nil, back("invalid_request", "invalid_scope")
 	}
-	scopes := s.activeOf(ctx, pool.ID, wanted)
+	scopes, err := s.activeOf(ctx, pool.ID, wanted)
+	if err != nil {
+		return nil, err
+	}
 	return &Authorization{Pool: pool, Client: client, Req: req, Scopes: scopes}, nil
 }
 
@@ -215,7 +218,11 @@ func (s *Service) RedeemAuthCode(ctx context.Context, client *AppClient, pool *U
 		return nil, grantError(ErrGrantInvalidGrant, "user gone, disabled or signed out")
 	}
 	openid := slices.Contains(ac.Scopes, "openid")
-	return s.IssueUserTokens(ctx, pool, client, u, s.activeOf(ctx, pool.ID, ac.Scopes), IssueOptions{
+	scopes, err := s.activeOf(ctx, pool.ID, ac.Scopes)
+	if err != nil {
+		return nil, err
+	}
+	return s.IssueUserTokens(ctx, pool, client, u, scopes, IssueOptions{
 		IDToken: openid, Refresh: true, Nonce: ac.Nonce, AtHash: openid, AuthTime: ac.AuthTime, OriginJTI: originJTI})
 }
 

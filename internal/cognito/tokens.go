@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -38,6 +39,13 @@ type Tokens interface {
 	MintUserTokens(ctx context.Context, t UserTokens) (access, id string, err error)
 	ParseAccessToken(ctx context.Context, token string) (*AccessClaims, error)
 }
+
+// The refusals of Tokens.ParseAccessToken; CheckAccessToken words them
+// for clients.
+var (
+	ErrAccessTokenInvalid = errors.New("cognito: invalid access token")
+	ErrAccessTokenExpired = errors.New("cognito: access token has expired")
+)
 
 // SetTokens gives the service its token signer and checker.
 func (s *Service) SetTokens(t Tokens) { s.tokens = t }

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -313,5 +314,39 @@ func TestKeylessPoolBurstMakesOnePair(t *testing.T) {
 	wg.Wait()
 	if n := generated.Load(); n != 2 {
 		t.Errorf("%d keys generated for one keyless pool, want 2", n)
+	}
+}
+
+// TestParseAccessToken: a user access token reads back with its claims
+// until it expires, then is refused as expired; a tampered or oversized
+// token is refused as invalid.
+func TestParseAccessToken(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	u := &cognito.User{UserPoolID: f.poolID, Username: "alice", Sub: "5f1c3a4e-0000-4000-8000-000000000001"}
+	access, _, err := f.issuer.MintUserTokens(ctx, cognito.UserTokens{PoolID: f.poolID, ClientID: "client1", User: u,
+		Scopes: []string{"openid", "aws.cognito.signin.user.admin"}, AuthTime: f.clock(), OriginJTI: "origin-1", AccessLifetime: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.issuer.ParseAccessToken(ctx, access)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PoolID != f.poolID || c.Username != "alice" || c.Sub != u.Sub || c.ClientID != "client1" || c.OriginJTI != "origin-1" || len(c.Scopes) != 2 {
+		t.Errorf("claims read back: %+v", c)
+	}
+	tampered := access[:len(access)-4] + "AAAA"
+	if tampered == access {
+		tampered = access[:len(access)-4] + "BBBB"
+	}
+	for name, tok := range map[string]string{"tampered": tampered, "oversized": access + strings.Repeat("A", 16<<10), "not a JWT": "a.b"} {
+		if _, err := f.issuer.ParseAccessToken(ctx, tok); !errors.Is(err, cognito.ErrAccessTokenInvalid) {
+			t.Errorf("%s: %v, want ErrAccessTokenInvalid", name, err)
+		}
+	}
+	f.advance(time.Hour)
+	if _, err := f.issuer.ParseAccessToken(ctx, access); !errors.Is(err, cognito.ErrAccessTokenExpired) {
+		t.Errorf("after its lifetime: %v, want ErrAccessTokenExpired", err)
 	}
 }

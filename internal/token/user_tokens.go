@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -100,18 +99,16 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 	return access, id, err
 }
 
-// Errors of ParseAccessToken; internal/cognito words them for clients.
-var (
-	ErrMalformed = errors.New("token: malformed access token")
-	ErrExpired   = errors.New("token: access token has expired")
-)
-
 // ParseAccessToken checks an access token cognitod issued: RS256 with one
-// of its pool's published keys, not expired, token_use "access".
+// of its pool's published keys, not expired, token_use "access". It
+// refuses with cognito.ErrAccessTokenInvalid or ErrAccessTokenExpired.
 func (i *Issuer) ParseAccessToken(ctx context.Context, token string) (*cognito.AccessClaims, error) {
+	if len(token) > 16<<10 {
+		return nil, cognito.ErrAccessTokenInvalid
+	}
 	parts := strings.Split(token, ".")
-	if len(parts) != 3 || len(token) > 16<<10 {
-		return nil, ErrMalformed
+	if len(parts) != 3 {
+		return nil, cognito.ErrAccessTokenInvalid
 	}
 	enc := base64.RawURLEncoding
 	var header struct {
@@ -123,26 +120,26 @@ func (i *Issuer) ParseAccessToken(ctx context.Context, token string) (*cognito.A
 	pb, err2 := enc.DecodeString(parts[1])
 	sig, err3 := enc.DecodeString(parts[2])
 	if err1 != nil || err2 != nil || err3 != nil || json.Unmarshal(hb, &header) != nil || json.Unmarshal(pb, &claims) != nil || header.Alg != "RS256" {
-		return nil, ErrMalformed
+		return nil, cognito.ErrAccessTokenInvalid
 	}
 	poolID, ok := strings.CutPrefix(claims.Iss, i.publicURL+"/")
 	if !ok || cognito.RegionOfPoolID(poolID) == "" || strings.Contains(poolID, "/") {
-		return nil, ErrMalformed
+		return nil, cognito.ErrAccessTokenInvalid
 	}
 	pk, err := i.keys.existing(ctx, poolID)
 	if err != nil {
-		return nil, ErrMalformed
+		return nil, cognito.ErrAccessTokenInvalid
 	}
 	pub := pk.public[header.KID]
 	if pub == nil {
-		return nil, ErrMalformed
+		return nil, cognito.ErrAccessTokenInvalid
 	}
 	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
 	if rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig) != nil || claims.TokenUse != "access" {
-		return nil, ErrMalformed
+		return nil, cognito.ErrAccessTokenInvalid
 	}
 	if i.now().Unix() >= claims.Exp {
-		return nil, ErrExpired
+		return nil, cognito.ErrAccessTokenExpired
 	}
 	return &cognito.AccessClaims{PoolID: poolID, Sub: claims.Sub, Username: claims.Username, ClientID: claims.ClientID,
 		JTI: claims.JTI, OriginJTI: claims.OriginJTI, Scopes: strings.Fields(claims.Scope),

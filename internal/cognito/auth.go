@@ -863,14 +863,17 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 	if err := Validate("RevokeToken", in); err != nil {
 		return nil, err
 	}
-	client, _, err := s.appClient(ctx, in.ClientId)
+	if _, _, err := s.appClient(ctx, in.ClientId); err != nil {
+		return nil, err
+	}
+	c, err := s.authenticateClient(ctx, "", ClientAuth{ClientID: in.ClientId, Secret: in.ClientSecret})
+	if refused := (*GrantError)(nil); errors.As(err, &refused) {
+		return nil, ErrUnauthorized.WithMessage(msgRevokeBadClient)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if client.HasSecret() && !s.SecretMatches(client, in.ClientSecret) {
-		return nil, ErrUnauthorized.WithMessage(msgRevokeBadClient)
-	}
-	return empty(s.RevokeRefreshToken(ctx, client, in.Token))
+	return empty(s.RevokeRefreshToken(ctx, c.client, in.Token))
 }
 
 // RevokeRefreshToken revokes token for an authenticated client; it is

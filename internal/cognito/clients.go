@@ -2,7 +2,6 @@ package cognito
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net/url"
@@ -190,16 +189,6 @@ func (s *Service) ClientSecret(c *AppClient) (string, error) {
 		return "", asError(err)
 	}
 	return string(b), nil
-}
-
-// SecretMatches compares a presented client secret with the client's in
-// constant time.
-func (s *Service) SecretMatches(c *AppClient, presented string) bool {
-	secret, err := s.ClientSecret(c)
-	if err != nil || secret == "" {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(secret), []byte(presented)) == 1
 }
 
 func describeClient(c *AppClient, secret string) *UserPoolClientType {

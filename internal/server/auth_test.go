@@ -169,6 +169,13 @@ func TestUserSignInFlow(t *testing.T) {
 	if _, err := p.c.GetUser(ctx, &cip.GetUserInput{AccessToken: fresh.AuthenticationResult.AccessToken}); err != nil {
 		t.Errorf("GetUser after signing in again: %v", err)
 	}
+	// A client secret the client does not have is refused, and nothing
+	// is revoked.
+	_, err = p.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(p.clientID), ClientSecret: aws.String("not-its-secret"), Token: fresh.AuthenticationResult.RefreshToken})
+	wantAPIError(t, err, "UnauthorizedException", "Invalid client for the token.")
+	if _, err := p.c.GetUser(ctx, &cip.GetUserInput{AccessToken: fresh.AuthenticationResult.AccessToken}); err != nil {
+		t.Errorf("GetUser after a refused RevokeToken: %v", err)
+	}
 	// RevokeToken revokes the refresh token and the access tokens from it.
 	if _, err := p.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(p.clientID), Token: fresh.AuthenticationResult.RefreshToken}); err != nil {
 		t.Fatal(err)

@@ -171,7 +171,7 @@ func TestUserSignInFlow(t *testing.T) {
 	}
 	// A client secret the client does not have is refused, and nothing
 	// is revoked.
-	_, err = p.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(p.clientID), ClientSecret: aws.String("not-its-secret"), Token: fresh.AuthenticationResult.RefreshToken})
+	_, err = p.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(p.clientID), ClientSecret: aws.String("notItsSecretButLongEnough1"), Token: fresh.AuthenticationResult.RefreshToken})
 	wantAPIError(t, err, "UnauthorizedException", "Invalid client for the token.")
 	if _, err := p.c.GetUser(ctx, &cip.GetUserInput{AccessToken: fresh.AuthenticationResult.AccessToken}); err != nil {
 		t.Errorf("GetUser after a refused RevokeToken: %v", err)

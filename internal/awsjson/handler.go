@@ -51,6 +51,7 @@ func New(cfg Config) *Handler {
 		Service:       "cognito-idp",
 		Now:           cfg.Now,
 		RequireSigned: []string{"x-amz-target"},
+		ValidRegion:   cognito.ValidRegion,
 		Lookup: func(id string) (string, bool) {
 			secret, ok, err := cfg.Service.AccessKeySecret(context.Background(), id)
 			if err != nil {

@@ -198,3 +198,16 @@ func TestConsoleKeepsSecondsValidity(t *testing.T) {
 		t.Errorf("after saving: %v %v", aws.ToInt32(d.UserPoolClient.AccessTokenValidity), d.UserPoolClient.TokenValidityUnits)
 	}
 }
+
+// TestRegionTheServiceCannotServe: a signature scoped to a region that
+// passes SigV4's shape check but that no pool ID can carry is refused
+// at the signature, instead of creating a pool whose domain could never
+// be found.
+func TestRegionTheServiceCannotServe(t *testing.T) {
+	ts := newTestServer(t, cognito.Limits{})
+	_, err := ts.client("us-east-100").CreateUserPool(context.Background(), &cip.CreateUserPoolInput{PoolName: aws.String("p")})
+	wantAPIError(t, err, "InvalidSignatureException", "Credential should be scoped to a valid region. ")
+	if _, err := ts.client("us-east-1").ListUserPools(context.Background(), &cip.ListUserPoolsInput{MaxResults: aws.Int32(10)}); err != nil {
+		t.Errorf("a valid region: %v", err)
+	}
+}

@@ -123,7 +123,7 @@ func FuzzVerify(f *testing.F) {
 		if id.AccessKeyID != testKeyID {
 			t.Fatalf("AccessKeyID: got %q, want %q", id.AccessKeyID, testKeyID)
 		}
-		if !validRegion(id.Region) {
+		if !regionShaped(id.Region) {
 			t.Fatalf("Region: got %q, not a region name", id.Region)
 		}
 		if got := id.Date.Format(isoBasic); got != amzDate {

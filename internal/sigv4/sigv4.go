@@ -30,6 +30,11 @@ type Verifier struct {
 	// operation is not signed could be replayed as another operation with
 	// the same body; every AWS SDK signs it.
 	RequireSigned []string
+	// ValidRegion reports whether the credential scope's region is one
+	// the service serves; nil accepts anything shaped like an AWS region
+	// name. A service that keys data by region passes its own rule, so
+	// that a request it could not serve fails here.
+	ValidRegion func(region string) bool
 }
 
 // Identity is what a verified request proves.
@@ -213,10 +218,10 @@ func skewMinutes(d time.Duration) string {
 	return strconv.FormatFloat(d.Minutes(), 'f', -1, 64)
 }
 
-// validRegion reports whether s has the shape of an AWS region name:
+// regionShaped reports whether s has the shape of an AWS region name:
 // two lowercase letters, one or more lowercase words, and a number, all
 // hyphen-separated (us-east-1, us-gov-west-1, cn-north-1, eu-isoe-west-1).
-func validRegion(s string) bool {
+func regionShaped(s string) bool {
 	if len(s) > 32 {
 		return false
 	}
@@ -346,7 +351,11 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Identity, error) {
 	}
 	keyID, credDate, region, service, term := scope[0], scope[1], scope[2], scope[3], scope[4]
 	var scopeErr strings.Builder
-	if !validRegion(region) {
+	regionOK := v.ValidRegion
+	if regionOK == nil {
+		regionOK = regionShaped
+	}
+	if !regionOK(region) {
 		scopeErr.WriteString(msgBadRegion)
 	}
 	if service != v.Service {

@@ -261,8 +261,8 @@ func TestValidRegion(t *testing.T) {
 		"cn-north-1", "cn-northwest-1", "il-central-1", "us-isob-east-1", "eu-isoe-west-1",
 		"me-south-1", "sa-east-1", "ca-west-1", "mx-central-1",
 	} {
-		if !validRegion(r) {
-			t.Errorf("validRegion(%q): got false, want true", r)
+		if !regionShaped(r) {
+			t.Errorf("regionShaped(%q): got false, want true", r)
 		}
 	}
 	for _, r := range []string{
@@ -270,8 +270,8 @@ func TestValidRegion(t *testing.T) {
 		"usa-east-1", "us--1", "us-east-", "-east-1", "us-east-1-", "us-east-1234", "us-ea st-1",
 		"us-east-1\n", "not_a_region", "us-a-b-c-d-1", "../../etc", "us-east-١",
 	} {
-		if validRegion(r) {
-			t.Errorf("validRegion(%q): got true, want false", r)
+		if regionShaped(r) {
+			t.Errorf("regionShaped(%q): got true, want false", r)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/store/sqlite"
+	"github.com/cognitod/cognitod/internal/token"
 )
 
 type clock struct {
@@ -39,6 +40,7 @@ func TestAuthCodeExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc.SetTokens(token.NewIssuer(token.NewKeys(store, sealer, clk.Now), "http://localhost:9229", clk.Now, 0))
 	caller := cognito.WithCaller(ctx, cognito.Caller{Region: "us-east-1"})
 	pool, err := svc.CreateUserPool(caller, &cognito.CreateUserPoolInput{PoolName: "p"})
 	if err != nil {
@@ -62,7 +64,17 @@ func TestAuthCodeExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A code is good at four minutes fifty-nine seconds...
 	code, err := svc.IssueAuthCode(ctx, a, u, clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(5*time.Minute - time.Second)
+	if _, err := svc.RedeemAuthCode(ctx, a.Client, a.Pool, code, "https://app.example/cb", ""); err != nil {
+		t.Errorf("a code four minutes fifty-nine seconds old: %v", err)
+	}
+	// ...and not at five minutes and a second.
+	code, err = svc.IssueAuthCode(ctx, a, u, clk.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

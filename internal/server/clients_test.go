@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -61,8 +62,19 @@ func TestClientRules(t *testing.T) {
 				if err != nil {
 					t.Fatalf("got %v, want success", err)
 				}
+				// What was accepted is stored, flows included when OAuth is off.
+				d, err := c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: in.UserPoolId, ClientId: out.UserPoolClient.ClientId})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := d.UserPoolClient
+				if !slices.Equal(got.AllowedOAuthFlows, in.AllowedOAuthFlows) || !slices.Equal(got.AllowedOAuthScopes, in.AllowedOAuthScopes) ||
+					aws.ToBool(got.AllowedOAuthFlowsUserPoolClient) != in.AllowedOAuthFlowsUserPoolClient || !slices.Equal(got.CallbackURLs, in.CallbackURLs) {
+					t.Errorf("stored flows %v, scopes %v, OAuth %v, callbacks %v; sent %v, %v, %v, %v", got.AllowedOAuthFlows, got.AllowedOAuthScopes,
+						aws.ToBool(got.AllowedOAuthFlowsUserPoolClient), got.CallbackURLs, in.AllowedOAuthFlows, in.AllowedOAuthScopes, in.AllowedOAuthFlowsUserPoolClient, in.CallbackURLs)
+				}
 				// Update with the same settings must pass the same rules.
-				_, err := c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: in.UserPoolId, ClientId: out.UserPoolClient.ClientId,
+				_, err = c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: in.UserPoolId, ClientId: out.UserPoolClient.ClientId,
 					AllowedOAuthFlows: in.AllowedOAuthFlows, AllowedOAuthScopes: in.AllowedOAuthScopes, AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient,
 					CallbackURLs: in.CallbackURLs, DefaultRedirectURI: in.DefaultRedirectURI, AccessTokenValidity: in.AccessTokenValidity, IdTokenValidity: in.IdTokenValidity,
 					TokenValidityUnits: in.TokenValidityUnits, ReadAttributes: in.ReadAttributes})
@@ -135,5 +147,16 @@ func TestDeletedScopeStaysOnClient(t *testing.T) {
 	}
 	if len(d.UserPoolClient.AllowedOAuthScopes) != 2 {
 		t.Errorf("client scopes after server deletion = %v, want both kept", d.UserPoolClient.AllowedOAuthScopes)
+	}
+	update := &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientId: cl.UserPoolClient.ClientId, ClientName: aws.String("m2m"),
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeClientCredentials}, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthScopes: []string{"com.example.photos/read", "com.example.photos/write"}}
+	_, err = c.UpdateUserPoolClient(ctx, update)
+	wantAPIError(t, err, "ScopeDoesNotExistException", "Invalid scope requested: com.example.photos/read")
+	if _, err := c.CreateResourceServer(ctx, photoServer(poolID)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateUserPoolClient(ctx, update); err != nil {
+		t.Errorf("update once the scopes exist again: %v", err)
 	}
 }

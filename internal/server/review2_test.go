@@ -87,10 +87,10 @@ func TestConfirmSignUpGuessing(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := p.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("nobody"), ConfirmationCode: aws.String("123456")})
-	wantAPIError(t, err, "CodeMismatchException", "")
+	wantAPIError(t, err, "CodeMismatchException", "Invalid verification code provided, please try again.")
 	for range 5 {
 		_, err = p.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("dora"), ConfirmationCode: aws.String("000000")})
-		wantAPIError(t, err, "CodeMismatchException", "")
+		wantAPIError(t, err, "CodeMismatchException", "Invalid verification code provided, please try again.")
 	}
 	code := regexp.MustCompile(`username=dora "sign-up confirmation code"=(\d{6})`).FindStringSubmatch(p.ts.log.String())[1]
 	_, err = p.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("dora"), ConfirmationCode: aws.String(code)})

@@ -30,7 +30,7 @@ type Store interface {
 //
 // List methods return up to limit rows whose Seq is greater than after, in
 // Seq order: keyset pagination, which stays correct when rows are added or
-// deleted between pages.
+// deleted between pages. A limit of zero or less returns no rows.
 type Reader interface {
 	GetUserPool(ctx context.Context, id string) (*UserPool, error)
 	ListUserPools(ctx context.Context, region string, after int64, limit int) ([]*UserPool, error)

@@ -74,6 +74,9 @@ func (r reader) GetUserBySub(ctx context.Context, poolID, sub string) (*cognito.
 }
 
 func (r reader) ListUsers(ctx context.Context, poolID string, after int64, limit int) ([]*cognito.User, error) {
+	if limit <= 0 {
+		return nil, nil // LIMIT -1 would mean no limit in SQLite
+	}
 	rows, err := r.q.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`, poolID, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list users of %q: %w", poolID, err)

@@ -82,24 +82,28 @@ func userCases() []testCase {
 		}},
 		{"users/list-count", func(t *testing.T, e *env) {
 			p := samplePool(t, e)
+			var want []string
 			for i := range 7 {
-				createUser(t, e, newUser(p.ID, fmt.Sprint("user", i)))
+				u := newUser(p.ID, fmt.Sprint("user", i))
+				createUser(t, e, u)
+				want = append(want, u.Username)
 			}
 			n, err := e.s.CountUsers(e.ctx, p.ID)
 			wantCount(t, "CountUsers", n, err, 7)
-			var seen int
-			var after int64
-			for {
-				page, err := e.s.ListUsers(e.ctx, p.ID, after, 3)
-				wantNoError(t, "ListUsers", err)
-				if len(page) == 0 {
-					break
+			list := func(after int64, limit int) ([]string, []int64, error) {
+				users, err := e.s.ListUsers(e.ctx, p.ID, after, limit)
+				var names []string
+				var seqs []int64
+				for _, u := range users {
+					names, seqs = append(names, u.Username), append(seqs, u.Seq)
 				}
-				seen += len(page)
-				after = page[len(page)-1].Seq
+				return names, seqs, err
 			}
-			if seen != 7 {
-				t.Errorf("pages listed %d users, want 7", seen)
+			wantExactlyOnce(t, "ListUsers pages", walk(t, list, 3, nil), want)
+			for _, limit := range []int{0, -1} {
+				if none, err := e.s.ListUsers(e.ctx, p.ID, 0, limit); err != nil || len(none) != 0 {
+					t.Errorf("ListUsers with limit %d: %d users, %v; want none", limit, len(none), err)
+				}
 			}
 		}},
 		{"users/race-same-username", func(t *testing.T, e *env) {

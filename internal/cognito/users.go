@@ -383,8 +383,19 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	if err := Validate("AdminSetUserPassword", in); err != nil {
 		return nil, err
 	}
-	// Hashing happens before the transaction: it is slow, and the store
-	// has one writer.
+	// The user and the policy are checked before the hash, and the hash
+	// made before the transaction: it is slow and memory-hard, and the
+	// store has one writer. The transaction checks both again.
+	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.findUser(ctx, s.store, pool, in.Username); err != nil {
+		return nil, err
+	}
+	if err := checkPasswordPolicy(passwordPolicy(pool), in.Password, msgPasswordPolicyChange); err != nil {
+		return nil, err
+	}
 	hash, err := hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err

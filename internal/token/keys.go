@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -59,6 +60,11 @@ type poolKeys struct {
 	jwks   []byte
 	// public holds every published key by kid, to check tokens with.
 	public map[string]*rsa.PublicKey
+	// private holds the parsed private keys by kid, so that a reload
+	// unseals and parses only keys it has not seen.
+	private map[string]*rsa.PrivateKey
+	// reloading is set while one caller reloads this stale entry.
+	reloading atomic.Bool
 }
 
 // NewKeys returns a key set over store.
@@ -120,6 +126,30 @@ func (k *Keys) load(ctx context.Context, poolID string, create bool) (*poolKeys,
 	if pk != nil && k.now().Sub(pk.loaded) < cacheTTL {
 		return pk, nil
 	}
+	// One caller reloads a stale entry; the others go on with it for the
+	// few milliseconds that takes, rather than each read and parse the
+	// same rows. Rotation drops the entry, so it is never stale across a
+	// rotation made by this process; another process's rotation signs
+	// with the next key, which every process already publishes.
+	if pk != nil && !pk.reloading.CompareAndSwap(false, true) {
+		return pk, nil
+	}
+	fresh, err := k.reload(ctx, poolID, create, pk)
+	if err != nil {
+		if pk != nil {
+			pk.reloading.Store(false)
+		}
+		return nil, err
+	}
+	k.mu.Lock()
+	k.pools[poolID] = fresh
+	k.mu.Unlock()
+	return fresh, nil
+}
+
+// reload reads the pool's keys from the store, reusing what prev (which
+// may be nil) already parsed.
+func (k *Keys) reload(ctx context.Context, poolID string, create bool, prev *poolKeys) (*poolKeys, error) {
 	stored, err := k.store.ListSigningKeys(ctx, poolID)
 	if err != nil {
 		return nil, err
@@ -138,14 +168,25 @@ func (k *Keys) load(ctx context.Context, poolID string, create bool) (*poolKeys,
 			return nil, err
 		}
 	}
-	pk, err = k.parse(poolID, stored)
+	return k.parse(poolID, stored, prev)
+}
+
+// openKey unseals and parses a stored private key.
+func (k *Keys) openKey(poolID string, sk *cognito.SigningKey) (*rsa.PrivateKey, error) {
+	der, err := k.sealer.Open(keyPurpose(poolID, sk.KID), sk.SealedPrivateKey)
 	if err != nil {
 		return nil, err
 	}
-	k.mu.Lock()
-	k.pools[poolID] = pk
-	k.mu.Unlock()
-	return pk, nil
+	parsed, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, fmt.Errorf("token: key %s of %s: %w", sk.KID, poolID, err)
+	}
+	priv, ok := parsed.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("token: key %s of %s is not RSA", sk.KID, poolID)
+	}
+	priv.Precompute()
+	return priv, nil
 }
 
 func hasActive(keys []*cognito.SigningKey) bool {
@@ -190,8 +231,8 @@ func (k *Keys) createFirstKeys(ctx context.Context, poolID string) ([]*cognito.S
 
 // parse opens the sealed keys and builds the JWKS: the active and next
 // keys, and retired keys whose tokens may still be live.
-func (k *Keys) parse(poolID string, stored []*cognito.SigningKey) (*poolKeys, error) {
-	pk := &poolKeys{loaded: k.now(), public: map[string]*rsa.PublicKey{}}
+func (k *Keys) parse(poolID string, stored []*cognito.SigningKey, prev *poolKeys) (*poolKeys, error) {
+	pk := &poolKeys{loaded: k.now(), public: map[string]*rsa.PublicKey{}, private: map[string]*rsa.PrivateKey{}}
 	var jwks jwkSet
 	for _, sk := range stored {
 		// Another process may sign with a key for up to cacheTTL after
@@ -199,19 +240,17 @@ func (k *Keys) parse(poolID string, stored []*cognito.SigningKey) (*poolKeys, er
 		if sk.Status == cognito.KeyRetired && k.now().Sub(sk.RetiredAt) > MaxTokenLifetime+cacheTTL {
 			continue
 		}
-		der, err := k.sealer.Open(keyPurpose(poolID, sk.KID), sk.SealedPrivateKey)
-		if err != nil {
-			return nil, err
+		var priv *rsa.PrivateKey
+		if prev != nil {
+			priv = prev.private[sk.KID]
 		}
-		parsed, err := x509.ParsePKCS8PrivateKey(der)
-		if err != nil {
-			return nil, fmt.Errorf("token: key %s of %s: %w", sk.KID, poolID, err)
+		if priv == nil {
+			var err error
+			if priv, err = k.openKey(poolID, sk); err != nil {
+				return nil, err
+			}
 		}
-		priv, ok := parsed.(*rsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("token: key %s of %s is not RSA", sk.KID, poolID)
-		}
-		priv.Precompute()
+		pk.private[sk.KID] = priv
 		jwks.Keys = append(jwks.Keys, publicJWK(sk.KID, &priv.PublicKey))
 		pk.public[sk.KID] = &priv.PublicKey
 		if sk.Status == cognito.KeyActive {

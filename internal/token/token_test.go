@@ -350,3 +350,37 @@ func TestParseAccessToken(t *testing.T) {
 		t.Errorf("after its lifetime: %v, want ErrAccessTokenExpired", err)
 	}
 }
+
+// TestReloadReusesParsedKeys: the periodic reload of a pool's keys reads
+// the rows again but does not unseal and parse keys it already holds; a
+// rotation brings in the new key.
+func TestReloadReusesParsedKeys(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	before, err := f.keys.pool(ctx, f.poolID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.advance(cacheTTL + time.Second)
+	after, err := f.keys.pool(ctx, f.poolID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after == before {
+		t.Fatal("the stale entry was not reloaded")
+	}
+	if after.active.key != before.active.key || len(after.private) != 2 {
+		t.Errorf("reload parsed the active key again (or lost one): %d keys", len(after.private))
+	}
+	promoted, err := f.keys.Rotate(ctx, f.poolID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rotated, err := f.keys.pool(ctx, f.poolID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rotated.active.kid != promoted || rotated.active.kid == before.active.kid {
+		t.Errorf("after rotation the active key is %s, want %s", rotated.active.kid, promoted)
+	}
+}

@@ -128,8 +128,8 @@ func (s *Service) ClientCredentials(ctx context.Context, poolID string, auth Cli
 type grantCache struct {
 	gen     atomic.Uint64
 	mu      sync.RWMutex
-	clients map[string]*cachedClient
-	scopes  map[string]*cachedScopes
+	clients map[string]*cachedRow[cachedClient]
+	scopes  map[string]*cachedRow[map[string]bool]
 	pools   map[string]*cachedRow[UserPool]
 	domains map[string]*cachedRow[Domain]
 }
@@ -159,7 +159,7 @@ func cachedLookup[T any](g *grantCache, m *map[string]*cachedRow[T], key string,
 		return nil, asError(err)
 	}
 	g.mu.Lock()
-	if *m == nil || len(*m) >= maxCachedClients {
+	if *m == nil || len(*m) >= maxCacheEntries {
 		*m = map[string]*cachedRow[T]{}
 	}
 	(*m)[key] = &cachedRow[T]{gen: gen, row: row}
@@ -212,42 +212,31 @@ func (c *cachedClient) secretIs(auth ClientAuth) bool {
 }
 
 type cachedClient struct {
-	gen    uint64
 	client *AppClient // nil: no such client
 	// secretHash is the SHA-256 of the client's secret, opened once, so
 	// that a token request costs no decryption; zero without a secret.
 	secretHash [sha256.Size]byte
 }
 
-type cachedScopes struct {
-	gen    uint64
-	active map[string]bool
-}
+// noClient is the answer for a client ID that names no client.
+var noClient = &cachedClient{}
 
-// maxCachedClients bounds the cache against a flood of made-up client IDs.
-const maxCachedClients = 100_000
+// maxCacheEntries bounds each of the cache's maps against a flood of
+// made-up IDs: past it, the map starts afresh.
+const maxCacheEntries = 100_000
 
 func (g *grantCache) invalidate() { g.gen.Add(1) }
 
 func (g *grantCache) client(ctx context.Context, s *Service, clientID string) (*cachedClient, error) {
 	if !clientIDPattern.MatchString(clientID) {
-		return &cachedClient{}, nil // no such client; not cached, as the key is the caller's
+		return noClient, nil // not looked up, not cached: the key is the caller's
 	}
-	gen := g.gen.Load()
-	g.mu.RLock()
-	c := g.clients[clientID]
-	g.mu.RUnlock()
-	if c != nil && c.gen == gen {
-		return c, nil
-	}
-	c = &cachedClient{gen: gen}
-	ac, err := s.store.GetAppClient(ctx, clientID)
-	switch {
-	case errors.Is(err, ErrNotFound):
-	case err != nil:
-		return nil, asError(err)
-	default:
-		c.client = ac
+	c, err := cachedLookup(g, &g.clients, clientID, func() (*cachedClient, error) {
+		ac, err := s.store.GetAppClient(ctx, clientID)
+		if err != nil {
+			return nil, err
+		}
+		c := &cachedClient{client: ac}
 		if ac.HasSecret() {
 			secret, err := s.ClientSecret(ac)
 			if err != nil {
@@ -255,48 +244,40 @@ func (g *grantCache) client(ctx context.Context, s *Service, clientID string) (*
 			}
 			c.secretHash = sha256.Sum256([]byte(secret))
 		}
+		return c, nil
+	})
+	if c == nil && err == nil {
+		return noClient, nil
 	}
-	g.mu.Lock()
-	if g.clients == nil || len(g.clients) >= maxCachedClients {
-		g.clients = map[string]*cachedClient{}
-	}
-	g.clients[clientID] = c
-	g.mu.Unlock()
-	return c, nil
+	return c, err
 }
 
+// activeScopes returns the full names ("identifier/scope") of the pool's
+// custom scopes.
 func (g *grantCache) activeScopes(ctx context.Context, s *Service, poolID string) (map[string]bool, error) {
-	gen := g.gen.Load()
-	g.mu.RLock()
-	c := g.scopes[poolID]
-	g.mu.RUnlock()
-	if c != nil && c.gen == gen {
-		return c.active, nil
-	}
-	active := map[string]bool{}
-	var after int64
-	for {
-		page, err := s.store.ListResourceServers(ctx, poolID, after, 100)
-		if err != nil {
-			return nil, asError(err)
-		}
-		for _, rs := range page {
-			for _, sc := range rs.Scopes {
-				active[rs.Identifier+"/"+sc.ScopeName] = true
+	active, err := cachedLookup(g, &g.scopes, poolID, func() (*map[string]bool, error) {
+		active := map[string]bool{}
+		var after int64
+		for {
+			page, err := s.store.ListResourceServers(ctx, poolID, after, 100)
+			if err != nil {
+				return nil, err
 			}
-			after = rs.Seq
+			for _, rs := range page {
+				for _, sc := range rs.Scopes {
+					active[rs.Identifier+"/"+sc.ScopeName] = true
+				}
+				after = rs.Seq
+			}
+			if len(page) < 100 {
+				return &active, nil
+			}
 		}
-		if len(page) < 100 {
-			break
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	g.mu.Lock()
-	if g.scopes == nil || len(g.scopes) >= maxCachedClients {
-		g.scopes = map[string]*cachedScopes{}
-	}
-	g.scopes[poolID] = &cachedScopes{gen: gen, active: active}
-	g.mu.Unlock()
-	return active, nil
+	return *active, nil
 }
 
 // splitScopes splits a scope parameter at spaces (RFC 6749 section 3.3:

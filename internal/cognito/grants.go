@@ -47,6 +47,8 @@ func grantError(base *GrantError, reason string) *GrantError {
 type ClientGrant struct {
 	PoolID   string
 	ClientID string
+	// Scopes are the granted scopes, in the order they go into the
+	// space-separated scope claim.
 	Scopes   []string
 	Lifetime time.Duration
 }

@@ -3,8 +3,6 @@ package oauth
 import (
 	"net/http"
 	"time"
-
-	"github.com/cognitod/cognitod/internal/token"
 )
 
 // clientCredentials serves grant_type=client_credentials: the domain
@@ -15,8 +13,7 @@ func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, pool
 		h.writeTokenError(w, r, err)
 		return
 	}
-	jwt, err := h.issuer.MintClientCredentials(r.Context(), token.ClientCredentials{
-		PoolID: grant.PoolID, ClientID: grant.ClientID, Scopes: grant.Scopes, Lifetime: grant.Lifetime})
+	jwt, err := h.issuer.MintClientCredentials(r.Context(), grant)
 	if err != nil {
 		h.writeTokenError(w, r, err)
 		return

@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strconv"
 	"time"
+
+	"github.com/cognitod/cognitod/internal/cognito"
 )
 
 // Issuer mints tokens for every pool, with issuer <public URL>/<pool ID>.
@@ -46,22 +48,11 @@ func (i *Issuer) Keys() *Keys { return i.keys }
 // IssuerURL is the iss claim of a pool's tokens.
 func (i *Issuer) IssuerURL(poolID string) string { return i.publicURL + "/" + poolID }
 
-// ClientCredentials describes a client credentials access token.
-type ClientCredentials struct {
-	PoolID   string
-	ClientID string
-	// Scopes are the granted scopes, in the order they go into the
-	// space-separated scope claim.
-	Scopes []string
-	// Lifetime of the token.
-	Lifetime time.Duration
-}
-
 // MintClientCredentials returns a signed access token with the claims
 // Cognito sets for the client credentials grant: sub (the client ID),
 // token_use, scope, auth_time, iss, exp, iat, version, jti, client_id.
 // It reads no database while the pool's keys are cached.
-func (i *Issuer) MintClientCredentials(ctx context.Context, c ClientCredentials) (string, error) {
+func (i *Issuer) MintClientCredentials(ctx context.Context, c *cognito.ClientGrant) (string, error) {
 	pk, err := i.keys.pool(ctx, c.PoolID)
 	if err != nil {
 		return "", err

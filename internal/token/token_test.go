@@ -105,7 +105,7 @@ func verifyWithJose(t testing.TB, token string, set jose.JSONWebKeySet) (string,
 
 func TestClientCredentialsClaims(t *testing.T) {
 	f := newFixture(t)
-	tok, err := f.issuer.MintClientCredentials(context.Background(), ClientCredentials{
+	tok, err := f.issuer.MintClientCredentials(context.Background(), &cognito.ClientGrant{
 		PoolID: f.poolID, ClientID: "abcdefghijklmnopqrstuvwxyz", Scopes: []string{"com.example.photos/read", `https://api.example.com/we"ird`}, Lifetime: time.Hour})
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +150,7 @@ func TestRotation(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	mint := func() string {
-		tok, err := f.issuer.MintClientCredentials(ctx, ClientCredentials{PoolID: f.poolID, ClientID: "c", Lifetime: time.Hour})
+		tok, err := f.issuer.MintClientCredentials(ctx, &cognito.ClientGrant{PoolID: f.poolID, ClientID: "c", Lifetime: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -259,7 +259,7 @@ func BenchmarkMintClientCredentials(b *testing.B) {
 	f := newFixture(b)
 	f.now = time.Now()
 	ctx := context.Background()
-	c := ClientCredentials{PoolID: f.poolID, ClientID: "abcdefghijklmnopqrstuvwxyz", Scopes: []string{"com.example.photos/read", "com.example.photos/write"}, Lifetime: time.Hour}
+	c := &cognito.ClientGrant{PoolID: f.poolID, ClientID: "abcdefghijklmnopqrstuvwxyz", Scopes: []string{"com.example.photos/read", "com.example.photos/write"}, Lifetime: time.Hour}
 	if _, err := f.issuer.MintClientCredentials(ctx, c); err != nil {
 		b.Fatal(err)
 	}

@@ -660,11 +660,11 @@ func (s *Service) IssueUserTokens(ctx context.Context, pool *UserPool, client *A
 		o.AuthTime = now
 	}
 	if o.OriginJTI == "" {
-		o.OriginJTI = newUUID()
+		o.OriginJTI = NewUUID()
 	}
 	accessTTL := time.Duration(client.AccessTokenTTLSeconds()) * time.Second
 	req := UserTokens{PoolID: pool.ID, ClientID: client.ClientID, User: u, Scopes: scopes, AuthTime: o.AuthTime,
-		OriginJTI: o.OriginJTI, EventID: newUUID(), AccessLifetime: accessTTL,
+		OriginJTI: o.OriginJTI, EventID: NewUUID(), AccessLifetime: accessTTL,
 		IDLifetime: time.Duration(client.IDTokenTTLSeconds()) * time.Second, WithIDToken: o.IDToken,
 		IDAttributes: readableAttributes(client, u, scopes), Nonce: o.Nonce, AtHash: o.AtHash}
 	access, id, err := s.tokens.MintUserTokens(ctx, req)

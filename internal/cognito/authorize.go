@@ -166,7 +166,7 @@ func (s *Service) RedeemAuthCode(ctx context.Context, client *AppClient, pool *U
 		return nil, grantError(ErrGrantInvalidRequest, "no code")
 	}
 	now := s.now().UTC()
-	originJTI := newUUID()
+	originJTI := NewUUID()
 	var ac *AuthCode
 	var replay *AuthCode
 	err := s.updateUncached(ctx, func(tx Tx) error {

@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"regexp"
 	"strings"
 )
@@ -69,3 +70,26 @@ func NewAccessKeyID() string { return "AKIA" + randomString("ABCDEFGHIJKLMNOPQRS
 
 // NewSecretAccessKey returns a 40-character secret access key.
 func NewSecretAccessKey() string { return randomString(alnum+"+/", 40) }
+
+// AppendUUID appends a random (version 4) UUID to b without allocating:
+// the form of Cognito's subs, jti claims and request IDs.
+func AppendUUID(b []byte) []byte {
+	var u [16]byte
+	rand.Read(u[:])
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	var s [36]byte
+	hex.Encode(s[0:8], u[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], u[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], u[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], u[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], u[10:])
+	return append(b, s[:]...)
+}
+
+// NewUUID returns a random (version 4) UUID.
+func NewUUID() string { return string(AppendUUID(make([]byte, 0, 36))) }

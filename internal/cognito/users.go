@@ -2,9 +2,7 @@ package cognito
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -129,7 +127,7 @@ func signInKey(pool *UserPool, name string) string {
 // username: with email (or phone number) as the username, the user is
 // named by their sub and signs in with the address.
 func newUserIdentity(pool *UserPool, requested string, attrs []Attribute) (username, key, sub string, out []Attribute, err error) {
-	sub = newUUID()
+	sub = NewUUID()
 	out = append([]Attribute{{Name: "sub", Value: sub}}, attrs...)
 	ua := pool.Settings.UsernameAttributes
 	switch {
@@ -177,14 +175,6 @@ func checkClientWrite(c *AppClient, attrs []Attribute) error {
 		}
 	}
 	return nil
-}
-
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)

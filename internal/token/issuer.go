@@ -3,11 +3,9 @@ package token
 import (
 	"context"
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"runtime"
 	"strconv"
 	"time"
@@ -81,7 +79,7 @@ func (i *Issuer) MintClientCredentials(ctx context.Context, c *cognito.ClientGra
 	p = append(p, `,"iat":`...)
 	p = strconv.AppendInt(p, now, 10)
 	p = append(p, `,"version":2,"jti":"`...)
-	p = appendUUID(p)
+	p = cognito.AppendUUID(p)
 	p = append(p, `","client_id":`...)
 	p = appendJSONString(p, c.ClientID)
 	p = append(p, '}')
@@ -146,23 +144,4 @@ func appendJSONStringBody(b []byte, s string) []byte {
 		}
 	}
 	return b
-}
-
-// appendUUID appends a random (version 4) UUID, the form of Cognito's jti.
-func appendUUID(b []byte) []byte {
-	var u [16]byte
-	rand.Read(u[:])
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], u[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], u[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], u[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], u[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], u[10:])
-	return append(b, s[:]...)
 }

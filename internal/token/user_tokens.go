@@ -47,7 +47,7 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 	iat := now.Unix()
 	ac := accessClaims{Sub: t.User.Sub, Iss: i.IssuerURL(t.PoolID), Version: 2, ClientID: t.ClientID, OriginJTI: t.OriginJTI,
 		EventID: t.EventID, TokenUse: "access", Scope: strings.Join(t.Scopes, " "), AuthTime: t.AuthTime.Unix(),
-		Exp: iat + int64(t.AccessLifetime/time.Second), Iat: iat, JTI: string(appendUUID(nil)), Username: t.User.Username}
+		Exp: iat + int64(t.AccessLifetime/time.Second), Iat: iat, JTI: cognito.NewUUID(), Username: t.User.Username}
 	payload, err := json.Marshal(ac)
 	if err != nil {
 		return "", "", err
@@ -81,7 +81,7 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 	claims["auth_time"] = ac.AuthTime
 	claims["exp"] = iat + int64(t.IDLifetime/time.Second)
 	claims["iat"] = iat
-	claims["jti"] = string(appendUUID(nil))
+	claims["jti"] = cognito.NewUUID()
 	if t.Nonce != "" {
 		claims["nonce"] = t.Nonce
 	}

@@ -162,7 +162,7 @@ func (s *Service) clientWithSecretHash(ctx context.Context, clientID, secretHash
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.checkSecretHash(client, secretHash, username); err != nil {
+	if err := s.checkSecretHash(client, secretHash, msgSecretHashWrong, username); err != nil {
 		return nil, nil, err
 	}
 	return client, pool, nil
@@ -171,7 +171,9 @@ func (s *Service) clientWithSecretHash(ctx context.Context, clientID, secretHash
 // checkSecretHash verifies SECRET_HASH = Base64(HMAC-SHA256(client secret,
 // username + client ID)) for a client that has a secret. Any of names may
 // be the username the caller hashed (the username, its alias, or the sub).
-func (s *Service) checkSecretHash(c *AppClient, presented string, names ...string) error {
+// A wrong hash is NotAuthorized with wrongFormat (which takes the client
+// ID): Cognito words it differently for refresh.
+func (s *Service) checkSecretHash(c *AppClient, presented, wrongFormat string, names ...string) error {
 	if !c.HasSecret() {
 		return nil
 	}
@@ -192,7 +194,7 @@ func (s *Service) checkSecretHash(c *AppClient, presented string, names ...strin
 		}
 	}
 	if !ok {
-		return ErrNotAuthorized.WithMessagef(msgSecretHashWrong, c.ClientID)
+		return ErrNotAuthorized.WithMessagef(wrongFormat, c.ClientID)
 	}
 	return nil
 }
@@ -405,12 +407,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Aut
 			return nil, ErrInvalidParameter.WithMessage(msgAuthFlowOff)
 		}
 		res, err := s.Refresh(ctx, client, p["REFRESH_TOKEN"], func(u *User) error {
-			err := s.checkSecretHash(client, p["SECRET_HASH"], u.Username, u.Sub, p["USERNAME"])
-			var ce *Error
-			if errors.As(err, &ce) && strings.HasPrefix(ce.Message, "Unable to verify") {
-				return ErrNotAuthorized.WithMessagef(msgRefreshSecretHash, client.ClientID)
-			}
-			return err
+			return s.checkSecretHash(client, p["SECRET_HASH"], msgRefreshSecretHash, u.Username, u.Sub, p["USERNAME"])
 		})
 		if err != nil {
 			return nil, err
@@ -500,7 +497,7 @@ func (s *Service) passwordSignIn(ctx context.Context, pool *UserPool, client *Ap
 	// The client proves itself before the password is looked at: a wrong
 	// SECRET_HASH must neither count as a failed sign-in nor tell a right
 	// password from a wrong one.
-	if err := s.checkSecretHash(client, secretHash, username); err != nil {
+	if err := s.checkSecretHash(client, secretHash, msgSecretHashWrong, username); err != nil {
 		return nil, err
 	}
 	u, err := s.CheckUserPassword(ctx, pool, client, username, password)
@@ -554,7 +551,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthC
 		return nil, ErrInvalidParameter.WithMessagef(msgChallengeUnsupported, in.ChallengeName)
 	}
 	r := in.ChallengeResponses
-	if err := s.checkSecretHash(client, r["SECRET_HASH"], r["USERNAME"]); err != nil {
+	if err := s.checkSecretHash(client, r["SECRET_HASH"], msgSecretHashWrong, r["USERNAME"]); err != nil {
 		return nil, err
 	}
 	if err := checkClientWrite(client, challengeAttributes(r)); err != nil {

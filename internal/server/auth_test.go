@@ -207,8 +207,19 @@ func TestUserSignInRefusals(t *testing.T) {
 	wantAPIError(t, err, "NotAuthorizedException", "Client "+p.secretID+" is configured with secret but SECRET_HASH was not received")
 	_, err = p.signIn(p.secretID, "bob", "Bob-pass-123", map[string]string{"SECRET_HASH": secretHash("wrong", "bob", p.secretID)})
 	wantAPIError(t, err, "NotAuthorizedException", "Unable to verify secret hash for client "+p.secretID)
-	if _, err := p.signIn(p.secretID, "bob", "Bob-pass-123", map[string]string{"SECRET_HASH": secretHash(p.secret, "bob", p.secretID)}); err != nil {
-		t.Errorf("with the right SECRET_HASH: %v", err)
+	signedIn, err := p.signIn(p.secretID, "bob", "Bob-pass-123", map[string]string{"SECRET_HASH": secretHash(p.secret, "bob", p.secretID)})
+	if err != nil {
+		t.Fatalf("with the right SECRET_HASH: %v", err)
+	}
+	// Refresh words a wrong SECRET_HASH its own way.
+	refresh := func(hash string) error {
+		_, err := p.c.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeRefreshTokenAuth, ClientId: aws.String(p.secretID),
+			AuthParameters: map[string]string{"REFRESH_TOKEN": aws.ToString(signedIn.AuthenticationResult.RefreshToken), "SECRET_HASH": hash}})
+		return err
+	}
+	wantAPIError(t, refresh(secretHash("wrong", "bob", p.secretID)), "NotAuthorizedException", "SecretHash does not match for the client: "+p.secretID)
+	if err := refresh(secretHash(p.secret, "bob", p.secretID)); err != nil {
+		t.Errorf("refresh with the right SECRET_HASH: %v", err)
 	}
 
 	// A client without USER_PASSWORD_AUTH.

@@ -2,7 +2,6 @@ package oauth
 
 import (
 	"encoding/base64"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,8 +48,7 @@ func parseTokenRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, e
 // parseClientRequest reads a form request to the token or revocation
 // endpoint and its client authentication.
 func parseClientRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, error) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/x-www-form-urlencoded" {
+	if !isFormContentType(r.Header.Get("Content-Type")) {
 		return nil, errInvalidRequest("content type is not application/x-www-form-urlencoded")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
@@ -86,6 +84,15 @@ func parseClientRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, 
 		req.auth = cognito.ClientAuth{ClientID: form.Get("client_id"), Secret: form.Get("client_secret")}
 	}
 	return req, nil
+}
+
+// isFormContentType reports whether a Content-Type names a form body,
+// parameters (charset) aside. It does not use mime.ParseMediaType, which
+// builds a parameter map on every token request; ParseForm reads the
+// parameters it needs.
+func isFormContentType(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
 }
 
 // parseBasic decodes "Basic base64(urlencode(id):urlencode(secret))"; raw

@@ -250,6 +250,8 @@ func TestTokenEndpointErrors(t *testing.T) {
 		{"fail/unsupported-grant", form, "grant_type=password", map[string]string{"Authorization": basic}, "unsupported_grant_type"},
 		{"fail/no-grant-type", form, "scope=x", map[string]string{"Authorization": basic}, "invalid_request"},
 		{"fail/json-body", "application/json", `{"grant_type":"client_credentials"}`, map[string]string{"Authorization": basic}, "invalid_request"},
+		{"fail/form-type-prefix", "application/x-www-form-urlencodedx", "grant_type=client_credentials", map[string]string{"Authorization": basic}, "invalid_request"},
+		{"fail/no-content-type", "", "grant_type=client_credentials", map[string]string{"Authorization": basic}, "invalid_request"},
 		{"fail/repeated-parameter", form, "grant_type=client_credentials&grant_type=client_credentials", map[string]string{"Authorization": basic}, "invalid_request"},
 		{"fail/two-auth-methods", form, body(m.clientID, m.secret), map[string]string{"Authorization": basic}, "invalid_request"},
 		{"fail/malformed-basic", form, "grant_type=client_credentials", map[string]string{"Authorization": "Basic !!!"}, "invalid_client"},
@@ -281,6 +283,10 @@ func TestTokenEndpointErrors(t *testing.T) {
 	status, got, h := postForm(t, m.tokenURL(), form, "grant_type=client_credentials", map[string]string{"Authorization": basic})
 	if status != 200 || h.Get("Cache-Control") != "no-store" || !strings.HasPrefix(got, `{"access_token":"`) || !strings.HasSuffix(got, `,"expires_in":1800,"token_type":"Bearer"}`) {
 		t.Errorf("success: %d %s %v", status, got, h)
+	}
+	// Media types are case-insensitive and may carry parameters.
+	if status, got, _ := postForm(t, m.tokenURL(), "Application/X-WWW-Form-Urlencoded ; charset=UTF-8", "grant_type=client_credentials", map[string]string{"Authorization": basic}); status != 200 {
+		t.Errorf("form type in capitals with a charset: %d %s", status, got)
 	}
 	// Basic credentials are form-encoded (RFC 6749 2.3.1).
 	enc := "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(m.clientID)+":"+url.QueryEscape(m.secret)))

@@ -71,7 +71,7 @@ func loadModel(raw []byte) *apiModel {
 		panic("cognito: bad apimodel.json: " + err.Error())
 	}
 	m := &apiModel{ops: map[string]*OperationInfo{}, shapes: doc.Shapes}
-	for name, s := range doc.Shapes {
+	for _, s := range doc.Shapes {
 		if s.Pattern != "" {
 			// AWS applies a pattern to the whole value.
 			s.re = regexp.MustCompile(`^(?:` + s.Pattern + `)$`)
@@ -83,7 +83,6 @@ func loadModel(raw []byte) *apiModel {
 		if len(s.Enum) > 0 {
 			s.enumText = "[" + strings.Join(javaHashSetOrder(s.Enum), ", ") + "]"
 		}
-		_ = name
 	}
 	for name, op := range doc.Operations {
 		in, ok := doc.Shapes[op.Input]
@@ -178,14 +177,8 @@ func checkValue(s *shape, v any, path string, problems *[]string) {
 		// Lists of scalars are reported once, at the list, with every
 		// element constraint that some element breaks.
 		var broken []string
-		seen := map[string]bool{}
 		for _, it := range items {
-			for _, c := range scalarFailures(es, it) {
-				if !seen[c] {
-					seen[c] = true
-					broken = append(broken, c)
-				}
-			}
+			broken = appendNew(broken, scalarFailures(es, it))
 		}
 		if len(broken) > 0 {
 			*problems = append(*problems, failure(es, v, false, path, "Member must satisfy constraint: ["+strings.Join(broken, ", ")+"]"))

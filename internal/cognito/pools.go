@@ -153,13 +153,13 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *UserPoolIDInput) (*U
 	if err != nil {
 		return nil, err
 	}
+	d, err := s.PoolDomain(ctx, pool.ID)
+	if err != nil {
+		return nil, err
+	}
 	domain := ""
-	d, err := s.store.GetDomainByPool(ctx, pool.ID)
-	switch {
-	case err == nil:
+	if d != nil {
 		domain = d.Domain
-	case !errors.Is(err, ErrNotFound):
-		return nil, asError(err)
 	}
 	out := &UserPoolOutput{UserPool: s.describePool(pool, domain)}
 	if out.UserPool.EstimatedNumberOfUsers, err = s.store.CountUsers(ctx, pool.ID); err != nil {

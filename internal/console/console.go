@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,17 +68,10 @@ func New(cfg Config) (*Handler, error) {
 }
 
 var funcs = template.FuncMap{
-	"join":  strings.Join,
-	"query": url.QueryEscape,
-	"inList": func(s string, list []string) bool {
-		for _, l := range list {
-			if l == s {
-				return true
-			}
-		}
-		return false
-	},
-	"date": func(t cognito.Timestamp) string { return time.Time(t).UTC().Format("2006-01-02 15:04 UTC") },
+	"join":   strings.Join,
+	"query":  url.QueryEscape,
+	"inList": func(s string, list []string) bool { return slices.Contains(list, s) },
+	"date":   func(t cognito.Timestamp) string { return time.Time(t).UTC().Format("2006-01-02 15:04 UTC") },
 	"anyChecked": func(choices []scopeChoice) bool {
 		for _, c := range choices {
 			if c.Checked {

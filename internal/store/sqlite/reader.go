@@ -321,9 +321,7 @@ func (r reader) ListSigningKeys(ctx context.Context, poolID string) ([]*cognito.
 			return nil, err
 		}
 		k.CreationDate = fromMS(created)
-		if retired != 0 {
-			k.RetiredAt = fromMS(retired)
-		}
+		k.RetiredAt = fromOptMS(retired)
 		return &k, nil
 	}, "list signing keys")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 )
@@ -191,17 +190,10 @@ func (t *tx) DeleteAccessKey(ctx context.Context, accessKeyID string) error {
 
 // ---- signing keys
 
-func retiredMS(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return toMS(t)
-}
-
 func (t *tx) CreateSigningKey(ctx context.Context, k *cognito.SigningKey) error {
 	_, err := t.st.ExecContext(ctx,
 		`INSERT INTO signing_keys (pool_id, kid, sealed_private_key, status, created_ms, retired_ms) VALUES (?, ?, ?, ?, ?, ?)`,
-		k.UserPoolID, k.KID, k.SealedPrivateKey, k.Status, toMS(k.CreationDate), retiredMS(k.RetiredAt))
+		k.UserPoolID, k.KID, k.SealedPrivateKey, k.Status, toMS(k.CreationDate), optMS(k.RetiredAt))
 	if err != nil {
 		return writeErr(fmt.Sprintf("create signing key %q of %q", k.KID, k.UserPoolID), err)
 	}
@@ -212,7 +204,7 @@ func (t *tx) CreateSigningKey(ctx context.Context, k *cognito.SigningKey) error 
 func (t *tx) UpdateSigningKey(ctx context.Context, k *cognito.SigningKey) error {
 	res, err := t.st.ExecContext(ctx,
 		`UPDATE signing_keys SET status = ?, retired_ms = ? WHERE pool_id = ? AND kid = ?`,
-		k.Status, retiredMS(k.RetiredAt), k.UserPoolID, k.KID)
+		k.Status, optMS(k.RetiredAt), k.UserPoolID, k.KID)
 	if err != nil {
 		return writeErr(fmt.Sprintf("update signing key %q of %q", k.KID, k.UserPoolID), err)
 	}

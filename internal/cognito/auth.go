@@ -554,9 +554,6 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthC
 	if err := s.checkSecretHash(client, r["SECRET_HASH"], msgSecretHashWrong, r["USERNAME"]); err != nil {
 		return nil, err
 	}
-	if err := checkClientWrite(client, challengeAttributes(r)); err != nil {
-		return nil, err
-	}
 	u, err := s.CompleteNewPassword(ctx, pool, client, in.Session, r["USERNAME"], r["NEW_PASSWORD"], r)
 	if err != nil {
 		return nil, err
@@ -572,6 +569,11 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthC
 // NEW_PASSWORD_REQUIRED; responses may carry "userAttributes.<name>"
 // values to set at the same time.
 func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, client *AppClient, session, username, password string, responses map[string]string) (*User, error) {
+	// The client may set only the attributes it is allowed to write,
+	// whichever page or operation relays them.
+	if err := checkClientWrite(client, challengeAttributes(responses)); err != nil {
+		return nil, err
+	}
 	sess, err := s.openSession(session)
 	if err != nil {
 		return nil, err

@@ -137,6 +137,19 @@ type RevokeTokenInput struct {
 	ClientSecret string `json:"ClientSecret,omitempty"`
 }
 
+// LookupClient returns an app client of the pool, served from the grant
+// cache: for the hosted pages, which name a client in the query string.
+func (s *Service) LookupClient(ctx context.Context, poolID, clientID string) (*AppClient, error) {
+	c, err := s.grants.client(ctx, s, clientID)
+	if err != nil {
+		return nil, err
+	}
+	if c.client == nil || c.client.UserPoolID != poolID {
+		return nil, ErrResourceNotFound.WithMessagef(msgClientNotFound, clientID)
+	}
+	return c.client, nil
+}
+
 // appClient returns a client for the public operations, which name the
 // client instead of being signed.
 func (s *Service) appClient(ctx context.Context, clientID string) (*AppClient, *UserPool, error) {

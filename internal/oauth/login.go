@@ -373,8 +373,8 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, poolID string) 
 		}
 		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: h.cookiePath(r, poolID), MaxAge: -1, HttpOnly: true, Secure: h.secure(), SameSite: http.SameSiteLaxMode})
 	}
-	client, err := h.svc.Store().GetAppClient(r.Context(), q.Get("client_id"))
-	if err != nil || client.UserPoolID != poolID {
+	client, err := h.svc.LookupClient(r.Context(), poolID, q.Get("client_id"))
+	if err != nil {
 		h.render(w, r, "error", http.StatusBadRequest, page{Title: "Error", Base: base(r, poolID), Error: "invalid_request: unknown client_id"})
 		return
 	}

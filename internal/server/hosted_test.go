@@ -384,8 +384,8 @@ func newM2MFor(t *testing.T, p *webPool) string {
 }
 
 // TestHostedLoginDefences: CSRF, escaping, cookies, lockout, no user
-// enumeration, deleted scopes dropped, implicit flow and the new-password
-// step.
+// enumeration (same status and error for an unknown user and a wrong
+// password) and the new-password step.
 func TestHostedLoginDefences(t *testing.T) {
 	p := newWebPool(t, func(c *Config) { c.PublicURL = strings.Replace(c.PublicURL, "http://", "https://", 1) }, "ENABLED")
 	cfg := p.oauthConfig(p.clientID, "")
@@ -418,12 +418,17 @@ func TestHostedLoginDefences(t *testing.T) {
 	}
 	// A username full of markup comes back escaped; unknown users and
 	// wrong passwords read the same.
-	_, page = b.post(action, url.Values{"username": {`<img src=x onerror=alert(1)>`}, "password": {"x"}, "_csrf": {csrf}})
-	if strings.Contains(page, "<img src=x") || !strings.Contains(page, "Incorrect username or password.") {
+	loginError := regexp.MustCompile(`<p class="error"[^>]*>([^<]*)</p>`)
+	resp, page = b.post(action, url.Values{"username": {`<img src=x onerror=alert(1)>`}, "password": {"x"}, "_csrf": {csrf}})
+	unknownStatus, unknownError := resp.StatusCode, loginError.FindStringSubmatch(page)
+	if strings.Contains(page, "<img src=x") || unknownError == nil || unknownError[1] != "Incorrect username or password." {
 		t.Errorf("unknown user page: %.300s", page)
 	}
-	for range 5 {
-		b.post(action, url.Values{"username": {"alice"}, "password": {"wrong"}, "_csrf": {csrf}})
+	for i := range 5 {
+		resp, page = b.post(action, url.Values{"username": {"alice"}, "password": {"wrong"}, "_csrf": {csrf}})
+		if m := loginError.FindStringSubmatch(page); m == nil || unknownError == nil || m[1] != unknownError[1] || resp.StatusCode != unknownStatus {
+			t.Errorf("wrong password %d: %d %q, want what an unknown user gets: %d %q", i+1, resp.StatusCode, m, unknownStatus, unknownError)
+		}
 	}
 	_, page = b.post(action, url.Values{"username": {"alice"}, "password": {"Alice-pass-1"}, "_csrf": {csrf}})
 	if !strings.Contains(page, "Password attempts exceeded") {

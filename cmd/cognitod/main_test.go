@@ -234,4 +234,37 @@ func TestRootKeyAndMasterKeyFromEnvironment(t *testing.T) {
 			t.Errorf("%s written although the environment gave the keys", name)
 		}
 	}
+	// The master key from the environment is the one that seals: a
+	// client secret reads back after a restart with it, and not with
+	// another.
+	ctx := context.Background()
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("sealed")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("m2m"), GenerateSecret: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	describe := func(p *process) (*cip.DescribeUserPoolClientOutput, error) {
+		c := cip.New(cip.Options{Region: "eu-central-1", BaseEndpoint: aws.String(p.url), RetryMaxAttempts: 1,
+			Credentials: credentials.NewStaticCredentialsProvider("ci-key", "ci-secret", "")})
+		return c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientId: created.UserPoolClient.ClientId})
+	}
+	stop := func(p *process) {
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		p.cmd.Wait()
+	}
+	stop(p)
+	p = startWithEnv(t, dataDir, env, "--addr", "127.0.0.1:0")
+	d, err := describe(p)
+	if err != nil || aws.ToString(d.UserPoolClient.ClientSecret) != aws.ToString(created.UserPoolClient.ClientSecret) {
+		t.Fatalf("secret after a restart with the same master key: %v", err)
+	}
+	stop(p)
+	other := append(env[:2:2], "COGNITOD_MASTER_KEY="+base64.StdEncoding.EncodeToString([]byte("another master key of 32 bytes!!")))
+	p = startWithEnv(t, dataDir, other, "--addr", "127.0.0.1:0")
+	if d, err := describe(p); err == nil && aws.ToString(d.UserPoolClient.ClientSecret) == aws.ToString(created.UserPoolClient.ClientSecret) {
+		t.Error("the client secret opened under another master key")
+	}
 }

@@ -43,6 +43,13 @@ func TestPackageDocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The walk must have found the project's packages (cmd, internal/*,
+	// verify, examples), or the checks below prove nothing.
+	for _, dir := range []string{"cmd/cognitod", "internal/cognito", "internal/oauth", "internal/token", "verify"} {
+		if _, ok := docs[filepath.FromSlash(dir)]; !ok {
+			t.Errorf("the walk did not find package %s", dir)
+		}
+	}
 	for dir, files := range docs {
 		switch len(files) {
 		case 0:

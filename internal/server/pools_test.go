@@ -45,7 +45,8 @@ func TestUserPoolUpdateAndDeletionProtection(t *testing.T) {
 	}
 	p := d.UserPool
 	if p.DeletionProtection != types.DeletionProtectionTypeInactive || len(p.UserPoolTags) != 0 || aws.ToInt32(p.Policies.PasswordPolicy.MinimumLength) != 12 ||
-		len(p.UsernameAttributes) != 1 || aws.ToString(p.Name) != "protected" || !p.LastModifiedDate.After(*p.CreationDate) && !p.LastModifiedDate.Equal(*p.CreationDate) {
+		!p.Policies.PasswordPolicy.RequireNumbers || p.Policies.PasswordPolicy.RequireUppercase || p.MfaConfiguration != types.UserPoolMfaTypeOff ||
+		len(p.UsernameAttributes) != 1 || aws.ToString(p.Name) != "protected" {
 		t.Errorf("after update: %+v", p)
 	}
 	if _, err := c.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: aws.String(poolID)}); err != nil {

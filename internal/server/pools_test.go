@@ -110,8 +110,10 @@ func TestDomains(t *testing.T) {
 	}
 }
 
-// TestPagination walks every List operation page by page while rows are
-// added and deleted between pages, and checks tampered tokens.
+// TestPagination walks ListResourceServers page by page while rows are
+// added and deleted between pages, checks tampered and misplaced tokens,
+// and counts pools and clients through the SDK's paginators. The storage
+// conformance suite checks the same keyset paging for every list.
 func TestPagination(t *testing.T) {
 	ts := newTestServer(t, cognito.Limits{})
 	ctx := context.Background()

@@ -440,37 +440,15 @@ func checkRedirectURL(raw string) error {
 // 1 hour to 10 years (Cognito developer guide, "Quotas"). Units default to
 // hours for access and ID tokens and days for refresh tokens.
 func checkTokenValidity(st *ClientSettings) error {
-	units := TokenValidityUnits{AccessToken: "hours", IdToken: "hours", RefreshToken: "days"}
-	if u := st.TokenValidityUnits; u != nil {
-		if u.AccessToken != "" {
-			units.AccessToken = u.AccessToken
-		}
-		if u.IdToken != "" {
-			units.IdToken = u.IdToken
-		}
-		if u.RefreshToken != "" {
-			units.RefreshToken = u.RefreshToken
-		}
-	}
 	const minute, hour, day = 60, 3600, 86400
-	access, id := int64(hour), int64(hour)
-	if st.AccessTokenValidity != nil {
-		access = int64(*st.AccessTokenValidity) * unitSeconds(units.AccessToken)
-		if access < 5*minute || access > day {
-			return ErrInvalidParameter.WithMessage(msgTokenValidityRange)
-		}
-	}
-	if st.IdTokenValidity != nil {
-		id = int64(*st.IdTokenValidity) * unitSeconds(units.IdToken)
-		if id < 5*minute || id > day {
-			return ErrInvalidParameter.WithMessage(msgTokenValidityRange)
-		}
-	}
-	refresh := int64(st.RefreshTokenValidity) * unitSeconds(units.RefreshToken)
-	if refresh < hour || refresh > 3650*day {
+	c := &AppClient{Settings: *st}
+	access, id, refresh := c.AccessTokenTTLSeconds(), c.IDTokenTTLSeconds(), c.RefreshTokenTTLSeconds()
+	switch {
+	case st.AccessTokenValidity != nil && (access < 5*minute || access > day),
+		st.IdTokenValidity != nil && (id < 5*minute || id > day),
+		refresh < hour || refresh > 3650*day:
 		return ErrInvalidParameter.WithMessage(msgTokenValidityRange)
-	}
-	if refresh < access || refresh < id {
+	case refresh < access || refresh < id:
 		return ErrInvalidParameter.WithMessage(msgRefreshShorterThanTokens)
 	}
 	return nil

@@ -48,6 +48,10 @@ func TestClientRules(t *testing.T) {
 		{"fail/access-token-too-short", cip.CreateUserPoolClientInput{AccessTokenValidity: aws.Int32(4), TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeMinutes}}, "InvalidParameterException", "Invalid range for token validity."},
 		{"fail/id-token-too-long", cip.CreateUserPoolClientInput{IdTokenValidity: aws.Int32(25)}, "InvalidParameterException", "Invalid range for token validity."},
 		{"fail/refresh-too-long", cip.CreateUserPoolClientInput{RefreshTokenValidity: 3651}, "InvalidParameterException", "Invalid range for token validity."},
+		{"fail/refresh-too-short", cip.CreateUserPoolClientInput{RefreshTokenValidity: 59, TokenValidityUnits: &types.TokenValidityUnitsType{RefreshToken: types.TimeUnitsTypeMinutes}}, "InvalidParameterException", "Invalid range for token validity."},
+		{"fail/refresh-shorter-than-access", cip.CreateUserPoolClientInput{AccessTokenValidity: aws.Int32(2), RefreshTokenValidity: 90, TokenValidityUnits: &types.TokenValidityUnitsType{RefreshToken: types.TimeUnitsTypeMinutes}}, "InvalidParameterException", "Invalid range for token validity."},
+		{"ok/validity-at-the-limits", cip.CreateUserPoolClientInput{AccessTokenValidity: aws.Int32(5), IdTokenValidity: aws.Int32(24), RefreshTokenValidity: 1440,
+			TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeMinutes, RefreshToken: types.TimeUnitsTypeMinutes}}, "", ""},
 		{"ok/token-validity-minutes", cip.CreateUserPoolClientInput{AccessTokenValidity: aws.Int32(5), IdTokenValidity: aws.Int32(1440), TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeMinutes, IdToken: types.TimeUnitsTypeMinutes}}, "", ""},
 		{"fail/unknown-identity-provider", cip.CreateUserPoolClientInput{SupportedIdentityProviders: []string{"Google"}}, "InvalidParameterException", "The provider Google does not exist for User Pool " + poolID},
 		{"fail/read-attribute-unknown", cip.CreateUserPoolClientInput{ReadAttributes: []string{"shoe_size"}}, "InvalidParameterException", "Invalid read attributes specified while creating a client"},
@@ -76,7 +80,7 @@ func TestClientRules(t *testing.T) {
 				// Update with the same settings must pass the same rules.
 				_, err = c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: in.UserPoolId, ClientId: out.UserPoolClient.ClientId,
 					AllowedOAuthFlows: in.AllowedOAuthFlows, AllowedOAuthScopes: in.AllowedOAuthScopes, AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient,
-					CallbackURLs: in.CallbackURLs, DefaultRedirectURI: in.DefaultRedirectURI, AccessTokenValidity: in.AccessTokenValidity, IdTokenValidity: in.IdTokenValidity,
+					CallbackURLs: in.CallbackURLs, DefaultRedirectURI: in.DefaultRedirectURI, AccessTokenValidity: in.AccessTokenValidity, IdTokenValidity: in.IdTokenValidity, RefreshTokenValidity: in.RefreshTokenValidity,
 					TokenValidityUnits: in.TokenValidityUnits, ReadAttributes: in.ReadAttributes})
 				if err != nil {
 					t.Fatalf("update with the same settings: %v", err)

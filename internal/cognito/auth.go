@@ -30,6 +30,19 @@ const (
 	lockoutMax          = 15 * time.Minute
 )
 
+// failSignIn counts a failed sign-in at now, outside any lockout, for a
+// user or an unknown name alike: a lockout that ended more than lockoutMax
+// ago is forgotten first (15 quiet minutes reset the count).
+func failSignIn(failures *int, lockedUntil *time.Time, now time.Time) {
+	if !lockedUntil.IsZero() && now.Sub(*lockedUntil) > lockoutMax {
+		*failures, *lockedUntil = 0, time.Time{}
+	}
+	*failures++
+	if d, locked := lockoutFor(*failures); locked {
+		*lockedUntil = now.Add(d)
+	}
+}
+
 // lockoutFor is the lockout after the given number of failed sign-ins:
 // none for the first four, then 2^(n-5) seconds, at most lockoutMax.
 func lockoutFor(failures int) (time.Duration, bool) {
@@ -457,8 +470,7 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 		return nil, err
 	}
 	now := s.now().UTC()
-	stale := func(u *User) bool { return !u.LockedUntil.IsZero() && now.Sub(u.LockedUntil) > lockoutMax }
-	if !stale(u) && now.Before(u.LockedUntil) {
+	if now.Before(u.LockedUntil) {
 		return nil, ErrNotAuthorized.WithMessage(msgPasswordAttempts)
 	}
 	if !u.Enabled {
@@ -476,9 +488,6 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 		if err != nil {
 			return err
 		}
-		if stale(cur) {
-			cur.FailedSignIns, cur.LockedUntil = 0, time.Time{}
-		}
 		switch {
 		case ok && cur.FailedSignIns == 0 && cur.LockedUntil.IsZero():
 			return nil
@@ -487,10 +496,7 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 		case now.Before(cur.LockedUntil):
 			return nil // attempts during a lockout do not extend it
 		default:
-			cur.FailedSignIns++
-			if d, locked := lockoutFor(cur.FailedSignIns); locked {
-				cur.LockedUntil = now.Add(d)
-			}
+			failSignIn(&cur.FailedSignIns, &cur.LockedUntil, now)
 		}
 		return tx.UpdateUser(ctx, cur)
 	})
@@ -939,15 +945,9 @@ func (p *phantomLockouts) fail(name string, now time.Time) (locked bool) {
 		ph = &phantom{}
 		p.names[name] = ph
 	}
-	if !ph.lockedUntil.IsZero() && now.Sub(ph.lockedUntil) > lockoutMax {
-		*ph = phantom{}
-	}
 	if now.Before(ph.lockedUntil) {
 		return true
 	}
-	ph.failures++
-	if d, locked := lockoutFor(ph.failures); locked {
-		ph.lockedUntil = now.Add(d)
-	}
+	failSignIn(&ph.failures, &ph.lockedUntil, now)
 	return false
 }

@@ -628,13 +628,7 @@ func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, clien
 				return ErrNotAuthorized.WithMessage(msgInvalidSession)
 			}
 		}
-		for _, a := range attrs {
-			old, had := attr(u, a.Name)
-			u.Attributes = setAttr(u.Attributes, a.Name, a.Value)
-			if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) {
-				u.Attributes = setAttr(u.Attributes, a.Name+"_verified", "false")
-			}
-		}
+		applyAttributes(u, attrs)
 		u.PasswordHash, u.Status, u.PasswordExpires = hash, StatusConfirmed, time.Time{}
 		u.LastModifiedDate = s.now().UTC()
 		user = u

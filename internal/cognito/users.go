@@ -177,6 +177,22 @@ func checkClientWrite(c *AppClient, attrs []Attribute) error {
 	return nil
 }
 
+// applyAttributes sets attrs on u. A changed email or phone number is no
+// longer verified, unless attrs also say whether it is.
+func applyAttributes(u *User, attrs []Attribute) {
+	for _, a := range attrs {
+		old, had := attr(u, a.Name)
+		u.Attributes = setAttr(u.Attributes, a.Name, a.Value)
+		if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) && !namesAttribute(attrs, a.Name+"_verified") {
+			u.Attributes = setAttr(u.Attributes, a.Name+"_verified", "false")
+		}
+	}
+}
+
+func namesAttribute(attrs []Attribute, name string) bool {
+	return slices.ContainsFunc(attrs, func(a Attribute) bool { return a.Name == name })
+}
+
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // subTaken reports whether name is another user's sub: users are also
@@ -466,21 +482,11 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 		if err := checkUserAttributes(pool, in.UserAttributes); err != nil {
 			return err
 		}
-		given := map[string]bool{}
-		for _, a := range in.UserAttributes {
-			given[a.Name] = true
-		}
-		for _, a := range in.UserAttributes {
-			old, had := attr(u, a.Name)
-			u.Attributes = setAttr(u.Attributes, a.Name, a.Value)
-			if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) && !given[a.Name+"_verified"] {
-				u.Attributes = setAttr(u.Attributes, a.Name+"_verified", "false")
-			}
-		}
+		applyAttributes(u, in.UserAttributes)
 		// A pool that signs in with email follows the address.
 		if len(pool.Settings.UsernameAttributes) > 0 && u.Username == u.Sub {
 			for _, name := range pool.Settings.UsernameAttributes {
-				if v, ok := attr(u, name); ok && given[name] {
+				if v, ok := attr(u, name); ok && namesAttribute(in.UserAttributes, name) {
 					u.UsernameKey = signInKey(pool, v)
 				}
 			}

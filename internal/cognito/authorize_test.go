@@ -26,21 +26,33 @@ func (c *clock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// newService is a service over a fresh SQLite file, with a token issuer,
+// on the clock clk (time.Now when nil).
+func newService(t *testing.T, clk *clock) (*cognito.Service, *sqlite.Store) {
+	t.Helper()
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	sealer, _ := cognito.NewSealer(bytes.Repeat([]byte{5}, 32))
+	now := time.Now
+	if clk != nil {
+		now = clk.Now
+	}
+	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.SetTokens(token.NewIssuer(token.NewKeys(store, sealer, now), "http://localhost:9229", now, 0))
+	return svc, store
+}
+
 // TestAuthCodeExpires: a code is good for five minutes, no more.
 func TestAuthCodeExpires(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	sealer, _ := cognito.NewSealer(bytes.Repeat([]byte{5}, 32))
 	clk := &clock{now: time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)}
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.SetTokens(token.NewIssuer(token.NewKeys(store, sealer, clk.Now), "http://localhost:9229", clk.Now, 0))
+	svc, store := newService(t, clk)
 	caller := cognito.WithCaller(ctx, cognito.Caller{Region: "us-east-1"})
 	pool, err := svc.CreateUserPool(caller, &cognito.CreateUserPoolInput{PoolName: "p"})
 	if err != nil {

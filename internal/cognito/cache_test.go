@@ -1,16 +1,13 @@
 package cognito_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
-	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
 // TestMalformedIDsAreNotCached: the grant cache keys on IDs that arrive
@@ -19,16 +16,7 @@ import (
 // cached (as absent), which shows the counts can move.
 func TestMalformedIDsAreNotCached(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	sealer, _ := cognito.NewSealer(bytes.Repeat([]byte{5}, 32))
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, _ := newService(t, nil)
 	huge := strings.Repeat("A", 100_000)
 	if _, err := svc.LookupPool(ctx, "us-east-1_"+huge); !errors.Is(err, cognito.ErrResourceNotFound) {
 		t.Errorf("huge pool ID: %v", err)
@@ -62,16 +50,7 @@ func TestMalformedIDsAreNotCached(t *testing.T) {
 // must not throw that cache away; a resource-server change must.
 func TestUserWritesKeepTheGrantCache(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	sealer, _ := cognito.NewSealer(bytes.Repeat([]byte{5}, 32))
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, store := newService(t, nil)
 	caller := cognito.WithCaller(ctx, cognito.Caller{Region: "us-east-1"})
 	pool, err := svc.CreateUserPool(caller, &cognito.CreateUserPoolInput{PoolName: "p"})
 	if err != nil {

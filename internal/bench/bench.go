@@ -237,8 +237,10 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 			for runCtx.Err() == nil {
 				t0 := time.Now()
 				err := post()
-				if runCtx.Err() != nil {
-					break // cut off by the deadline: not a result
+				// Cut off by the deadline: not a result. The connection's
+				// deadline can fire a moment before the context's timer.
+				if runCtx.Err() != nil || !time.Now().Before(end) {
+					break
 				}
 				if err != nil {
 					failures.Add(1)

@@ -49,6 +49,36 @@ type ClientInput struct {
 	RefreshTokenRotation                     json.RawMessage     `json:"RefreshTokenRotation,omitempty"`
 }
 
+// Input is the ClientInput that, sent to UpdateUserPoolClient, keeps
+// every setting as it is (UpdateUserPoolClient resets what it omits): for
+// editors that change only some fields.
+func (st *ClientSettings) Input() ClientInput {
+	in := ClientInput{
+		RefreshTokenValidity: ptr(st.RefreshTokenValidity), ReadAttributes: st.ReadAttributes, WriteAttributes: st.WriteAttributes,
+		ExplicitAuthFlows: st.ExplicitAuthFlows, SupportedIdentityProviders: st.SupportedIdentityProviders,
+		CallbackURLs: st.CallbackURLs, LogoutURLs: st.LogoutURLs, AllowedOAuthFlows: st.AllowedOAuthFlows, AllowedOAuthScopes: st.AllowedOAuthScopes,
+		AllowedOAuthFlowsUserPoolClient: ptr(st.AllowedOAuthFlowsUserPoolClient), AnalyticsConfiguration: st.AnalyticsConfiguration,
+		EnableTokenRevocation: ptr(st.EnableTokenRevocation), EnablePropagateAdditionalUserContextData: ptr(st.EnablePropagateAdditionalUserContextData),
+		AuthSessionValidity: ptr(st.AuthSessionValidity), RefreshTokenRotation: st.RefreshTokenRotation,
+	}
+	if st.AccessTokenValidity != nil {
+		in.AccessTokenValidity = ptr(*st.AccessTokenValidity)
+	}
+	if st.IdTokenValidity != nil {
+		in.IdTokenValidity = ptr(*st.IdTokenValidity)
+	}
+	if st.TokenValidityUnits != nil {
+		in.TokenValidityUnits = ptr(*st.TokenValidityUnits)
+	}
+	if st.DefaultRedirectURI != "" {
+		in.DefaultRedirectURI = ptr(st.DefaultRedirectURI)
+	}
+	if st.PreventUserExistenceErrors != "" {
+		in.PreventUserExistenceErrors = ptr(st.PreventUserExistenceErrors)
+	}
+	return in
+}
+
 // CreateUserPoolClientInput is CreateUserPoolClientRequest.
 type CreateUserPoolClientInput struct {
 	UserPoolId     string  `json:"UserPoolId,omitempty"`

@@ -539,13 +539,19 @@ func (h *Handler) clientFormFor(r *http.Request, p *cognito.UserPoolType, c *cog
 	for _, fl := range c.AllowedOAuthFlows {
 		f.Flows[fl] = true
 	}
-	if c.AccessTokenValidity != nil {
-		ttl := (&cognito.AppClient{Settings: c.ClientSettings}).AccessTokenTTLSeconds()
-		f.AccessTokenMin = strconv.FormatInt(ttl/60, 10)
-	}
+	f.AccessTokenMin = accessTokenMinutes(c)
 	var err error
 	f.Builtin, f.Custom, err = h.scopeChoices(r, p.Id, c.AllowedOAuthScopes)
 	return f, err
+}
+
+// accessTokenMinutes is the access token validity as the form shows it,
+// in minutes; "" when the client keeps the default.
+func accessTokenMinutes(c *cognito.UserPoolClientType) string {
+	if c.AccessTokenValidity == nil {
+		return ""
+	}
+	return strconv.FormatInt((&cognito.AppClient{Settings: c.ClientSettings}).AccessTokenTTLSeconds()/60, 10)
 }
 
 func (h *Handler) clientPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -590,39 +596,32 @@ func (h *Handler) updateClient(w http.ResponseWriter, r *http.Request, s *sessio
 	if !ok {
 		return
 	}
-	ci, formErr := clientInputFromForm(r)
-	// An unchanged validity field keeps the stored value and unit (which
-	// may be seconds or hours, while the form shows minutes).
-	if shown, _ := h.clientFormFor(r, p, c); c.AccessTokenValidity != nil && r.PostForm.Get("access_token_minutes") == shown.AccessTokenMin {
-		ci.AccessTokenValidity = c.AccessTokenValidity
-		unit := "hours"
-		if c.TokenValidityUnits != nil && c.TokenValidityUnits.AccessToken != "" {
-			unit = c.TokenValidityUnits.AccessToken
+	form, formErr := clientInputFromForm(r)
+	// The form edits some settings; the others are kept as stored.
+	ci := c.ClientSettings.Input()
+	ci.AllowedOAuthFlowsUserPoolClient, ci.AllowedOAuthFlows, ci.AllowedOAuthScopes = form.AllowedOAuthFlowsUserPoolClient, form.AllowedOAuthFlows, form.AllowedOAuthScopes
+	ci.CallbackURLs, ci.LogoutURLs = form.CallbackURLs, form.LogoutURLs
+	// A validity field left as shown keeps the stored value and unit
+	// (which may be seconds or hours, while the form shows minutes); a
+	// changed one is in minutes, an emptied one goes back to the default.
+	if r.PostForm.Get("access_token_minutes") != accessTokenMinutes(c) {
+		ci.AccessTokenValidity = form.AccessTokenValidity
+		units := cognito.TokenValidityUnits{}
+		if ci.TokenValidityUnits != nil {
+			units = *ci.TokenValidityUnits
 		}
-		ci.TokenValidityUnits = &cognito.TokenValidityUnits{AccessToken: unit}
+		units.AccessToken = ""
+		if form.AccessTokenValidity != nil {
+			units.AccessToken = "minutes"
+		}
+		ci.TokenValidityUnits = &units
+		if units == (cognito.TokenValidityUnits{}) {
+			ci.TokenValidityUnits = nil
+		}
 	}
-	// Settings the form does not show are kept as they are.
-	ci.RefreshTokenValidity = &c.RefreshTokenValidity
-	ci.IdTokenValidity = c.IdTokenValidity
-	if c.TokenValidityUnits != nil && ci.TokenValidityUnits != nil {
-		ci.TokenValidityUnits.IdToken, ci.TokenValidityUnits.RefreshToken = c.TokenValidityUnits.IdToken, c.TokenValidityUnits.RefreshToken
-	} else if ci.TokenValidityUnits == nil && c.TokenValidityUnits != nil && ci.AccessTokenValidity == nil {
-		u := *c.TokenValidityUnits
-		u.AccessToken = ""
-		ci.TokenValidityUnits = &u
+	if ci.DefaultRedirectURI != nil && !slices.Contains(ci.CallbackURLs, *ci.DefaultRedirectURI) {
+		ci.DefaultRedirectURI = nil
 	}
-	ci.ReadAttributes, ci.WriteAttributes, ci.ExplicitAuthFlows = c.ReadAttributes, c.WriteAttributes, c.ExplicitAuthFlows
-	ci.SupportedIdentityProviders, ci.AnalyticsConfiguration = c.SupportedIdentityProviders, c.AnalyticsConfiguration
-	if c.DefaultRedirectURI != "" && slices.Contains(ci.CallbackURLs, c.DefaultRedirectURI) {
-		ci.DefaultRedirectURI = &c.DefaultRedirectURI
-	}
-	if c.PreventUserExistenceErrors != "" {
-		ci.PreventUserExistenceErrors = &c.PreventUserExistenceErrors
-	}
-	ci.EnableTokenRevocation = &c.EnableTokenRevocation
-	ci.EnablePropagateAdditionalUserContextData = &c.EnablePropagateAdditionalUserContextData
-	ci.AuthSessionValidity = &c.AuthSessionValidity
-	ci.RefreshTokenRotation = c.RefreshTokenRotation
 	name := strings.TrimSpace(r.PostForm.Get("name"))
 	err := formErr
 	if err == nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -171,14 +172,19 @@ func TestConsoleSessionConcurrency(t *testing.T) {
 }
 
 // TestConsoleKeepsSecondsValidity: editing a client whose access token
-// validity is in seconds, without touching the field, keeps it.
+// validity is in seconds, without touching the field, keeps it, and every
+// setting the form does not show is kept too; changing the field sets
+// minutes and leaves the other units alone.
 func TestConsoleKeepsSecondsValidity(t *testing.T) {
 	ts := newTestServer(t, cognito.Limits{})
 	ctx := context.Background()
 	api := ts.client("us-east-1")
 	poolID := createPool(t, api, "secs")
 	out, err := api.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("s"),
-		AccessTokenValidity: aws.Int32(3600), TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeSeconds}})
+		AccessTokenValidity: aws.Int32(3600), IdTokenValidity: aws.Int32(30), RefreshTokenValidity: 10,
+		TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeSeconds, IdToken: types.TimeUnitsTypeMinutes, RefreshToken: types.TimeUnitsTypeHours},
+		ReadAttributes:     []string{"email"}, ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth},
+		EnableTokenRevocation: aws.Bool(false), PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled, AuthSessionValidity: aws.Int32(10)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,9 +200,29 @@ func TestConsoleKeepsSecondsValidity(t *testing.T) {
 		t.Fatalf("save unchanged: %d %.400s", resp.StatusCode, body)
 	}
 	d, _ := api.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(poolID), ClientId: out.UserPoolClient.ClientId})
-	if aws.ToInt32(d.UserPoolClient.AccessTokenValidity) != 3600 || d.UserPoolClient.TokenValidityUnits.AccessToken != types.TimeUnitsTypeSeconds {
-		t.Errorf("after saving: %v %v", aws.ToInt32(d.UserPoolClient.AccessTokenValidity), d.UserPoolClient.TokenValidityUnits)
+	got := d.UserPoolClient
+	if aws.ToInt32(got.AccessTokenValidity) != 3600 || got.TokenValidityUnits.AccessToken != types.TimeUnitsTypeSeconds {
+		t.Errorf("after saving: %v %v", aws.ToInt32(got.AccessTokenValidity), got.TokenValidityUnits)
 	}
+	keptOthers := func(got *types.UserPoolClientType) {
+		t.Helper()
+		u := got.TokenValidityUnits
+		if aws.ToInt32(got.IdTokenValidity) != 30 || got.RefreshTokenValidity != 10 || u.IdToken != types.TimeUnitsTypeMinutes || u.RefreshToken != types.TimeUnitsTypeHours ||
+			!slices.Equal(got.ReadAttributes, []string{"email"}) || len(got.ExplicitAuthFlows) != 2 || aws.ToBool(got.EnableTokenRevocation) ||
+			got.PreventUserExistenceErrors != types.PreventUserExistenceErrorTypesEnabled || aws.ToInt32(got.AuthSessionValidity) != 10 {
+			t.Errorf("settings the form does not show were not kept: %+v, units %+v", got, u)
+		}
+	}
+	keptOthers(got)
+	c.get(clientPath + "/edit")
+	if resp, body := c.post(clientPath, url.Values{"name": {"s"}, "access_token_minutes": {"30"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save 30 minutes: %d %.400s", resp.StatusCode, body)
+	}
+	d, _ = api.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(poolID), ClientId: out.UserPoolClient.ClientId})
+	if aws.ToInt32(d.UserPoolClient.AccessTokenValidity) != 30 || d.UserPoolClient.TokenValidityUnits.AccessToken != types.TimeUnitsTypeMinutes {
+		t.Errorf("after changing the field: %v %v", aws.ToInt32(d.UserPoolClient.AccessTokenValidity), d.UserPoolClient.TokenValidityUnits)
+	}
+	keptOthers(d.UserPoolClient)
 }
 
 // TestRegionTheServiceCannotServe: a signature scoped to a region that

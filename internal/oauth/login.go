@@ -173,7 +173,13 @@ type hostedSession struct {
 type endedSessions struct {
 	mu  sync.Mutex
 	ids map[string]time.Time
+	// sweepAt is the size at which expired entries are next dropped: the
+	// sweep runs when the map has doubled since the last one, so a logout
+	// costs O(1) amortized instead of a scan of every ended session.
+	sweepAt int
 }
+
+const maxEndedSessions = 1_000_000
 
 func (e *endedSessions) end(id string, until time.Time) {
 	e.mu.Lock()
@@ -181,13 +187,16 @@ func (e *endedSessions) end(id string, until time.Time) {
 	if e.ids == nil {
 		e.ids = map[string]time.Time{}
 	}
-	now := time.Now()
-	for k, exp := range e.ids {
-		if now.After(exp) {
-			delete(e.ids, k)
+	if len(e.ids) >= e.sweepAt {
+		now := time.Now()
+		for k, exp := range e.ids {
+			if now.After(exp) {
+				delete(e.ids, k)
+			}
 		}
+		e.sweepAt = max(1024, 2*len(e.ids))
 	}
-	if len(e.ids) < 1_000_000 {
+	if len(e.ids) < maxEndedSessions {
 		e.ids[id] = until
 	}
 }

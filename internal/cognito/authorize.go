@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -246,12 +247,41 @@ func (s *Service) UserInfo(ctx context.Context, poolID, token string) (map[strin
 	if c.PoolID != poolID {
 		return nil, ErrNotAuthorized.WithMessage(msgInvalidAccessToken)
 	}
+	client, err := s.LookupClient(ctx, poolID, c.ClientID)
+	if err != nil {
+		return nil, ErrNotAuthorized.WithMessage(msgInvalidAccessToken) // the client is gone
+	}
 	out := map[string]any{"sub": u.Sub, "username": u.Username}
 	for _, a := range u.Attributes {
-		if a.Name == "sub" || (!slices.Contains(c.Scopes, ScopeAdmin) && !scopeAllowsAttribute(c.Scopes, a.Name)) {
+		if a.Name == "sub" || !userInfoReleases(c.Scopes, a.Name) ||
+			(len(client.Settings.ReadAttributes) > 0 && !slices.Contains(client.Settings.ReadAttributes, a.Name)) {
 			continue
 		}
 		out[a.Name] = a.Value // *_verified stay strings, as Cognito's userInfo sends them
 	}
 	return out, nil
+}
+
+// profileClaims are the attributes the profile scope releases at userInfo.
+var profileClaims = map[string]bool{"name": true, "family_name": true, "given_name": true, "middle_name": true, "nickname": true,
+	"preferred_username": true, "profile": true, "picture": true, "website": true, "gender": true, "birthdate": true,
+	"zoneinfo": true, "locale": true, "updated_at": true}
+
+// userInfoReleases reports whether an access token's scopes release an
+// attribute at userInfo (developer guide, "The user attributes
+// endpoint"): openid alone releases every attribute the client can read;
+// profile (the OIDC profile claims and custom attributes), email and
+// phone each release their own; aws.cognito.signin.user.admin changes
+// nothing.
+func userInfoReleases(scopes []string, name string) bool {
+	profile, email, phone := slices.Contains(scopes, "profile"), slices.Contains(scopes, "email"), slices.Contains(scopes, "phone")
+	switch {
+	case !profile && !email && !phone:
+		return true
+	case name == "email" || name == "email_verified":
+		return email
+	case name == "phone_number" || name == "phone_number_verified":
+		return phone
+	}
+	return profile && (profileClaims[name] || strings.HasPrefix(name, "custom:"))
 }

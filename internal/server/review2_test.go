@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -163,4 +165,68 @@ func TestUsernameCannotShadowASub(t *testing.T) {
 	wantAPIError(t, err, "UsernameExistsException", "")
 	_, err = p.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(p.poolID), Username: out.UserSub})
 	wantAPIError(t, err, "UsernameExistsException", "")
+}
+
+// TestUserInfoReleases: openid alone releases every attribute the client
+// can read; email (or phone, or profile) releases only its own; the
+// client's ReadAttributes bound both (developer guide, "The user
+// attributes endpoint").
+func TestUserInfoReleases(t *testing.T) {
+	p := newWebPool(t, nil, "ENABLED")
+	ctx := context.Background()
+	if _, err := p.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(p.poolID), Username: aws.String("alice"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Alice")}, {Name: aws.String("phone_number"), Value: aws.String("+15555550100")}}}); err != nil {
+		t.Fatal(err)
+	}
+	userInfo := func(scopes ...string) map[string]any {
+		t.Helper()
+		cfg := p.oauthConfig(p.clientID, "")
+		cfg.Scopes = scopes
+		verifier := oauth2.GenerateVerifier()
+		final, page := newBrowserless(t).signInOverHTTP(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), "alice", "Alice-pass-1")
+		if final == nil {
+			t.Fatalf("sign-in with %v did not redirect: %.300s", scopes, page)
+		}
+		tok, err := cfg.Exchange(ctx, final.Query().Get("code"), oauth2.VerifierOption(verifier))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(http.MethodGet, p.issuer()+"/oauth2/userInfo", nil)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var info map[string]any
+		if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&info) != nil {
+			t.Fatalf("userInfo with %v: %d", scopes, resp.StatusCode)
+		}
+		return info
+	}
+	has := func(info map[string]any, names ...string) string {
+		var got []string
+		for _, n := range names {
+			if _, ok := info[n]; ok {
+				got = append(got, n)
+			}
+		}
+		return strings.Join(got, ",")
+	}
+	if got := has(userInfo("openid"), "sub", "username", "email", "name", "phone_number"); got != "sub,username,email,name,phone_number" {
+		t.Errorf("openid alone released %s, want every attribute", got)
+	}
+	if got := has(userInfo("openid", "email"), "sub", "email", "name", "phone_number"); got != "sub,email" {
+		t.Errorf("openid email released %s, want sub,email", got)
+	}
+	// A client that may read only email gets only email, whatever the scopes.
+	if _, err := p.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(p.clientID), ClientName: aws.String("webapp"),
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthScopes: []string{"openid", "email", "com.example.photos/read"}, CallbackURLs: []string{callback},
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled, ReadAttributes: []string{"email"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := has(userInfo("openid"), "sub", "email", "name", "phone_number"); got != "sub,email" {
+		t.Errorf("openid alone with ReadAttributes [email] released %s, want sub,email", got)
+	}
 }

@@ -20,10 +20,17 @@ import (
 	"github.com/cognitod/cognitod/internal/cognito"
 )
 
-// chromium finds Debian's Chromium (or another Chrome) or skips the test.
+// chromium finds the browser named by CHROME_PATH, Debian's Chromium, or
+// another Chrome, or skips the test.
 func chromium(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
+	if p := os.Getenv("CHROME_PATH"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			t.Fatalf("CHROME_PATH=%s: %v", p, err)
+		}
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "chrome-headless-shell"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}

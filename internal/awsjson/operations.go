@@ -75,4 +75,14 @@ var operations = map[string]operation{
 	"GetUser":                handle((*cognito.Service).GetUser),
 	"GlobalSignOut":          handle((*cognito.Service).GlobalSignOut),
 	"RevokeToken":            handle((*cognito.Service).RevokeToken),
+
+	// SRP, choice-based and admin sign-in.
+
+	// Groups, tags and domains.
+
+	// Pool schema and user attributes.
+
+	// Account recovery and self-service.
+
+	// Token refresh.
 }

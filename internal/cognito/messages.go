@@ -87,4 +87,14 @@ const (
 	msgRevocationDisabled       = "Token revocation is not enabled for this app client." // (unconfirmed)
 
 	msgCustomAttributeRequired = "Required custom attributes are not supported currently." // (unconfirmed)
+
+	// SRP, choice-based and admin sign-in.
+
+	// Groups, tags and domains.
+
+	// Pool schema and user attributes.
+
+	// Account recovery and self-service.
+
+	// Token refresh and settings cognitod refuses.
 )

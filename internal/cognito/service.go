@@ -40,6 +40,9 @@ type Config struct {
 	// Logger receives what Cognito would send users by email or SMS
 	// (temporary passwords, confirmation codes), marked as such.
 	Logger *slog.Logger
+	// Messages sends users their codes and temporary passwords; nil
+	// means LogSender on Logger.
+	Messages MessageSender
 }
 
 // Service implements the cognito-idp operations. It is safe for concurrent
@@ -57,6 +60,7 @@ type Service struct {
 	poolDeleted  func(poolID string)
 	tokens       Tokens
 	phantoms     phantomLockouts
+	messages     MessageSender
 }
 
 // OnPoolCreated registers fn to run after each CreateUserPool commits
@@ -86,6 +90,10 @@ func NewService(cfg Config) (*Service, error) {
 	s.logger = cfg.Logger
 	if s.logger == nil {
 		s.logger = slog.Default()
+	}
+	s.messages = cfg.Messages
+	if s.messages == nil {
+		s.messages = LogSender{Logger: s.logger}
 	}
 	d := DefaultLimits()
 	for _, l := range []struct {

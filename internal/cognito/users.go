@@ -284,7 +284,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		return nil, err
 	}
 	if generated && in.MessageAction != "SUPPRESS" {
-		s.deliver(ctx, "temporary password", pool.ID, in.Username, password)
+		s.deliver(ctx, pool, u, Delivery{Kind: DeliverInvitation, Code: password})
 	}
 	return &AdminCreateUserOutput{User: describeUser(u)}, nil
 }
@@ -312,15 +312,8 @@ func (s *Service) resendInvitation(ctx context.Context, pool *UserPool, in *Admi
 	if err != nil {
 		return nil, err
 	}
-	s.deliver(ctx, "temporary password", pool.ID, in.Username, password)
+	s.deliver(ctx, pool, u, Delivery{Kind: DeliverInvitation, Code: password})
 	return &AdminCreateUserOutput{User: describeUser(u)}, nil
-}
-
-// deliver stands in for Cognito's email and SMS: the code or password is
-// written to the server log, clearly marked, for the developer to read.
-func (s *Service) deliver(ctx context.Context, what, poolID, username, value string) {
-	s.logger.WarnContext(ctx, "MESSAGE FOR A USER (cognitod sends no email or SMS): "+what,
-		"pool", poolID, "username", username, what, value)
 }
 
 // changePoolUser runs fn on a user of pool in one transaction; the public

@@ -1,0 +1,76 @@
+package cognito
+
+import (
+	"sync"
+	"time"
+)
+
+// Lockout: after five failed sign-ins a user is locked out for 2^(n-5)
+// seconds, at most about 15 minutes; 15 quiet minutes reset the count
+// (developer guide, "Lockout behavior for failed sign-in attempts").
+const (
+	lockoutFreeAttempts = 5
+	lockoutMax          = 15 * time.Minute
+)
+
+// failSignIn counts a failed sign-in at now, outside any lockout, for a
+// user or an unknown name alike: a lockout that ended more than lockoutMax
+// ago is forgotten first (15 quiet minutes reset the count).
+func failSignIn(failures *int, lockedUntil *time.Time, now time.Time) {
+	if !lockedUntil.IsZero() && now.Sub(*lockedUntil) > lockoutMax {
+		*failures, *lockedUntil = 0, time.Time{}
+	}
+	*failures++
+	if d, locked := lockoutFor(*failures); locked {
+		*lockedUntil = now.Add(d)
+	}
+}
+
+// lockoutFor is the lockout after the given number of failed sign-ins:
+// none for the first four, then 2^(n-5) seconds, at most lockoutMax.
+func lockoutFor(failures int) (time.Duration, bool) {
+	n := failures - lockoutFreeAttempts
+	if n < 0 {
+		return 0, false
+	}
+	if n >= 10 {
+		return lockoutMax, true
+	}
+	return min(time.Duration(1<<n)*time.Second, lockoutMax), true
+}
+
+// phantomLockouts keeps, in memory, the failed sign-ins of names that do
+// not exist, so that the lockout a real user would get is simulated for
+// them when user-existence errors are prevented. It is bounded: past
+// maxPhantoms names it starts afresh.
+type phantomLockouts struct {
+	mu    sync.Mutex
+	names map[string]*phantom
+}
+
+type phantom struct {
+	failures    int
+	lockedUntil time.Time
+}
+
+const maxPhantoms = 100_000
+
+// fail records a failed sign-in for name at now and reports whether the
+// name is locked out (the attempt then does not count, as for real users).
+func (p *phantomLockouts) fail(name string, now time.Time) (locked bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.names == nil || len(p.names) >= maxPhantoms {
+		p.names = map[string]*phantom{}
+	}
+	ph := p.names[name]
+	if ph == nil {
+		ph = &phantom{}
+		p.names[name] = ph
+	}
+	if now.Before(ph.lockedUntil) {
+		return true
+	}
+	failSignIn(&ph.failures, &ph.lockedUntil, now)
+	return false
+}

@@ -1,0 +1,414 @@
+package cognito
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ScopeAdmin is the scope of tokens from the user pool API (InitiateAuth):
+// it lets a user read and change their own profile (GetUser).
+const ScopeAdmin = "aws.cognito.signin.user.admin"
+
+// InitiateAuthInput is InitiateAuthRequest.
+type InitiateAuthInput struct {
+	AuthFlow       string            `json:"AuthFlow,omitempty"`
+	AuthParameters map[string]string `json:"AuthParameters,omitempty"`
+	ClientId       string            `json:"ClientId,omitempty"`
+}
+
+// AuthenticationResult is AuthenticationResultType.
+type AuthenticationResult struct {
+	AccessToken  string `json:"AccessToken"`
+	ExpiresIn    int64  `json:"ExpiresIn"`
+	TokenType    string `json:"TokenType"`
+	RefreshToken string `json:"RefreshToken,omitempty"`
+	IdToken      string `json:"IdToken,omitempty"`
+}
+
+// AuthOutput is InitiateAuthResponse and RespondToAuthChallengeResponse.
+type AuthOutput struct {
+	ChallengeName        string                `json:"ChallengeName,omitempty"`
+	Session              string                `json:"Session,omitempty"`
+	ChallengeParameters  map[string]string     `json:"ChallengeParameters"`
+	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult,omitempty"`
+}
+
+// RespondToAuthChallengeInput is RespondToAuthChallengeRequest.
+type RespondToAuthChallengeInput struct {
+	ClientId           string            `json:"ClientId,omitempty"`
+	ChallengeName      string            `json:"ChallengeName,omitempty"`
+	Session            string            `json:"Session,omitempty"`
+	ChallengeResponses map[string]string `json:"ChallengeResponses,omitempty"`
+}
+
+// LookupClient returns an app client of the pool, served from the grant
+// cache: for the hosted pages, which name a client in the query string.
+func (s *Service) LookupClient(ctx context.Context, poolID, clientID string) (*AppClient, error) {
+	c, err := s.grants.client(ctx, s, clientID)
+	if err != nil {
+		return nil, err
+	}
+	if c.client == nil || c.client.UserPoolID != poolID {
+		return nil, ErrResourceNotFound.WithMessagef(msgClientNotFound, clientID)
+	}
+	return c.client, nil
+}
+
+// appClient returns a client for the public operations, which name the
+// client instead of being signed.
+func (s *Service) appClient(ctx context.Context, clientID string) (*AppClient, *UserPool, error) {
+	c, err := s.grants.client(ctx, s, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.client == nil {
+		return nil, nil, ErrResourceNotFound.WithMessagef(msgClientNotFound, clientID)
+	}
+	pool, err := s.LookupPool(ctx, c.client.UserPoolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.client, pool, nil
+}
+
+// clientWithSecretHash is the app client of a public user operation
+// (SignUp, ConfirmSignUp) and its pool, once the client has proved itself
+// with SECRET_HASH for username.
+func (s *Service) clientWithSecretHash(ctx context.Context, clientID, secretHash, username string) (*AppClient, *UserPool, error) {
+	client, pool, err := s.appClient(ctx, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkSecretHash(client, secretHash, msgSecretHashWrong, username); err != nil {
+		return nil, nil, err
+	}
+	return client, pool, nil
+}
+
+// checkSecretHash verifies SECRET_HASH = Base64(HMAC-SHA256(client secret,
+// username + client ID)) for a client that has a secret. Any of names may
+// be the username the caller hashed (the username, its alias, or the sub).
+// A wrong hash is NotAuthorized with wrongFormat (which takes the client
+// ID): Cognito words it differently for refresh.
+func (s *Service) checkSecretHash(c *AppClient, presented, wrongFormat string, names ...string) error {
+	if !c.HasSecret() {
+		return nil
+	}
+	if presented == "" {
+		return ErrNotAuthorized.WithMessagef(msgSecretHashMissing, c.ClientID)
+	}
+	secret, err := s.ClientSecret(c)
+	if err != nil {
+		return err
+	}
+	got, err := base64.StdEncoding.DecodeString(presented)
+	ok := false
+	for _, name := range names {
+		m := hmac.New(sha256.New, []byte(secret))
+		m.Write([]byte(name + c.ClientID))
+		if err == nil && hmac.Equal(got, m.Sum(nil)) {
+			ok = true
+		}
+	}
+	if !ok {
+		return ErrNotAuthorized.WithMessagef(wrongFormat, c.ClientID)
+	}
+	return nil
+}
+
+// allowsAuthFlow reports whether ExplicitAuthFlows lets the client use
+// flow; without any, Cognito allows refresh, SRP and custom auth.
+func allowsAuthFlow(c *AppClient, flow string) bool {
+	flows := c.Settings.ExplicitAuthFlows
+	if len(flows) == 0 {
+		flows = []string{"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"}
+	}
+	switch flow {
+	case "USER_PASSWORD_AUTH":
+		return slices.Contains(flows, "ALLOW_USER_PASSWORD_AUTH") || slices.Contains(flows, "USER_PASSWORD_AUTH")
+	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+		return slices.Contains(flows, "ALLOW_REFRESH_TOKEN_AUTH") || !slices.Contains(flows, "ALLOW_USER_PASSWORD_AUTH") && len(c.Settings.ExplicitAuthFlows) > 0 && slices.ContainsFunc(flows, func(f string) bool { return slices.Contains(legacyAuthFlows, f) })
+	}
+	return false
+}
+
+// authSession is the state of a challenge between InitiateAuth and
+// RespondToAuthChallenge, sealed so the client cannot alter it.
+type authSession struct {
+	Pool    string `json:"p"`
+	Client  string `json:"c"`
+	Sub     string `json:"s"`
+	Expires int64  `json:"e"`
+}
+
+func (s *Service) sealSession(sess authSession) string {
+	b, _ := json.Marshal(sess)
+	return base64.RawURLEncoding.EncodeToString(s.sealer.Seal("auth-session", b))
+}
+
+func (s *Service) openSession(token string) (*authSession, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return nil, ErrNotAuthorized.WithMessage(msgInvalidSession)
+	}
+	b, err := s.sealer.Open("auth-session", raw)
+	if err != nil {
+		return nil, ErrNotAuthorized.WithMessage(msgInvalidSession)
+	}
+	var sess authSession
+	if json.Unmarshal(b, &sess) != nil {
+		return nil, ErrNotAuthorized.WithMessage(msgInvalidSession)
+	}
+	if s.now().Unix() > sess.Expires {
+		return nil, ErrNotAuthorized.WithMessage(msgSessionExpired)
+	}
+	return &sess, nil
+}
+
+// InitiateAuth signs a user in with USER_PASSWORD_AUTH, or refreshes with
+// REFRESH_TOKEN_AUTH.
+func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
+	if err := Validate("InitiateAuth", in); err != nil {
+		return nil, err
+	}
+	client, pool, err := s.appClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p := in.AuthParameters
+	switch in.AuthFlow {
+	case "USER_PASSWORD_AUTH":
+		if !allowsAuthFlow(client, in.AuthFlow) {
+			return nil, ErrInvalidParameter.WithMessage(msgUserPasswordAuthOff)
+		}
+		if p["USERNAME"] == "" || p["PASSWORD"] == "" {
+			return nil, ErrInvalidParameter.WithMessage(msgMissingAuthParams)
+		}
+		return s.passwordSignIn(ctx, pool, client, p["USERNAME"], p["PASSWORD"], p["SECRET_HASH"])
+	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+		if !allowsAuthFlow(client, in.AuthFlow) {
+			return nil, ErrInvalidParameter.WithMessage(msgAuthFlowOff)
+		}
+		res, err := s.Refresh(ctx, client, p["REFRESH_TOKEN"], func(u *User) error {
+			return s.checkSecretHash(client, p["SECRET_HASH"], msgRefreshSecretHash, u.Username, u.Sub, p["USERNAME"])
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+	default:
+		return nil, ErrInvalidParameter.WithMessagef(msgAuthFlowUnsupported, in.AuthFlow)
+	}
+}
+
+// CheckUserPassword applies the sign-in rules shared by InitiateAuth and
+// the hosted login page: existence (without revealing it when the client
+// prevents user-existence errors), enabled, confirmed, lockout, password.
+// It returns the user, whose status may still ask for a new password.
+// The password is checked outside any transaction (argon2id is slow and
+// the store has one writer); the outcome is then recorded in a short one
+// that re-reads the user, so concurrent failures all count.
+func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client *AppClient, username, password string) (*User, error) {
+	wrong := ErrNotAuthorized.WithMessage(msgIncorrectPassword)
+	u, err := s.findUser(ctx, s.store, pool, username)
+	if errors.Is(err, ErrUserNotFound) {
+		checkPassword(ctx, dummyHash, password) // as slow as a real check
+		if client.Settings.PreventUserExistenceErrors == "ENABLED" {
+			// An unknown name locks out like a real one, or six wrong
+			// tries would tell which names exist.
+			if s.phantoms.fail(pool.ID+"/"+signInKey(pool, username), s.now()) {
+				return nil, ErrNotAuthorized.WithMessage(msgPasswordAttempts)
+			}
+			return nil, wrong
+		}
+		return nil, ErrUserNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	if now.Before(u.LockedUntil) {
+		return nil, ErrNotAuthorized.WithMessage(msgPasswordAttempts)
+	}
+	if !u.Enabled {
+		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
+	}
+	if u.Status == StatusUnconfirmed {
+		return nil, ErrUserNotConfirmed
+	}
+	ok, err := checkPassword(ctx, u.PasswordHash, password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.updateUncached(ctx, func(tx Tx) error {
+		cur, err := tx.GetUserBySub(ctx, pool.ID, u.Sub)
+		if err != nil {
+			return err
+		}
+		switch {
+		case ok && cur.FailedSignIns == 0 && cur.LockedUntil.IsZero():
+			return nil
+		case ok:
+			cur.FailedSignIns, cur.LockedUntil = 0, time.Time{}
+		case now.Before(cur.LockedUntil):
+			return nil // attempts during a lockout do not extend it
+		default:
+			failSignIn(&cur.FailedSignIns, &cur.LockedUntil, now)
+		}
+		return tx.UpdateUser(ctx, cur)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, wrong
+	}
+	if u.Status == StatusForceChangePassword && !u.PasswordExpires.IsZero() && now.After(u.PasswordExpires) {
+		return nil, ErrNotAuthorized.WithMessage(msgTemporaryPasswordExpired)
+	}
+	return u, nil
+}
+
+func (s *Service) passwordSignIn(ctx context.Context, pool *UserPool, client *AppClient, username, password, secretHash string) (*AuthOutput, error) {
+	// The client proves itself before the password is looked at: a wrong
+	// SECRET_HASH must neither count as a failed sign-in nor tell a right
+	// password from a wrong one.
+	if err := s.checkSecretHash(client, secretHash, msgSecretHashWrong, username); err != nil {
+		return nil, err
+	}
+	u, err := s.CheckUserPassword(ctx, pool, client, username, password)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status == StatusForceChangePassword {
+		return s.newPasswordChallenge(pool, client, u), nil
+	}
+	res, err := s.IssueUserTokens(ctx, pool, client, u, []string{ScopeAdmin}, IssueOptions{IDToken: true, Refresh: true})
+	if err != nil {
+		return nil, err
+	}
+	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+}
+
+// newPasswordChallenge answers a sign-in with a temporary password.
+func (s *Service) newPasswordChallenge(pool *UserPool, client *AppClient, u *User) *AuthOutput {
+	minutes := client.Settings.AuthSessionValidity
+	if minutes <= 0 {
+		minutes = 3
+	}
+	visible := map[string]string{}
+	for _, a := range u.Attributes {
+		if a.Name != "sub" && !strings.HasSuffix(a.Name, "_verified") {
+			visible[a.Name] = a.Value
+		}
+	}
+	attrs, _ := json.Marshal(visible)
+	return &AuthOutput{ChallengeName: "NEW_PASSWORD_REQUIRED",
+		Session:             s.sealSession(authSession{Pool: pool.ID, Client: client.ClientID, Sub: u.Sub, Expires: s.now().Add(time.Duration(minutes) * time.Minute).Unix()}),
+		ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": "[]", "userAttributes": string(attrs)}}
+}
+
+// NewPasswordChallenge starts the NEW_PASSWORD_REQUIRED step for the
+// hosted login page; it returns the session to answer it with.
+func (s *Service) NewPasswordChallenge(pool *UserPool, client *AppClient, u *User) string {
+	return s.newPasswordChallenge(pool, client, u).Session
+}
+
+// RespondToAuthChallenge answers NEW_PASSWORD_REQUIRED.
+func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	if err := Validate("RespondToAuthChallenge", in); err != nil {
+		return nil, err
+	}
+	client, pool, err := s.appClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if in.ChallengeName != "NEW_PASSWORD_REQUIRED" {
+		return nil, ErrInvalidParameter.WithMessagef(msgChallengeUnsupported, in.ChallengeName)
+	}
+	r := in.ChallengeResponses
+	if err := s.checkSecretHash(client, r["SECRET_HASH"], msgSecretHashWrong, r["USERNAME"]); err != nil {
+		return nil, err
+	}
+	u, err := s.CompleteNewPassword(ctx, pool, client, in.Session, r["USERNAME"], r["NEW_PASSWORD"], r)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.IssueUserTokens(ctx, pool, client, u, []string{ScopeAdmin}, IssueOptions{IDToken: true, Refresh: true})
+	if err != nil {
+		return nil, err
+	}
+	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+}
+
+// CompleteNewPassword sets the permanent password of a user answering
+// NEW_PASSWORD_REQUIRED; responses may carry "userAttributes.<name>"
+// values to set at the same time.
+func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, client *AppClient, session, username, password string, responses map[string]string) (*User, error) {
+	// The client may set only the attributes it is allowed to write,
+	// whichever page or operation relays them.
+	if err := checkClientWrite(client, challengeAttributes(responses)); err != nil {
+		return nil, err
+	}
+	sess, err := s.openSession(session)
+	if err != nil {
+		return nil, err
+	}
+	if sess.Pool != pool.ID || sess.Client != client.ClientID {
+		return nil, ErrNotAuthorized.WithMessage(msgInvalidSession)
+	}
+	if password == "" {
+		return nil, ErrInvalidParameter.WithMessage(msgMissingNewPassword)
+	}
+	if err := checkPasswordPolicy(passwordPolicy(pool), password, msgPasswordPolicyChange); err != nil {
+		return nil, err
+	}
+	attrs := challengeAttributes(responses)
+	if err := checkUserAttributes(pool, attrs); err != nil {
+		return nil, err
+	}
+	hash, err := hashPassword(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	var user *User
+	err = s.updateUncached(ctx, func(tx Tx) error {
+		u, err := tx.GetUserBySub(ctx, pool.ID, sess.Sub)
+		if err != nil || u.Status != StatusForceChangePassword {
+			return ErrNotAuthorized.WithMessage(msgInvalidSession)
+		}
+		if !u.Enabled {
+			return ErrNotAuthorized.WithMessage(msgUserDisabled)
+		}
+		if username != "" {
+			if named, err := s.findUser(ctx, tx, pool, username); err != nil || named.Sub != u.Sub {
+				return ErrNotAuthorized.WithMessage(msgInvalidSession)
+			}
+		}
+		applyAttributes(u, attrs)
+		u.PasswordHash, u.Status, u.PasswordExpires = hash, StatusConfirmed, time.Time{}
+		u.LastModifiedDate = s.now().UTC()
+		user = u
+		return tx.UpdateUser(ctx, u)
+	})
+	return user, err
+}
+
+// challengeAttributes reads the "userAttributes.<name>" answers of
+// NEW_PASSWORD_REQUIRED.
+func challengeAttributes(responses map[string]string) []Attribute {
+	var attrs []Attribute
+	for k, v := range responses {
+		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
+			attrs = append(attrs, Attribute{Name: name, Value: v})
+		}
+	}
+	return attrs
+}

@@ -1,0 +1,176 @@
+package cognito
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+)
+
+// SignUpInput is SignUpRequest.
+type SignUpInput struct {
+	ClientId       string      `json:"ClientId,omitempty"`
+	SecretHash     string      `json:"SecretHash,omitempty"`
+	Username       string      `json:"Username,omitempty"`
+	Password       string      `json:"Password,omitempty"`
+	UserAttributes []Attribute `json:"UserAttributes,omitempty"`
+}
+
+// CodeDeliveryDetails is CodeDeliveryDetailsType.
+type CodeDeliveryDetails struct {
+	Destination    string `json:"Destination,omitempty"`
+	DeliveryMedium string `json:"DeliveryMedium,omitempty"`
+	AttributeName  string `json:"AttributeName,omitempty"`
+}
+
+// SignUpOutput is SignUpResponse.
+type SignUpOutput struct {
+	UserConfirmed       bool                 `json:"UserConfirmed"`
+	UserSub             string               `json:"UserSub"`
+	CodeDeliveryDetails *CodeDeliveryDetails `json:"CodeDeliveryDetails,omitempty"`
+}
+
+// ConfirmSignUpInput is ConfirmSignUpRequest.
+type ConfirmSignUpInput struct {
+	ClientId         string `json:"ClientId,omitempty"`
+	SecretHash       string `json:"SecretHash,omitempty"`
+	Username         string `json:"Username,omitempty"`
+	ConfirmationCode string `json:"ConfirmationCode,omitempty"`
+}
+
+func hashCode(code string) string {
+	sum := sha256.Sum256([]byte(code))
+	return hex.EncodeToString(sum[:])
+}
+
+func newConfirmationCode() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+// maskEmail hides most of an address, as Cognito's CodeDeliveryDetails do
+// (a***@e***).
+func maskEmail(email string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || local == "" || domain == "" {
+		return "***"
+	}
+	return local[:1] + "***@" + domain[:1] + "***"
+}
+
+// SignUp registers an unconfirmed user and "sends" the confirmation code
+// to the server log.
+func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
+	if err := Validate("SignUp", in); err != nil {
+		return nil, err
+	}
+	client, pool, err := s.clientWithSecretHash(ctx, in.ClientId, in.SecretHash, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if pool.Settings.AdminCreateUserConfig != nil && pool.Settings.AdminCreateUserConfig.AllowAdminCreateUserOnly {
+		return nil, ErrNotAuthorized.WithMessage(msgSignUpNotAllowed)
+	}
+	if err := checkPasswordPolicy(passwordPolicy(pool), in.Password, msgPasswordPolicySignUp); err != nil {
+		return nil, err
+	}
+	if err := checkUserAttributes(pool, in.UserAttributes); err != nil {
+		return nil, err
+	}
+	if err := checkClientWrite(client, in.UserAttributes); err != nil {
+		return nil, err
+	}
+	username, key, sub, attrs, err := newUserIdentity(pool, in.Username, in.UserAttributes)
+	if err != nil {
+		return nil, err
+	}
+	exists := func() error {
+		if username == sub {
+			return ErrUsernameExists.WithMessage(msgAliasExists)
+		}
+		return ErrUsernameExists.WithMessage(msgSignUpExists)
+	}
+	// A taken name is refused before the (slow, memory-hard) hash.
+	if _, err := s.store.GetUser(ctx, pool.ID, key); err == nil {
+		return nil, exists()
+	}
+	hash, err := hashPassword(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	code := newConfirmationCode()
+	now := s.now().UTC()
+	u := &User{UserPoolID: pool.ID, Username: username, UsernameKey: key, Sub: sub, Attributes: attrs,
+		PasswordHash: hash, Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now,
+		CodeHash: hashCode(code), CodeExpires: now.Add(24 * time.Hour)}
+	err = s.updateUncached(ctx, func(tx Tx) error {
+		if s.subTaken(ctx, tx, pool.ID, key) {
+			return exists()
+		}
+		err := tx.CreateUser(ctx, u)
+		if errors.Is(err, ErrAlreadyExists) {
+			return exists()
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &SignUpOutput{UserSub: sub}
+	out.CodeDeliveryDetails = s.deliver(ctx, pool, u, Delivery{Kind: DeliverSignUpCode, Code: code})
+	return out, nil
+}
+
+// ConfirmSignUp confirms a user with the code SignUp sent.
+func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*Empty, error) {
+	if err := Validate("ConfirmSignUp", in); err != nil {
+		return nil, err
+	}
+	client, pool, err := s.clientWithSecretHash(ctx, in.ClientId, in.SecretHash, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	// Wrong codes are counted like wrong passwords: after five, the user
+	// is locked out of confirming for a while; a 6-digit code cannot be
+	// guessed by brute force.
+	var refused error
+	err = s.changePoolUser(ctx, pool, in.Username, func(u *User) error {
+		now := s.now().UTC()
+		if u.Status != StatusUnconfirmed {
+			return ErrNotAuthorized.WithMessagef(msgCannotConfirm, u.Status)
+		}
+		if now.Before(u.LockedUntil) {
+			return ErrLimitExceeded.WithMessage(msgConfirmAttempts)
+		}
+		if subtle.ConstantTimeCompare([]byte(hashCode(in.ConfirmationCode)), []byte(u.CodeHash)) != 1 {
+			u.FailedSignIns++
+			if u.FailedSignIns >= lockoutFreeAttempts {
+				u.LockedUntil, u.FailedSignIns = now.Add(lockoutMax), 0
+			}
+			refused = ErrCodeMismatch
+			return nil // commit the count, then refuse
+		}
+		if now.After(u.CodeExpires) {
+			return ErrExpiredCode
+		}
+		u.Status, u.CodeHash, u.CodeExpires = StatusConfirmed, "", time.Time{}
+		u.FailedSignIns, u.LockedUntil = 0, time.Time{}
+		if _, ok := attr(u, "email"); ok {
+			u.Attributes = setAttr(u.Attributes, "email_verified", "true")
+		}
+		return nil
+	})
+	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
+		return nil, ErrCodeMismatch
+	}
+	if err == nil {
+		err = refused
+	}
+	return empty(err)
+}

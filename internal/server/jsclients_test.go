@@ -1,0 +1,71 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// The third-party clients (amazon-cognito-identity-js, Amplify v6,
+// cognito-srp-helper) live in testdata/js with a committed
+// package-lock.json; .ci/run installs them with npm ci. A test runs one
+// Node script from that folder and reads the JSON it prints last.
+
+// jsDir is the folder of the Node clients.
+func jsDir(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("testdata", "js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		skipOrFail(t, "node is not installed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "amazon-cognito-identity-js")); err != nil {
+		skipOrFail(t, "the Node clients are not installed: run npm ci in internal/server/testdata/js")
+	}
+	return dir
+}
+
+// skipOrFail skips outside CI and fails in CI, where .ci/run installs
+// everything the tests need.
+func skipOrFail(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s (CI must install it)", why)
+	}
+	t.Skip(why)
+}
+
+// runNode runs script (a file in testdata/js) with env and decodes the
+// last line it prints to stdout as JSON into out. A non-zero exit fails
+// the test with everything the script printed.
+func runNode(t testing.TB, script string, env map[string]string, out any) {
+	t.Helper()
+	dir := jsDir(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", script)
+	cmd.Dir = dir
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("node %s: %v\nstdout:\n%s\nstderr:\n%s", script, err, stdout.String(), stderr.String())
+	}
+	lines := bytes.Split(bytes.TrimSpace(stdout.Bytes()), []byte("\n"))
+	last := lines[len(lines)-1]
+	if out != nil {
+		if err := json.Unmarshal(last, out); err != nil {
+			t.Fatalf("node %s printed no JSON result (%v):\n%s\nstderr:\n%s", script, err, stdout.String(), stderr.String())
+		}
+	}
+}

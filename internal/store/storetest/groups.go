@@ -213,7 +213,9 @@ func groupCases() []testCase {
 					return keys, seqs, err
 				}
 			}
-			byPool := groupLister(func(after int64, limit int) ([]*cognito.Group, error) { return e.s.ListGroups(e.ctx, p.ID, after, limit) })
+			byPool := groupLister(func(after int64, limit int) ([]*cognito.Group, error) {
+				return e.s.ListGroups(e.ctx, p.ID, after, limit)
+			})
 			byUser := groupLister(func(after int64, limit int) ([]*cognito.Group, error) {
 				return e.s.ListGroupsOfUser(e.ctx, p.ID, member.Sub, after, limit)
 			})

@@ -41,7 +41,8 @@ type GroupReader interface {
 	ListGroupMembers(ctx context.Context, poolID, groupName string, after int64, limit int) ([]*User, error)
 }
 
-// GroupWriter holds the writes of groups and their members; Tx embeds it.
+// GroupWriter holds the writes of groups and their members, and the
+// domain update that came with them; Tx embeds it.
 type GroupWriter interface {
 	// CreateGroup inserts g and sets g.Seq; (pool, NameKey) is unique, and
 	// a missing pool is ErrNotFound.

@@ -105,6 +105,8 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.limits.AppClientsPerPool, "max-app-clients", envInt("MAX_APP_CLIENTS", d.AppClientsPerPool), "app clients per user pool (COGNITOD_MAX_APP_CLIENTS)")
 	fs.IntVar(&c.limits.ResourceServersPerPool, "max-resource-servers", envInt("MAX_RESOURCE_SERVERS", d.ResourceServersPerPool), "resource servers per user pool (COGNITOD_MAX_RESOURCE_SERVERS)")
 	fs.IntVar(&c.limits.ScopesPerResourceServer, "max-scopes", envInt("MAX_SCOPES", d.ScopesPerResourceServer), "custom scopes per resource server, at most 100 (COGNITOD_MAX_SCOPES)")
+	fs.IntVar(&c.limits.GroupsPerPool, "max-groups", envInt("MAX_GROUPS", d.GroupsPerPool), "groups per user pool (COGNITOD_MAX_GROUPS)")
+	fs.IntVar(&c.limits.GroupsPerUser, "max-groups-per-user", envInt("MAX_GROUPS_PER_USER", d.GroupsPerUser), "groups a user can belong to (COGNITOD_MAX_GROUPS_PER_USER)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -79,6 +79,19 @@ var operations = map[string]operation{
 	// SRP, choice-based and admin sign-in.
 
 	// Groups, tags and domains.
+	"CreateGroup":              handle((*cognito.Service).CreateGroup),
+	"GetGroup":                 handle((*cognito.Service).GetGroup),
+	"UpdateGroup":              handle((*cognito.Service).UpdateGroup),
+	"DeleteGroup":              handle((*cognito.Service).DeleteGroup),
+	"ListGroups":               handle((*cognito.Service).ListGroups),
+	"AdminAddUserToGroup":      handle((*cognito.Service).AdminAddUserToGroup),
+	"AdminRemoveUserFromGroup": handle((*cognito.Service).AdminRemoveUserFromGroup),
+	"AdminListGroupsForUser":   handle((*cognito.Service).AdminListGroupsForUser),
+	"ListUsersInGroup":         handle((*cognito.Service).ListUsersInGroup),
+	"UpdateUserPoolDomain":     handle((*cognito.Service).UpdateUserPoolDomain),
+	"TagResource":              handle((*cognito.Service).TagResource),
+	"UntagResource":            handle((*cognito.Service).UntagResource),
+	"ListTagsForResource":      handle((*cognito.Service).ListTagsForResource),
 
 	// Pool schema and user attributes.
 

@@ -26,6 +26,10 @@ var operations = []string{
 	"AdminDisableUser", "AdminEnableUser", "AdminConfirmSignUp", "AdminUpdateUserAttributes",
 	"SignUp", "ConfirmSignUp", "InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge",
 	"GetUser", "GlobalSignOut", "RevokeToken", "GetSigningCertificate",
+	// Groups, tags and domains.
+	"CreateGroup", "GetGroup", "UpdateGroup", "DeleteGroup", "ListGroups",
+	"AdminAddUserToGroup", "AdminRemoveUserFromGroup", "AdminListGroupsForUser", "ListUsersInGroup",
+	"UpdateUserPoolDomain", "TagResource", "UntagResource", "ListTagsForResource",
 }
 
 type ref struct {

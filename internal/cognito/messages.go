@@ -37,7 +37,7 @@ const (
 	msgSecretWithoutGenerate    = "ClientSecret can only be set when GenerateSecret is true or omitted." // (unconfirmed)
 
 	msgDomainTaken             = "Domain already associated with another user pool."
-	msgPoolHasDomain           = "User pool already has a domain configured."                         // (unconfirmed)
+	msgPoolHasDomain           = "User pool already has a domain configured."                         // (aws/aws-cdk#10062)
 	msgDomainReservedWord      = "Domain cannot contain reserved word: %s"                            // (unconfirmed)
 	msgCustomDomainUnsupported = "Custom domains are not supported by cognitod; use a prefix domain." // cognitod's own
 	msgDomainNotOfPool         = "No such domain or user pool exists."                                // (unconfirmed)
@@ -91,6 +91,15 @@ const (
 	// SRP, choice-based and admin sign-in.
 
 	// Groups, tags and domains.
+	msgGroupExists        = "A group with the name %s already exists."                                          // (unconfirmed: aws-amplify/amplify-backend#1781 quotes it without the name)
+	msgGroupNotFound      = "Group not found."                                                                  // (AdminAddUserToGroup: aws-amplify/amplify-cli#2214; unconfirmed for the other operations)
+	msgLimitGroups        = "The maximum number of groups (%d) has been reached for this user pool."            // (unconfirmed)
+	msgLimitGroupsPerUser = "The user cannot be added to more than %d groups."                                  // (unconfirmed)
+	msgInvalidResourceARN = "Invalid resource ARN: %s"                                                          // (unconfirmed)
+	msgLimitTags          = "The maximum number of tags (%d) has been reached for this resource."               // (unconfirmed)
+	msgTagReservedPrefix  = "Tag keys cannot start with aws:."                                                  // (unconfirmed)
+	msgTagCharacters      = "Tag keys and values can contain only letters, digits, spaces and _ . : / = + - @." // (unconfirmed; the characters are the developer guide's, "Tagging resources")
+	msgLoginVersion       = "ManagedLoginVersion must be 1 or 2."                                               // (unconfirmed)
 
 	// Pool schema and user attributes.
 

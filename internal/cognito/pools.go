@@ -108,6 +108,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if err := Validate("CreateUserPool", in); err != nil {
 		return nil, err
 	}
+	if err := s.checkTags(in.UserPoolTags); err != nil {
+		return nil, err
+	}
 	region, err := s.region(ctx)
 	if err != nil {
 		return nil, err
@@ -209,6 +212,9 @@ func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsInput) (*L
 // case sensitivity) are kept.
 func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (*Empty, error) {
 	if err := Validate("UpdateUserPool", in); err != nil {
+		return nil, err
+	}
+	if err := s.checkTags(in.UserPoolTags); err != nil {
 		return nil, err
 	}
 	err := s.update(ctx, func(tx Tx) error {

@@ -17,11 +17,16 @@ type Limits struct {
 	// ScopesPerResourceServer can only be lowered: the wire model caps
 	// the list at 100.
 	ScopesPerResourceServer int // 100
+	GroupsPerPool           int // 10,000
+	GroupsPerUser           int // 100
+	// TagsPerPool is the tags a user pool can have (50).
+	TagsPerPool int
 }
 
 // DefaultLimits returns Cognito's default quotas.
 func DefaultLimits() Limits {
-	return Limits{UserPoolsPerRegion: 1000, AppClientsPerPool: 1000, ResourceServersPerPool: 25, ScopesPerResourceServer: 100}
+	return Limits{UserPoolsPerRegion: 1000, AppClientsPerPool: 1000, ResourceServersPerPool: 25, ScopesPerResourceServer: 100,
+		GroupsPerPool: 10000, GroupsPerUser: 100, TagsPerPool: 50}
 }
 
 // Config configures a Service.
@@ -104,6 +109,9 @@ func NewService(cfg Config) (*Service, error) {
 		{&s.limits.AppClientsPerPool, d.AppClientsPerPool},
 		{&s.limits.ResourceServersPerPool, d.ResourceServersPerPool},
 		{&s.limits.ScopesPerResourceServer, d.ScopesPerResourceServer},
+		{&s.limits.GroupsPerPool, d.GroupsPerPool},
+		{&s.limits.GroupsPerUser, d.GroupsPerUser},
+		{&s.limits.TagsPerPool, d.TagsPerPool},
 	} {
 		if *l.v <= 0 {
 			*l.v = l.def

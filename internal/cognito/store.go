@@ -68,6 +68,8 @@ type Reader interface {
 	GetRefreshTokenByOriginJTI(ctx context.Context, poolID, originJTI string) (*RefreshToken, error)
 
 	GetAuthCode(ctx context.Context, hash string) (*AuthCode, error)
+
+	GroupReader
 }
 
 // Tx is a transaction: reads see its own writes.
@@ -78,7 +80,8 @@ type Tx interface {
 	CreateUserPool(ctx context.Context, p *UserPool) error
 	UpdateUserPool(ctx context.Context, p *UserPool) error
 	// DeleteUserPool deletes the pool and everything under it: app
-	// clients, resource servers, its domain, its signing keys.
+	// clients, resource servers, its domain, its signing keys, its users
+	// and groups.
 	DeleteUserPool(ctx context.Context, id string) error
 
 	// CreateAppClient inserts c and sets c.Seq.
@@ -121,4 +124,6 @@ type Tx interface {
 	// RedeemAuthCode marks the code used at usedAt for the tokens named
 	// originJTI; it is ErrNotFound for an unknown code.
 	RedeemAuthCode(ctx context.Context, hash string, usedAt time.Time, originJTI string) error
+
+	GroupWriter
 }

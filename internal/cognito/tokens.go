@@ -23,6 +23,11 @@ type UserTokens struct {
 	// AtHash adds at_hash, for ID tokens issued beside an access token at
 	// the OAuth endpoints.
 	AtHash bool
+	// Groups is cognito:groups (access and ID tokens), Roles and
+	// PreferredRole cognito:roles and cognito:preferred_role (ID tokens);
+	// each is left out when empty.
+	Groups, Roles []string
+	PreferredRole string
 }
 
 // AccessClaims are what a verified access token says.

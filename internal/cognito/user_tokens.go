@@ -65,8 +65,15 @@ func (s *Service) IssueUserTokens(ctx context.Context, pool *UserPool, client *A
 	if o.OriginJTI == "" {
 		o.OriginJTI = NewUUID()
 	}
+	// Groups are read at every issue, so a membership change reaches the
+	// next sign-in or refresh.
+	gc, err := s.userGroupClaims(ctx, pool.ID, u.Sub)
+	if err != nil {
+		return nil, err
+	}
 	accessTTL := time.Duration(client.AccessTokenTTLSeconds()) * time.Second
-	req := UserTokens{PoolID: pool.ID, ClientID: client.ClientID, User: u, Scopes: scopes, AuthTime: o.AuthTime,
+	req := UserTokens{Groups: gc.groups, Roles: gc.roles, PreferredRole: gc.preferredRole,
+		PoolID: pool.ID, ClientID: client.ClientID, User: u, Scopes: scopes, AuthTime: o.AuthTime,
 		OriginJTI: o.OriginJTI, EventID: NewUUID(), AccessLifetime: accessTTL,
 		IDLifetime: time.Duration(client.IDTokenTTLSeconds()) * time.Second, WithIDToken: o.IDToken,
 		IDAttributes: readableAttributes(client, u, scopes), Nonce: o.Nonce, AtHash: o.AtHash}

@@ -142,6 +142,7 @@ func (h *Handler) routes() {
 	auth("GET /console/pools/{pool}/users", h.usersPage)
 	auth("POST /console/pools/{pool}/users", h.createUser)
 	auth("POST /console/pools/{pool}/users/delete", h.deleteUser)
+	h.groupRoutes(auth)
 	auth("POST /console/pools/{pool}/domain", h.createDomain)
 	auth("POST /console/pools/{pool}/domain/delete", h.deleteDomain)
 	auth("GET /console/pools/{pool}/resource-servers/new", h.newResourceServerPage)

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -237,6 +239,34 @@ func TestConsoleInBrowser(t *testing.T) {
 		if p.Name == "evil" {
 			t.Error("the cross-origin post created a pool")
 		}
+	}
+
+	// Groups: create one on the pool's Groups tab, then put a user in it
+	// from the user's page.
+	api := ts.client("us-east-1")
+	suppressedUser(t, api, poolID, "alice")
+	run(t, ctx, "create a group",
+		chromedp.Navigate(ts.URL+"/console/pools/"+poolID+"/groups"),
+		chromedp.WaitVisible(css(`input[name=precedence]`)),
+		chromedp.SendKeys(css(`input[name=name]`), "editors"),
+		chromedp.SendKeys(css(`input[name=precedence]`), "1"),
+		chromedp.Submit(css(`input[name=name]`)),
+		chromedp.WaitVisible(css(`table.table`)),
+	)
+	run(t, ctx, "add the user to the group",
+		chromedp.Navigate(ts.URL+"/console/pools/"+poolID+"/users"),
+		chromedp.WaitVisible(css(`a[href*="/user?username=alice"]`)),
+		chromedp.Click(css(`a[href*="/user?username=alice"]`)),
+		chromedp.WaitVisible(css(`select[name=group]`)),
+		chromedp.Submit(css(`select[name=group]`)),
+		chromedp.WaitVisible(css(`#groups table`)),
+	)
+	if got := text(t, ctx, "#groups table"); !strings.Contains(got, "editors") {
+		t.Errorf("the user's groups in the console: %q", got)
+	}
+	lg, err := api.AdminListGroupsForUser(context.Background(), &cip.AdminListGroupsForUserInput{UserPoolId: &poolID, Username: aws.String("alice")})
+	if err != nil || len(lg.Groups) != 1 || aws.ToString(lg.Groups[0].GroupName) != "editors" || aws.ToInt32(lg.Groups[0].Precedence) != 1 {
+		t.Errorf("alice's groups after the console: %+v, %v", lg, err)
 	}
 }
 

@@ -47,7 +47,8 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 	iat := now.Unix()
 	ac := accessClaims{Sub: t.User.Sub, Iss: i.IssuerURL(t.PoolID), Version: 2, ClientID: t.ClientID, OriginJTI: t.OriginJTI,
 		EventID: t.EventID, TokenUse: "access", Scope: strings.Join(t.Scopes, " "), AuthTime: t.AuthTime.Unix(),
-		Exp: iat + int64(t.AccessLifetime/time.Second), Iat: iat, JTI: cognito.NewUUID(), Username: t.User.Username}
+		Exp: iat + int64(t.AccessLifetime/time.Second), Iat: iat, JTI: cognito.NewUUID(), Username: t.User.Username,
+		Groups: t.Groups}
 	payload, err := json.Marshal(ac)
 	if err != nil {
 		return "", "", err
@@ -72,6 +73,15 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 		}
 	}
 	claims["sub"] = t.User.Sub
+	if len(t.Groups) > 0 {
+		claims["cognito:groups"] = t.Groups
+	}
+	if len(t.Roles) > 0 {
+		claims["cognito:roles"] = t.Roles
+	}
+	if t.PreferredRole != "" {
+		claims["cognito:preferred_role"] = t.PreferredRole
+	}
 	claims["iss"] = ac.Iss
 	claims["cognito:username"] = t.User.Username
 	claims["origin_jti"] = t.OriginJTI

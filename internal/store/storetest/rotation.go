@@ -57,7 +57,9 @@ func rotationCases() []testCase {
 			// Revoking the rotated token revokes its successor, not the
 			// user's other families; a revoked token cannot be rotated.
 			update(t, e, func(tx cognito.Tx) error { return tx.CreateRefreshToken(e.ctx, b) })
-			update(t, e, func(tx cognito.Tx) error { return tx.RevokeRefreshTokens(e.ctx, p.ID, u.Sub, "hash-a", at.Add(2*time.Minute)) })
+			update(t, e, func(tx cognito.Tx) error {
+				return tx.RevokeRefreshTokens(e.ctx, p.ID, u.Sub, "hash-a", at.Add(2*time.Minute))
+			})
 			for _, h := range []string{"hash-a", "hash-b"} {
 				got, err := e.s.GetRefreshToken(e.ctx, h)
 				wantNoError(t, "GetRefreshToken", err)

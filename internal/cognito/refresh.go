@@ -225,6 +225,10 @@ func (s *Service) rotate(ctx context.Context, rt *RefreshToken, grace time.Durat
 		return "", err
 	}
 	if replay {
+		// Operators want to know: a replay is a stolen token or a client
+		// that retries too late. Neither token is logged.
+		s.logger.WarnContext(ctx, "refresh token replayed after rotation; its family is revoked",
+			"pool", rt.UserPoolID, "client", rt.ClientID, "sub", rt.Sub)
 		return "", ErrRefreshTokenReuse.WithMessage(msgRefreshTokenReused)
 	}
 	return successor, nil

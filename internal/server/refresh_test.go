@@ -210,6 +210,9 @@ func TestRefreshRotationGracePeriod(t *testing.T) {
 	e.advance(11 * time.Second)
 	_, err = e.refresh(id, "", r2)
 	wantAPIError(t, err, "RefreshTokenReuseException", "Refresh token has been used.")
+	if logs := e.ts.log.String(); !strings.Contains(logs, "refresh token replayed") || strings.Contains(logs, r2) {
+		t.Errorf("the replay is not logged, or the token is:\n%s", logs)
+	}
 	_, err = e.refresh(id, "", r3)
 	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
 	e.wantRevokedAccess(t, access)

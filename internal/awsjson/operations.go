@@ -98,4 +98,5 @@ var operations = map[string]operation{
 	// Account recovery and self-service.
 
 	// Token refresh.
+	"GetTokensFromRefreshToken": handle((*cognito.Service).GetTokensFromRefreshToken),
 }

@@ -229,9 +229,9 @@ func (s *Service) RedeemAuthCode(ctx context.Context, client *AppClient, pool *U
 
 // RefreshGrant serves grant_type=refresh_token at the token endpoint.
 func (s *Service) RefreshGrant(ctx context.Context, client *AppClient, token string) (*AuthenticationResult, error) {
-	res, err := s.Refresh(ctx, client, token, nil)
+	res, err := s.refresh(ctx, client, token, nil)
 	var ce *Error
-	if errors.As(err, &ce) && ce.Type == ErrNotAuthorized.Type {
+	if errors.As(err, &ce) && (ce.Type == ErrNotAuthorized.Type || ce.Type == ErrRefreshTokenReuse.Type) {
 		return nil, grantError(ErrGrantInvalidGrant, ce.Message)
 	}
 	return res, err

@@ -27,26 +27,26 @@ func IsBuiltinScope(s string) bool { return slices.Contains(BuiltinScopes, s) }
 // UpdateUserPoolClient share. Pointers tell "absent" from zero, because an
 // absent member takes Cognito's default.
 type ClientInput struct {
-	RefreshTokenValidity                     *int32              `json:"RefreshTokenValidity,omitempty"`
-	AccessTokenValidity                      *int32              `json:"AccessTokenValidity,omitempty"`
-	IdTokenValidity                          *int32              `json:"IdTokenValidity,omitempty"`
-	TokenValidityUnits                       *TokenValidityUnits `json:"TokenValidityUnits,omitempty"`
-	ReadAttributes                           []string            `json:"ReadAttributes,omitempty"`
-	WriteAttributes                          []string            `json:"WriteAttributes,omitempty"`
-	ExplicitAuthFlows                        []string            `json:"ExplicitAuthFlows,omitempty"`
-	SupportedIdentityProviders               []string            `json:"SupportedIdentityProviders,omitempty"`
-	CallbackURLs                             []string            `json:"CallbackURLs,omitempty"`
-	LogoutURLs                               []string            `json:"LogoutURLs,omitempty"`
-	DefaultRedirectURI                       *string             `json:"DefaultRedirectURI,omitempty"`
-	AllowedOAuthFlows                        []string            `json:"AllowedOAuthFlows,omitempty"`
-	AllowedOAuthScopes                       []string            `json:"AllowedOAuthScopes,omitempty"`
-	AllowedOAuthFlowsUserPoolClient          *bool               `json:"AllowedOAuthFlowsUserPoolClient,omitempty"`
-	AnalyticsConfiguration                   json.RawMessage     `json:"AnalyticsConfiguration,omitempty"`
-	PreventUserExistenceErrors               *string             `json:"PreventUserExistenceErrors,omitempty"`
-	EnableTokenRevocation                    *bool               `json:"EnableTokenRevocation,omitempty"`
-	EnablePropagateAdditionalUserContextData *bool               `json:"EnablePropagateAdditionalUserContextData,omitempty"`
-	AuthSessionValidity                      *int32              `json:"AuthSessionValidity,omitempty"`
-	RefreshTokenRotation                     json.RawMessage     `json:"RefreshTokenRotation,omitempty"`
+	RefreshTokenValidity                     *int32                `json:"RefreshTokenValidity,omitempty"`
+	AccessTokenValidity                      *int32                `json:"AccessTokenValidity,omitempty"`
+	IdTokenValidity                          *int32                `json:"IdTokenValidity,omitempty"`
+	TokenValidityUnits                       *TokenValidityUnits   `json:"TokenValidityUnits,omitempty"`
+	ReadAttributes                           []string              `json:"ReadAttributes,omitempty"`
+	WriteAttributes                          []string              `json:"WriteAttributes,omitempty"`
+	ExplicitAuthFlows                        []string              `json:"ExplicitAuthFlows,omitempty"`
+	SupportedIdentityProviders               []string              `json:"SupportedIdentityProviders,omitempty"`
+	CallbackURLs                             []string              `json:"CallbackURLs,omitempty"`
+	LogoutURLs                               []string              `json:"LogoutURLs,omitempty"`
+	DefaultRedirectURI                       *string               `json:"DefaultRedirectURI,omitempty"`
+	AllowedOAuthFlows                        []string              `json:"AllowedOAuthFlows,omitempty"`
+	AllowedOAuthScopes                       []string              `json:"AllowedOAuthScopes,omitempty"`
+	AllowedOAuthFlowsUserPoolClient          *bool                 `json:"AllowedOAuthFlowsUserPoolClient,omitempty"`
+	AnalyticsConfiguration                   json.RawMessage       `json:"AnalyticsConfiguration,omitempty"`
+	PreventUserExistenceErrors               *string               `json:"PreventUserExistenceErrors,omitempty"`
+	EnableTokenRevocation                    *bool                 `json:"EnableTokenRevocation,omitempty"`
+	EnablePropagateAdditionalUserContextData *bool                 `json:"EnablePropagateAdditionalUserContextData,omitempty"`
+	AuthSessionValidity                      *int32                `json:"AuthSessionValidity,omitempty"`
+	RefreshTokenRotation                     *RefreshTokenRotation `json:"RefreshTokenRotation,omitempty"`
 }
 
 // Input is the ClientInput that, sent to UpdateUserPoolClient, keeps

@@ -106,4 +106,12 @@ const (
 	// Account recovery and self-service.
 
 	// Token refresh and settings cognitod refuses.
+	msgClientSecretMissing     = "Client %s is configured with secret but ClientSecret was not received"                                                 // (unconfirmed)
+	msgClientSecretWrong       = "Unable to verify secret for client %s"                                                                                 // (unconfirmed)
+	msgClientHasNoSecret       = "Client %s is not configured with a secret"                                                                             // (unconfirmed)
+	msgRefreshFlowWithRotation = "REFRESH_TOKEN_AUTH flow is not allowed for clients with refresh token rotation"                                        // (unconfirmed)
+	msgRefreshTokenReused      = "Refresh token has been used."                                                                                          // (unconfirmed)
+	msgMfaOnRefused            = "MfaConfiguration ON is not supported: cognitod does not enforce multi-factor authentication yet. Use OFF or OPTIONAL." // cognitod's own
+	msgLambdaRefused           = "LambdaConfig %s is not supported: cognitod does not invoke Lambda triggers yet."                                       // cognitod's own
+	msgUnenforcedRefused       = "%s is not supported: cognitod does not enforce it yet."                                                                // cognitod's own
 )

@@ -277,6 +277,9 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *UserPoolIDInput) (*Emp
 // newPoolSettings applies Cognito's defaults to what the caller sent.
 func newPoolSettings(in *CreateUserPoolInput) (PoolSettings, error) {
 	p := in.PoolSettingsInput
+	if err := refuseUnenforced(&p); err != nil {
+		return PoolSettings{}, err
+	}
 	st := PoolSettings{
 		Policies: p.Policies, DeletionProtection: p.DeletionProtection, LambdaConfig: p.LambdaConfig,
 		AutoVerifiedAttributes: p.AutoVerifiedAttributes, AliasAttributes: in.AliasAttributes,

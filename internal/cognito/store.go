@@ -117,8 +117,13 @@ type Tx interface {
 
 	CreateRefreshToken(ctx context.Context, t *RefreshToken) error
 	// RevokeRefreshTokens revokes, at time at, the user's refresh tokens
-	// (all of them when hash is "", else the one with that hash).
+	// (all of them when hash is "", else the family of the one with that
+	// hash: every token sharing its OriginJTI, rotated ones included).
 	RevokeRefreshTokens(ctx context.Context, poolID, sub, hash string, at time.Time) error
+	// RotateRefreshToken marks the current token hash rotated at at, keeping
+	// sealedSuccessor. It is ErrNotFound unless the token exists and is
+	// neither rotated nor revoked, so a token is rotated at most once.
+	RotateRefreshToken(ctx context.Context, hash string, at time.Time, sealedSuccessor []byte) error
 
 	CreateAuthCode(ctx context.Context, c *AuthCode) error
 	// RedeemAuthCode marks the code used at usedAt for the tokens named

@@ -137,27 +137,27 @@ func (c *AppClient) HasSecret() bool { return len(c.SealedSecret) > 0 }
 
 // ClientSettings are the app client members a caller sets.
 type ClientSettings struct {
-	ClientName                               string              `json:"ClientName,omitempty"`
-	RefreshTokenValidity                     int32               `json:"RefreshTokenValidity"`
-	AccessTokenValidity                      *int32              `json:"AccessTokenValidity,omitempty"`
-	IdTokenValidity                          *int32              `json:"IdTokenValidity,omitempty"`
-	TokenValidityUnits                       *TokenValidityUnits `json:"TokenValidityUnits,omitempty"`
-	ReadAttributes                           []string            `json:"ReadAttributes,omitempty"`
-	WriteAttributes                          []string            `json:"WriteAttributes,omitempty"`
-	ExplicitAuthFlows                        []string            `json:"ExplicitAuthFlows,omitempty"`
-	SupportedIdentityProviders               []string            `json:"SupportedIdentityProviders,omitempty"`
-	CallbackURLs                             []string            `json:"CallbackURLs,omitempty"`
-	LogoutURLs                               []string            `json:"LogoutURLs,omitempty"`
-	DefaultRedirectURI                       string              `json:"DefaultRedirectURI,omitempty"`
-	AllowedOAuthFlows                        []string            `json:"AllowedOAuthFlows,omitempty"`
-	AllowedOAuthScopes                       []string            `json:"AllowedOAuthScopes,omitempty"`
-	AllowedOAuthFlowsUserPoolClient          bool                `json:"AllowedOAuthFlowsUserPoolClient"`
-	AnalyticsConfiguration                   json.RawMessage     `json:"AnalyticsConfiguration,omitempty"`
-	PreventUserExistenceErrors               string              `json:"PreventUserExistenceErrors,omitempty"`
-	EnableTokenRevocation                    bool                `json:"EnableTokenRevocation"`
-	EnablePropagateAdditionalUserContextData bool                `json:"EnablePropagateAdditionalUserContextData"`
-	AuthSessionValidity                      int32               `json:"AuthSessionValidity,omitempty"`
-	RefreshTokenRotation                     json.RawMessage     `json:"RefreshTokenRotation,omitempty"`
+	ClientName                               string                `json:"ClientName,omitempty"`
+	RefreshTokenValidity                     int32                 `json:"RefreshTokenValidity"`
+	AccessTokenValidity                      *int32                `json:"AccessTokenValidity,omitempty"`
+	IdTokenValidity                          *int32                `json:"IdTokenValidity,omitempty"`
+	TokenValidityUnits                       *TokenValidityUnits   `json:"TokenValidityUnits,omitempty"`
+	ReadAttributes                           []string              `json:"ReadAttributes,omitempty"`
+	WriteAttributes                          []string              `json:"WriteAttributes,omitempty"`
+	ExplicitAuthFlows                        []string              `json:"ExplicitAuthFlows,omitempty"`
+	SupportedIdentityProviders               []string              `json:"SupportedIdentityProviders,omitempty"`
+	CallbackURLs                             []string              `json:"CallbackURLs,omitempty"`
+	LogoutURLs                               []string              `json:"LogoutURLs,omitempty"`
+	DefaultRedirectURI                       string                `json:"DefaultRedirectURI,omitempty"`
+	AllowedOAuthFlows                        []string              `json:"AllowedOAuthFlows,omitempty"`
+	AllowedOAuthScopes                       []string              `json:"AllowedOAuthScopes,omitempty"`
+	AllowedOAuthFlowsUserPoolClient          bool                  `json:"AllowedOAuthFlowsUserPoolClient"`
+	AnalyticsConfiguration                   json.RawMessage       `json:"AnalyticsConfiguration,omitempty"`
+	PreventUserExistenceErrors               string                `json:"PreventUserExistenceErrors,omitempty"`
+	EnableTokenRevocation                    bool                  `json:"EnableTokenRevocation"`
+	EnablePropagateAdditionalUserContextData bool                  `json:"EnablePropagateAdditionalUserContextData"`
+	AuthSessionValidity                      int32                 `json:"AuthSessionValidity,omitempty"`
+	RefreshTokenRotation                     *RefreshTokenRotation `json:"RefreshTokenRotation,omitempty"`
 }
 
 // TokenValidityUnits is TokenValidityUnitsType.
@@ -282,6 +282,13 @@ type RefreshToken struct {
 	Expires      time.Time
 	// RevokedAt is when it was revoked (zero: not revoked).
 	RevokedAt time.Time
+	// RotatedAt is when refresh token rotation exchanged it for its
+	// successor (zero: it is the current token of its family). The family
+	// shares OriginJTI.
+	RotatedAt time.Time
+	// SealedSuccessor is the successor token, sealed, kept so that a retry
+	// inside the grace period answers with the same successor.
+	SealedSuccessor []byte
 }
 
 // AuthCode is an authorization code, stored as its SHA-256. It is good

@@ -131,53 +131,6 @@ func scopeAllowsAttribute(scopes []string, name string) bool {
 	}
 }
 
-// Refresh exchanges a refresh token for new access and ID tokens; check
-// (may be nil) runs on the token's user first (SECRET_HASH).
-func (s *Service) Refresh(ctx context.Context, client *AppClient, token string, check func(*User) error) (*AuthenticationResult, error) {
-	invalid := ErrNotAuthorized.WithMessage(msgInvalidRefreshToken)
-	if token == "" {
-		return nil, invalid
-	}
-	rt, err := s.store.GetRefreshToken(ctx, hashCode(token))
-	if errors.Is(err, ErrNotFound) {
-		return nil, invalid
-	}
-	if err != nil {
-		return nil, asError(err)
-	}
-	if rt.ClientID != client.ClientID {
-		return nil, invalid
-	}
-	if !rt.RevokedAt.IsZero() {
-		return nil, ErrNotAuthorized.WithMessage(msgRefreshRevoked)
-	}
-	if !s.now().Before(rt.Expires) {
-		return nil, ErrNotAuthorized.WithMessage(msgRefreshExpired)
-	}
-	pool, err := s.LookupPool(ctx, rt.UserPoolID)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.store.GetUserBySub(ctx, pool.ID, rt.Sub)
-	if err != nil {
-		return nil, invalid
-	}
-	if check != nil {
-		if err := check(u); err != nil {
-			return nil, err
-		}
-	}
-	if !u.Enabled {
-		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
-	}
-	scopes, err := s.activeOf(ctx, pool.ID, rt.Scopes)
-	if err != nil {
-		return nil, err
-	}
-	return s.IssueUserTokens(ctx, pool, client, u, scopes, IssueOptions{
-		IDToken: slices.Contains(rt.Scopes, "openid") || slices.Contains(rt.Scopes, ScopeAdmin), AuthTime: rt.AuthTime, OriginJTI: rt.OriginJTI})
-}
-
 // activeOf keeps the built-in scopes and the custom scopes still defined.
 // When the store cannot say which are defined it fails: a deleted scope
 // must never reach a token.

@@ -41,7 +41,7 @@ func (h *Handler) authorizationCode(w http.ResponseWriter, r *http.Request, pool
 }
 
 // refreshToken serves grant_type=refresh_token: new access and ID tokens,
-// no new refresh token.
+// and a new refresh token when the client rotates them.
 func (h *Handler) refreshToken(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) {
 	client, _, err := h.svc.AuthenticateClient(r.Context(), poolID, req.auth)
 	if err != nil {

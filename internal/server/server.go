@@ -98,7 +98,7 @@ func New(cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ready\n"))
 	})
-	root := withDomainHosts(oauthHandler, withConsole(consoleHandler, mux))
+	root := withCORS(oauthHandler.IsDomainHost, withDomainHosts(oauthHandler, withConsole(consoleHandler, mux)))
 	return &Server{cfg: cfg, handler: withAccessLog(cfg.Logger, withRecovery(cfg.Logger, root))}, nil
 }
 

@@ -11,15 +11,16 @@ import (
 	"github.com/cognitod/cognitod/internal/cognito"
 )
 
-const refreshColumns = `hash, pool_id, client_id, sub, scopes, origin_jti, auth_ms, created_ms, expires_ms, revoked_ms`
+const refreshColumns = `hash, pool_id, client_id, sub, scopes, origin_jti, auth_ms, created_ms, expires_ms, revoked_ms, rotated_ms, sealed_successor`
 
 func scanRefresh(r rowScanner) (*cognito.RefreshToken, error) {
 	var (
 		t                                 cognito.RefreshToken
 		scopes                            string
 		auth, created, expires, revokedMS int64
+		rotatedMS                         int64
 	)
-	if err := r.Scan(&t.Hash, &t.UserPoolID, &t.ClientID, &t.Sub, &scopes, &t.OriginJTI, &auth, &created, &expires, &revokedMS); err != nil {
+	if err := r.Scan(&t.Hash, &t.UserPoolID, &t.ClientID, &t.Sub, &scopes, &t.OriginJTI, &auth, &created, &expires, &revokedMS, &rotatedMS, &t.SealedSuccessor); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(scopes), &t.Scopes); err != nil {
@@ -29,6 +30,10 @@ func scanRefresh(r rowScanner) (*cognito.RefreshToken, error) {
 		t.Scopes = nil
 	}
 	t.AuthTime, t.CreationDate, t.Expires, t.RevokedAt = fromMS(auth), fromMS(created), fromMS(expires), fromOptMS(revokedMS)
+	t.RotatedAt = fromOptMS(rotatedMS)
+	if len(t.SealedSuccessor) == 0 {
+		t.SealedSuccessor = nil
+	}
 	return &t, nil
 }
 
@@ -59,8 +64,9 @@ func (t *tx) CreateRefreshToken(ctx context.Context, rt *cognito.RefreshToken) e
 	if rt.Scopes == nil {
 		scopes = "[]"
 	}
-	_, err = t.st.ExecContext(ctx, `INSERT INTO refresh_tokens (`+refreshColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		rt.Hash, rt.UserPoolID, rt.ClientID, rt.Sub, scopes, rt.OriginJTI, toMS(rt.AuthTime), toMS(rt.CreationDate), toMS(rt.Expires), optMS(rt.RevokedAt))
+	_, err = t.st.ExecContext(ctx, `INSERT INTO refresh_tokens (`+refreshColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		rt.Hash, rt.UserPoolID, rt.ClientID, rt.Sub, scopes, rt.OriginJTI, toMS(rt.AuthTime), toMS(rt.CreationDate), toMS(rt.Expires), optMS(rt.RevokedAt),
+		optMS(rt.RotatedAt), rt.SealedSuccessor)
 	if err != nil {
 		return writeErr("create refresh token", err)
 	}
@@ -71,11 +77,26 @@ func (t *tx) RevokeRefreshTokens(ctx context.Context, poolID, sub, hash string, 
 	q := `UPDATE refresh_tokens SET revoked_ms = ? WHERE pool_id = ? AND sub = ? AND revoked_ms = 0`
 	args := []any{toMS(at), poolID, sub}
 	if hash != "" {
-		q += ` AND hash = ?`
-		args = append(args, hash)
+		// The whole family: a rotated token's successors share its origin_jti.
+		q += ` AND origin_jti = (SELECT origin_jti FROM refresh_tokens WHERE hash = ? AND pool_id = ?)`
+		args = append(args, hash, poolID)
 	}
 	if _, err := t.st.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("sqlite: revoke refresh tokens: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) RotateRefreshToken(ctx context.Context, hash string, at time.Time, sealedSuccessor []byte) error {
+	res, err := t.st.ExecContext(ctx, `UPDATE refresh_tokens SET rotated_ms = ?, sealed_successor = ? WHERE hash = ? AND rotated_ms = 0 AND revoked_ms = 0`,
+		optMS(at), sealedSuccessor, hash)
+	if err != nil {
+		return fmt.Errorf("sqlite: rotate refresh token: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: rotate refresh token: %w", err)
+	} else if n == 0 {
+		return notFound("current refresh token", "")
 	}
 	return nil
 }

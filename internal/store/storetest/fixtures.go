@@ -100,7 +100,7 @@ func fullClientSettings() cognito.ClientSettings {
 		EnableTokenRevocation:                    true,
 		EnablePropagateAdditionalUserContextData: true,
 		AuthSessionValidity:                      3,
-		RefreshTokenRotation:                     json.RawMessage(`{"Feature":"ENABLED","RetryGracePeriodSeconds":10}`),
+		RefreshTokenRotation:                     &cognito.RefreshTokenRotation{Feature: "ENABLED", RetryGracePeriodSeconds: ptr[int32](10)},
 	}
 }
 

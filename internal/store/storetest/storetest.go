@@ -59,6 +59,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) (open func() cognito.Store)
 	cases = append(cases, authCodeCases()...)
 	cases = append(cases, domainRegionCases()...)
 	cases = append(cases, groupCases()...)
+	cases = append(cases, rotationCases()...)
 
 	seen := map[string]bool{}
 	for _, c := range cases {

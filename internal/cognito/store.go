@@ -68,6 +68,8 @@ type Reader interface {
 	GetRefreshTokenByOriginJTI(ctx context.Context, poolID, originJTI string) (*RefreshToken, error)
 
 	GetAuthCode(ctx context.Context, hash string) (*AuthCode, error)
+
+	UserCodeReader
 }
 
 // Tx is a transaction: reads see its own writes.
@@ -121,4 +123,6 @@ type Tx interface {
 	// RedeemAuthCode marks the code used at usedAt for the tokens named
 	// originJTI; it is ErrNotFound for an unknown code.
 	RedeemAuthCode(ctx context.Context, hash string, usedAt time.Time, originJTI string) error
+
+	UserCodeWriter
 }

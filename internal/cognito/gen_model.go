@@ -26,6 +26,9 @@ var operations = []string{
 	"AdminDisableUser", "AdminEnableUser", "AdminConfirmSignUp", "AdminUpdateUserAttributes",
 	"SignUp", "ConfirmSignUp", "InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge",
 	"GetUser", "GlobalSignOut", "RevokeToken", "GetSigningCertificate",
+	// Account recovery and self-service.
+	"ForgotPassword", "ConfirmForgotPassword", "ChangePassword", "AdminResetUserPassword",
+	"ResendConfirmationCode", "DeleteUser", "AdminUserGlobalSignOut",
 }
 
 type ref struct {

@@ -335,7 +335,9 @@ func TestResendConfirmationCode(t *testing.T) {
 	resend := func(p *recoveryPool, client, name string) (*cip.ResendConfirmationCodeOutput, error) {
 		return p.c.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: aws.String(client), Username: aws.String(name)})
 	}
-	email := func(v string) types.AttributeType { return types.AttributeType{Name: aws.String("email"), Value: aws.String(v)} }
+	email := func(v string) types.AttributeType {
+		return types.AttributeType{Name: aws.String("email"), Value: aws.String(v)}
+	}
 	wantDelivery(t, signUp(p, "kate", email("kate@example.com")).CodeDeliveryDetails, "k***@e***", types.DeliveryMediumTypeEmail, "email")
 	first, _ := lastCode(t, ts, cognito.DeliverSignUpCode, "kate")
 	out, err := resend(p, p.clientID, "kate")

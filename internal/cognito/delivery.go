@@ -67,7 +67,7 @@ func (l LogSender) Send(ctx context.Context, m Message) error {
 	if lg == nil {
 		lg = slog.Default()
 	}
-	lg.WarnContext(ctx, "MESSAGE FOR A USER (not sent: no --smtp-url): "+string(m.Kind),
+	lg.WarnContext(ctx, "MESSAGE FOR A USER (written to the log, not sent): "+string(m.Kind),
 		"pool", m.PoolID, "username", m.Username, "medium", m.Medium, "to", m.To,
 		"code", m.Code, "subject", m.Subject, "body", m.Body)
 	return nil

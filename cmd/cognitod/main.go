@@ -202,7 +202,16 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	var messages cognito.MessageSender = cognito.LogSender{Logger: logger}
 	if cfg.mailer != nil {
 		cfg.mailer.SMS = messages // no SMS gateway: text messages go to the log
-		messages = cfg.mailer
+		// Sent in the background, as Cognito does: see mail.Queue.
+		queue := mail.NewQueue(cfg.mailer, logger, 4, 1000)
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := queue.Close(ctx); err != nil {
+				logger.Warn("stopped with messages to users still queued", "err", err)
+			}
+		}()
+		messages = queue
 		logger.Info("messages to users: email by SMTP, SMS to the log", "smtp", cfg.mailer.String())
 	} else {
 		logger.Info("messages to users: written to the log (no --smtp-url)")

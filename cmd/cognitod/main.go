@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/mail"
 	"github.com/cognitod/cognitod/internal/server"
 	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
@@ -71,6 +72,10 @@ type serveConfig struct {
 	addr, dataDir, db, accountID, publicURL, domainSuffix, logLevel string
 	limits                                                          cognito.Limits
 	rootKeyID, rootSecret, masterKey                                string
+	// smtpURL carries the SMTP password: it is never printed, and the
+	// environment's value is not a flag default (-h would show it).
+	smtpURL string
+	mailer  *mail.Sender
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -101,6 +106,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.publicURL, "public-url", env("PUBLIC_URL", "http://localhost:9229"), "URL clients use to reach the server; issuers derive from it (COGNITOD_PUBLIC_URL)")
 	fs.StringVar(&c.domainSuffix, "domain-suffix", env("DOMAIN_SUFFIX", "localhost"), "suffix of pool domains: <prefix>.auth.<region>.<suffix> (COGNITOD_DOMAIN_SUFFIX)")
 	fs.StringVar(&c.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (COGNITOD_LOG_LEVEL)")
+	fs.StringVar(&c.smtpURL, "smtp-url", "", "send users' codes and temporary passwords by SMTP: smtp://user:pass@host:port (STARTTLS when offered) or smtps://... (implicit TLS); default: write them to the log (COGNITOD_SMTP_URL)")
 	fs.IntVar(&c.limits.UserPoolsPerRegion, "max-user-pools", envInt("MAX_USER_POOLS", d.UserPoolsPerRegion), "user pools per region (COGNITOD_MAX_USER_POOLS)")
 	fs.IntVar(&c.limits.AppClientsPerPool, "max-app-clients", envInt("MAX_APP_CLIENTS", d.AppClientsPerPool), "app clients per user pool (COGNITOD_MAX_APP_CLIENTS)")
 	fs.IntVar(&c.limits.ResourceServersPerPool, "max-resource-servers", envInt("MAX_RESOURCE_SERVERS", d.ResourceServersPerPool), "resource servers per user pool (COGNITOD_MAX_RESOURCE_SERVERS)")
@@ -116,7 +122,17 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	c.rootKeyID = os.Getenv("COGNITOD_ROOT_ACCESS_KEY_ID")
 	c.rootSecret = os.Getenv("COGNITOD_ROOT_SECRET_ACCESS_KEY")
 	c.masterKey = os.Getenv("COGNITOD_MASTER_KEY")
+	if c.smtpURL == "" {
+		c.smtpURL = os.Getenv("COGNITOD_SMTP_URL")
+	}
 	var problems []string
+	if c.smtpURL != "" {
+		m, err := mail.New(c.smtpURL)
+		if err != nil {
+			problems = append(problems, "--smtp-url: "+err.Error()) // mail's errors never quote the password
+		}
+		c.mailer = m
+	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		problems = append(problems, fmt.Sprintf("--addr %q: %v", c.addr, err))
 	}
@@ -185,7 +201,24 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("open database %s: %w", cfg.db, err)
 	}
 	defer store.Close()
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger})
+	var messages cognito.MessageSender = cognito.LogSender{Logger: logger}
+	if cfg.mailer != nil {
+		cfg.mailer.SMS = messages // no SMS gateway: text messages go to the log
+		// Sent in the background, as Cognito does: see mail.Queue.
+		queue := mail.NewQueue(cfg.mailer, logger, 4, 1000)
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := queue.Close(ctx); err != nil {
+				logger.Warn("stopped with messages to users still queued", "err", err)
+			}
+		}()
+		messages = queue
+		logger.Info("messages to users: email by SMTP, SMS to the log", "smtp", cfg.mailer.String())
+	} else {
+		logger.Info("messages to users: written to the log (no --smtp-url)")
+	}
+	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages})
 	if err != nil {
 		return err
 	}

@@ -96,6 +96,13 @@ var operations = map[string]operation{
 	// Pool schema and user attributes.
 
 	// Account recovery and self-service.
+	"ForgotPassword":         handle((*cognito.Service).ForgotPassword),
+	"ConfirmForgotPassword":  handle((*cognito.Service).ConfirmForgotPassword),
+	"ChangePassword":         handle((*cognito.Service).ChangePassword),
+	"ResendConfirmationCode": handle((*cognito.Service).ResendConfirmationCode),
+	"DeleteUser":             handle((*cognito.Service).DeleteUser),
+	"AdminResetUserPassword": handle((*cognito.Service).AdminResetUserPassword),
+	"AdminUserGlobalSignOut": handle((*cognito.Service).AdminUserGlobalSignOut),
 
 	// Token refresh.
 	"GetTokensFromRefreshToken": handle((*cognito.Service).GetTokensFromRefreshToken),

@@ -104,6 +104,13 @@ const (
 	// Pool schema and user attributes.
 
 	// Account recovery and self-service.
+	msgNoRecoveryDestination = "Cannot reset password for the user as there is no registered/verified email or phone_number"
+	msgAdminOnlyRecovery     = "Contact administrator to reset password."            // (unconfirmed; moto)
+	msgCannotResetState      = "User password cannot be reset in the current state." // FORCE_CHANGE_PASSWORD and UNCONFIRMED (unconfirmed for UNCONFIRMED via AdminResetUserPassword)
+	msgPasswordResetRequired = "Password reset required for the user"
+	msgAlreadyConfirmed      = "User is already confirmed."       // (unconfirmed)
+	msgAutoVerifyOff         = "Auto verification not turned on." // (unconfirmed)
+	msgChangePasswordLocked  = "Attempt limit exceeded, please try after some time."
 
 	// Token refresh and settings cognitod refuses.
 	msgClientSecretMissing     = "Client %s is configured with secret but ClientSecret was not received"                                                 // (unconfirmed)

@@ -270,6 +270,9 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 	if !ok {
 		return nil, wrong
 	}
+	if u.Status == StatusResetRequired {
+		return nil, ErrPasswordResetRequired
+	}
 	if u.Status == StatusForceChangePassword && !u.PasswordExpires.IsZero() && now.After(u.PasswordExpires) {
 		return nil, ErrNotAuthorized.WithMessage(msgTemporaryPasswordExpired)
 	}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 )
 
@@ -54,18 +53,8 @@ func newConfirmationCode() string {
 	return fmt.Sprintf("%06d", n.Int64())
 }
 
-// maskEmail hides most of an address, as Cognito's CodeDeliveryDetails do
-// (a***@e***).
-func maskEmail(email string) string {
-	local, domain, ok := strings.Cut(email, "@")
-	if !ok || local == "" || domain == "" {
-		return "***"
-	}
-	return local[:1] + "***@" + domain[:1] + "***"
-}
-
-// SignUp registers an unconfirmed user and "sends" the confirmation code
-// to the server log.
+// SignUp registers an unconfirmed user and sends the confirmation code to
+// the attribute the pool verifies.
 func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
 	if err := Validate("SignUp", in); err != nil {
 		return nil, err
@@ -104,11 +93,17 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err != nil {
 		return nil, err
 	}
-	code := newConfirmationCode()
 	now := s.now().UTC()
 	u := &User{UserPoolID: pool.ID, Username: username, UsernameKey: key, Sub: sub, Attributes: attrs,
-		PasswordHash: hash, Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now,
-		CodeHash: hashCode(code), CodeExpires: now.Add(24 * time.Hour)}
+		PasswordHash: hash, Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now}
+	// A code is made and sent only when the pool verifies an attribute
+	// the user has (AutoVerifiedAttributes); otherwise an administrator
+	// confirms the user (AdminConfirmSignUp), as in Cognito.
+	verify, code := signUpVerifiedAttribute(pool, u), ""
+	if verify != "" {
+		code = newConfirmationCode()
+		u.CodeHash, u.CodeExpires = hashCode(code), now.Add(signUpCodeLifetime)
+	}
 	err = s.updateUncached(ctx, func(tx Tx) error {
 		if s.subTaken(ctx, tx, pool.ID, key) {
 			return exists()
@@ -123,7 +118,9 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 		return nil, err
 	}
 	out := &SignUpOutput{UserSub: sub}
-	out.CodeDeliveryDetails = s.deliver(ctx, pool, u, Delivery{Kind: DeliverSignUpCode, Code: code})
+	if verify != "" {
+		out.CodeDeliveryDetails = s.deliver(ctx, pool, u, Delivery{Kind: DeliverSignUpCode, Attribute: verify, Code: code})
+	}
 	return out, nil
 }
 

@@ -70,6 +70,7 @@ type Reader interface {
 	GetAuthCode(ctx context.Context, hash string) (*AuthCode, error)
 
 	GroupReader
+	UserCodeReader
 }
 
 // Tx is a transaction: reads see its own writes.
@@ -131,4 +132,5 @@ type Tx interface {
 	RedeemAuthCode(ctx context.Context, hash string, usedAt time.Time, originJTI string) error
 
 	GroupWriter
+	UserCodeWriter
 }

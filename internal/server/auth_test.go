@@ -32,7 +32,12 @@ func newUserPool(t *testing.T, prevent string) *userPool {
 	ts := newTestServer(t, cognito.Limits{})
 	ctx := context.Background()
 	c := ts.client("us-east-1")
-	poolID := createPool(t, c, "people")
+	// The pool verifies email addresses, so that SignUp sends a code.
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("people"), AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := *pool.UserPool.Id
 	flows := []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}
 	pub, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("web"),
 		ExplicitAuthFlows: flows, PreventUserExistenceErrors: types.PreventUserExistenceErrorTypes(prevent)})

@@ -85,7 +85,8 @@ func TestDisabledUsersTokens(t *testing.T) {
 func TestConfirmSignUpGuessing(t *testing.T) {
 	p := newUserPool(t, "ENABLED")
 	ctx := context.Background()
-	if _, err := p.c.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("dora"), Password: aws.String("Dora-pass-12")}); err != nil {
+	if _, err := p.c.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("dora"), Password: aws.String("Dora-pass-12"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("dora@example.com")}}}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := p.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("nobody"), ConfirmationCode: aws.String("123456")})

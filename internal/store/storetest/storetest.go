@@ -60,6 +60,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) (open func() cognito.Store)
 	cases = append(cases, domainRegionCases()...)
 	cases = append(cases, groupCases()...)
 	cases = append(cases, rotationCases()...)
+	cases = append(cases, userCodeCases()...)
 
 	seen := map[string]bool{}
 	for _, c := range cases {

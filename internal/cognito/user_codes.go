@@ -1,0 +1,50 @@
+package cognito
+
+import (
+	"context"
+	"time"
+)
+
+// Purposes of a UserCode.
+const (
+	// CodeForgotPassword is a password reset code (ForgotPassword,
+	// AdminResetUserPassword), redeemed by ConfirmForgotPassword.
+	CodeForgotPassword = "forgot-password"
+	// CodeSignUpResend counts ResendConfirmationCode sends; the sign-up
+	// code itself stays on the user (User.CodeHash).
+	CodeSignUpResend = "sign-up-resend"
+)
+
+// UserCode is a one-time code sent to a user for one purpose, kept as a
+// SHA-256 hash, with the count of wrong guesses against it and of the
+// messages sent in the current window (to bound mail an anonymous caller
+// can make cognitod send).
+type UserCode struct {
+	UserPoolID string
+	Sub        string
+	Purpose    string
+	// CodeHash is "" when no code is pending (only the send count is).
+	CodeHash string
+	Expires  time.Time
+	// Attempts counts wrong guesses against the pending code.
+	Attempts int
+	// Sends counts the codes sent since WindowStart.
+	Sends       int
+	WindowStart time.Time
+}
+
+// UserCodeReader is the read side of one-time codes (part of Reader).
+type UserCodeReader interface {
+	// GetUserCode returns the user's code for purpose, or ErrNotFound.
+	GetUserCode(ctx context.Context, poolID, sub, purpose string) (*UserCode, error)
+}
+
+// UserCodeWriter is the write side of one-time codes (part of Tx).
+// Deleting a user deletes their codes.
+type UserCodeWriter interface {
+	// PutUserCode inserts or replaces the code of (pool, sub, purpose); the
+	// user must exist.
+	PutUserCode(ctx context.Context, c *UserCode) error
+	// DeleteUserCode deletes it; ErrNotFound when there is none.
+	DeleteUserCode(ctx context.Context, poolID, sub, purpose string) error
+}

@@ -81,6 +81,12 @@ var operations = map[string]operation{
 	// Groups, tags and domains.
 
 	// Pool schema and user attributes.
+	"AddCustomAttributes":              handle((*cognito.Service).AddCustomAttributes),
+	"UpdateUserAttributes":             handle((*cognito.Service).UpdateUserAttributes),
+	"GetUserAttributeVerificationCode": handle((*cognito.Service).GetUserAttributeVerificationCode),
+	"VerifyUserAttribute":              handle((*cognito.Service).VerifyUserAttribute),
+	"DeleteUserAttributes":             handle((*cognito.Service).DeleteUserAttributes),
+	"AdminDeleteUserAttributes":        handle((*cognito.Service).AdminDeleteUserAttributes),
 
 	// Account recovery and self-service.
 

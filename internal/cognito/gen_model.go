@@ -26,6 +26,9 @@ var operations = []string{
 	"AdminDisableUser", "AdminEnableUser", "AdminConfirmSignUp", "AdminUpdateUserAttributes",
 	"SignUp", "ConfirmSignUp", "InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge",
 	"GetUser", "GlobalSignOut", "RevokeToken", "GetSigningCertificate",
+	// Pool schema and user attributes.
+	"AddCustomAttributes", "UpdateUserAttributes", "GetUserAttributeVerificationCode", "VerifyUserAttribute",
+	"DeleteUserAttributes", "AdminDeleteUserAttributes",
 }
 
 type ref struct {

@@ -93,6 +93,42 @@ const (
 	// Groups, tags and domains.
 
 	// Pool schema and user attributes.
+	msgAttributeDataTypeMissing = "Invalid AttributeDataType input, consider using the provided AttributeDataType enum."
+	msgAttributeExists          = "%s: Existing attribute already has name %s."
+	msgStandardAttributeType    = "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute %s" // (unconfirmed; moto)
+	msgInvalidConstraint        = "Invalid %s for schema attribute %s"                                                                  // (unconfirmed; moto)
+	msgStringLengthTooLong      = "user.%s: String attributes cannot have a length of more than 2048"                                   // (unconfirmed; moto)
+	msgMinLengthAboveMax        = "user.%s: Max length cannot be less than min length."                                                 // (unconfirmed; moto)
+	msgMinValueAboveMax         = "user.%s: Max value cannot be less than min value."                                                   // (unconfirmed; moto)
+	msgDuplicateSchemaAttribute = "Duplicate attribute name in schema: %s"                                                              // (unconfirmed)
+	msgLimitCustomAttributes    = "The maximum number of custom attributes (%d) has been reached for this user pool."                   // (unconfirmed)
+	msgSubSchemaFixed           = "The sub attribute is always required and immutable."                                                 // cognitod's own
+
+	// Attribute values: Cognito lists every problem, one "<name>: <problem>"
+	// line each, after msgSchemaNonConforming at creation and prefixed
+	// "user." on updates.
+	msgSchemaNonConforming    = "Attributes did not conform to the schema: "
+	msgProblemNotInSchema     = "Attribute does not exist in the schema."
+	msgProblemRequired        = "The attribute is required"
+	msgProblemImmutable       = "Attribute cannot be updated."
+	msgProblemNotNumber       = "Number attribute value is not a valid number."  // (unconfirmed)
+	msgProblemNumberTooSmall  = "Number must be no smaller than %s"              // (unconfirmed)
+	msgProblemNumberTooLarge  = "Number must be no larger than %s"               // (unconfirmed)
+	msgProblemNotBoolean      = "Boolean attribute value must be true or false." // (unconfirmed)
+	msgProblemNotDateTime     = "DateTime attribute value is not a valid date."  // (unconfirmed)
+	msgProblemStringTooShort  = "String must be at least %s characters"          // (unconfirmed)
+	msgProblemStringTooLong   = "String must be no longer than %s characters"    // (unconfirmed)
+	msgInvalidEmail           = "Invalid email address format."
+	msgInvalidPhone           = "Invalid phone number format."
+	msgRequiredAttributeGiven = "Invalid attributes given, %s is missing"
+	msgInvalidUserAttributes  = "Invalid user attributes: "
+	msgProblemRequiredDelete  = "Required attribute cannot be deleted."
+	msgProblemImmutableDelete = "Attribute cannot be deleted."  // (unconfirmed)
+	msgAttributesToGetUnknown = "Invalid attributes to get: %s" // (unconfirmed)
+
+	// Attribute verification.
+	msgNotVerifiable       = "Invalid attribute name. Only phone_number and email can be verified."
+	msgNoAttributeToVerify = "User has no %s to verify." // (unconfirmed)
 
 	// Account recovery and self-service.
 

@@ -80,10 +80,10 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err := checkPasswordPolicy(passwordPolicy(pool), in.Password, msgPasswordPolicySignUp); err != nil {
 		return nil, err
 	}
-	if err := checkUserAttributes(pool, in.UserAttributes); err != nil {
+	if err := checkClientWrite(client, attributeNames(in.UserAttributes)); err != nil {
 		return nil, err
 	}
-	if err := checkClientWrite(client, in.UserAttributes); err != nil {
+	if err := checkUserAttributes(pool, nil, in.UserAttributes, writeSignUp); err != nil {
 		return nil, err
 	}
 	username, key, sub, attrs, err := newUserIdentity(pool, in.Username, in.UserAttributes)

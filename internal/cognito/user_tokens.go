@@ -101,7 +101,7 @@ func readableAttributes(c *AppClient, u *User, scopes []string) []Attribute {
 		if a.Name == "sub" {
 			continue
 		}
-		if len(c.Settings.ReadAttributes) > 0 && !slices.Contains(c.Settings.ReadAttributes, a.Name) {
+		if !clientReads(c, a.Name) {
 			continue
 		}
 		if oauth && !slices.Contains(scopes, ScopeAdmin) && !scopeAllowsAttribute(scopes, a.Name) {
@@ -234,11 +234,22 @@ func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOu
 	if err := Validate("GetUser", in); err != nil {
 		return nil, err
 	}
-	_, u, err := s.CheckAccessToken(ctx, in.AccessToken, ScopeAdmin)
+	c, u, err := s.CheckAccessToken(ctx, in.AccessToken, ScopeAdmin)
 	if err != nil {
 		return nil, err
 	}
-	return &GetUserOutput{Username: u.Username, UserAttributes: u.Attributes}, nil
+	// The client sees only the attributes it may read (sub always).
+	out := &GetUserOutput{Username: u.Username, UserAttributes: []Attribute{}}
+	client, err := s.LookupClient(ctx, c.PoolID, c.ClientID)
+	if err != nil {
+		return nil, ErrNotAuthorized.WithMessage(msgInvalidAccessToken) // the client is gone
+	}
+	for _, a := range u.Attributes {
+		if a.Name == "sub" || clientReads(client, a.Name) {
+			out.UserAttributes = append(out.UserAttributes, a)
+		}
+	}
+	return out, nil
 }
 
 // GlobalSignOut revokes every token of the signed-in user.

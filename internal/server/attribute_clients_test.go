@@ -168,7 +168,7 @@ func TestUserInfoCustomAttributes(t *testing.T) {
 	out, err := p.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientName: aws.String("reader"),
 		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
 		AllowedOAuthScopes: []string{"openid"}, CallbackURLs: []string{callback},
-		ReadAttributes:     []string{"email", "custom:tier", "custom:vip"}})
+		ReadAttributes: []string{"email", "custom:tier", "custom:vip"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,9 +28,9 @@ func checkDeletable(pool *UserPool, names []string) error {
 		switch {
 		case sa == nil:
 			lines = append(lines, n+": "+msgProblemNotInSchema)
-		case *sa.Required:
+		case isRequired(sa):
 			lines = append(lines, n+": "+msgProblemRequiredDelete)
-		case !*sa.Mutable:
+		case !isMutable(sa):
 			lines = append(lines, n+": "+msgProblemImmutableDelete)
 		}
 	}

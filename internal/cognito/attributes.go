@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
@@ -74,7 +75,7 @@ func checkUserAttributes(pool *UserPool, u *User, attrs []Attribute, w attribute
 			p.add(a.Name, msgProblemNotInSchema)
 			continue
 		}
-		if !w.creates() && !*sa.Mutable {
+		if !w.creates() && !isMutable(sa) {
 			if cur, ok := attr(u, a.Name); ok && cur == a.Value {
 				continue // unchanged: nothing is updated
 			}
@@ -82,7 +83,7 @@ func checkUserAttributes(pool *UserPool, u *User, attrs []Attribute, w attribute
 			continue
 		}
 		if a.Value == "" && !w.creates() {
-			if *sa.Required {
+			if isRequired(sa) {
 				return ErrInvalidParameter.WithMessage(msgInvalidUserAttributes + a.Name + ": " + msgProblemRequiredDelete)
 			}
 			continue // a deletion
@@ -90,8 +91,9 @@ func checkUserAttributes(pool *UserPool, u *User, attrs []Attribute, w attribute
 		checkAttributeValue(p, sa, a.Value)
 	}
 	if w == writeSignUp {
-		for _, sa := range schema {
-			if *sa.Required && sa.Name != "sub" && attributeValue(attrs, sa.Name) == "" {
+		for i := range schema {
+			sa := &schema[i]
+			if isRequired(sa) && sa.Name != "sub" && attributeValue(attrs, sa.Name) == "" {
 				p.add(sa.Name, msgProblemRequired)
 			}
 		}
@@ -161,6 +163,26 @@ func checkAttributeValue(p *problems, sa *SchemaAttribute, v string) {
 	}
 }
 
+// isMutable and isRequired read a schema attribute's flags; a pool stored
+// without them has Cognito's defaults (mutable, optional).
+func isMutable(sa *SchemaAttribute) bool  { return sa.Mutable == nil || *sa.Mutable }
+func isRequired(sa *SchemaAttribute) bool { return sa.Required != nil && *sa.Required }
+
+// updatingClient rewords the attribute-list refusals of clientSettings for
+// UpdateUserPoolClient, as Cognito words them.
+func updatingClient(err error) error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		switch ce.Message {
+		case msgInvalidReadAttributes:
+			return ce.WithMessage(msgInvalidReadAttributesUpdate)
+		case msgInvalidWriteAttributes:
+			return ce.WithMessage(msgInvalidWriteAttributesUpdate)
+		}
+	}
+	return err
+}
+
 func attributeValue(attrs []Attribute, name string) string {
 	for _, a := range attrs {
 		if a.Name == name {
@@ -174,8 +196,9 @@ func attributeValue(attrs []Attribute, name string) string {
 // schema order: NEW_PASSWORD_REQUIRED asks for them.
 func missingRequired(pool *UserPool, u *User) []string {
 	var out []string
-	for _, sa := range pool.Settings.SchemaAttributes {
-		if *sa.Required && sa.Name != "sub" {
+	for i := range pool.Settings.SchemaAttributes {
+		sa := &pool.Settings.SchemaAttributes[i]
+		if isRequired(sa) && sa.Name != "sub" {
 			if v, _ := attr(u, sa.Name); v == "" {
 				out = append(out, sa.Name)
 			}
@@ -223,6 +246,14 @@ func applyAttributes(u *User, attrs []Attribute) {
 		}
 		old, had := attr(u, a.Name)
 		u.Attributes = setAttr(u.Attributes, a.Name, a.Value)
+		if a.Name == "email" || a.Name == "phone_number" {
+			// A value set outright voids a verification pending for the
+			// attribute: its code must not bring back an older value.
+			u.Verifications = slices.DeleteFunc(u.Verifications, func(v AttributeVerification) bool { return v.Attribute == a.Name })
+			if len(u.Verifications) == 0 {
+				u.Verifications = nil
+			}
+		}
 		if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) && !namesAttribute(attrs, a.Name+"_verified") {
 			u.Attributes = setAttr(u.Attributes, a.Name+"_verified", "false")
 		}

@@ -107,24 +107,26 @@ const (
 	// Attribute values: Cognito lists every problem, one "<name>: <problem>"
 	// line each, after msgSchemaNonConforming at creation and prefixed
 	// "user." on updates.
-	msgSchemaNonConforming    = "Attributes did not conform to the schema: "
-	msgProblemNotInSchema     = "Attribute does not exist in the schema."
-	msgProblemRequired        = "The attribute is required"
-	msgProblemImmutable       = "Attribute cannot be updated."
-	msgProblemNotNumber       = "Number attribute value is not a valid number."  // (unconfirmed)
-	msgProblemNumberTooSmall  = "Number must be no smaller than %s"              // (unconfirmed)
-	msgProblemNumberTooLarge  = "Number must be no larger than %s"               // (unconfirmed)
-	msgProblemNotBoolean      = "Boolean attribute value must be true or false." // (unconfirmed)
-	msgProblemNotDateTime     = "DateTime attribute value is not a valid date."  // (unconfirmed)
-	msgProblemStringTooShort  = "String must be at least %s characters"          // (unconfirmed)
-	msgProblemStringTooLong   = "String must be no longer than %s characters"    // (unconfirmed)
-	msgInvalidEmail           = "Invalid email address format."
-	msgInvalidPhone           = "Invalid phone number format."
-	msgRequiredAttributeGiven = "Invalid attributes given, %s is missing"
-	msgInvalidUserAttributes  = "Invalid user attributes: "
-	msgProblemRequiredDelete  = "Required attribute cannot be deleted."
-	msgProblemImmutableDelete = "Attribute cannot be deleted."  // (unconfirmed)
-	msgAttributesToGetUnknown = "Invalid attributes to get: %s" // (unconfirmed)
+	msgSchemaNonConforming          = "Attributes did not conform to the schema: "
+	msgProblemNotInSchema           = "Attribute does not exist in the schema."
+	msgProblemRequired              = "The attribute is required"
+	msgProblemImmutable             = "Attribute cannot be updated."
+	msgProblemNotNumber             = "Number attribute value is not a valid number."  // (unconfirmed)
+	msgProblemNumberTooSmall        = "Number must be no smaller than %s"              // (unconfirmed)
+	msgProblemNumberTooLarge        = "Number must be no larger than %s"               // (unconfirmed)
+	msgProblemNotBoolean            = "Boolean attribute value must be true or false." // (unconfirmed)
+	msgProblemNotDateTime           = "DateTime attribute value is not a valid date."  // (unconfirmed)
+	msgProblemStringTooShort        = "String must be at least %s characters"          // (unconfirmed)
+	msgProblemStringTooLong         = "String must be no longer than %s characters"    // (unconfirmed)
+	msgInvalidEmail                 = "Invalid email address format."
+	msgInvalidPhone                 = "Invalid phone number format."
+	msgRequiredAttributeGiven       = "Invalid attributes given, %s is missing"
+	msgInvalidUserAttributes        = "Invalid user attributes: "
+	msgProblemRequiredDelete        = "Required attribute cannot be deleted."
+	msgProblemImmutableDelete       = "Attribute cannot be deleted."                              // (unconfirmed)
+	msgInvalidReadAttributesUpdate  = "Invalid read attributes specified while updating a client" // (unconfirmed: the write text is confirmed)
+	msgInvalidWriteAttributesUpdate = "Invalid write attributes specified while updating a client"
+	msgAttributesToGetUnknown       = "Invalid attributes to get: %s" // (unconfirmed)
 
 	// Attribute verification.
 	msgNotVerifiable       = "Invalid attribute name. Only phone_number and email can be verified."

@@ -37,7 +37,10 @@ func TestClientReadAndWriteAttributes(t *testing.T) {
 	}
 	_, err := p.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(p.clientID),
 		ReadAttributes: []string{"custom:gone"}})
-	wantAPIError(t, err, "InvalidParameterException", "")
+	wantAPIError(t, err, "InvalidParameterException", "Invalid read attributes specified while updating a client")
+	_, err = p.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(p.clientID),
+		WriteAttributes: []string{"custom:gone"}})
+	wantAPIError(t, err, "InvalidParameterException", "Invalid write attributes specified while updating a client")
 
 	tokens := p.signedIn(t, "lee", attrs("email", "lee@example.com", "email_verified", "true", "name", "Lee", "custom:tier", "gold",
 		"custom:vip", "true", "custom:age", "42", "dev:custom:secret", "x"))

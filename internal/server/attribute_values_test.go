@@ -228,3 +228,24 @@ func TestListUsersAttributesToGet(t *testing.T) {
 		t.Fatalf("filter with AttributesToGet: %+v %v", out, err)
 	}
 }
+
+// TestSignUpEmailUsernameSuppliesEmail: in a pool that signs in with email,
+// the username is the email, so a required email is given.
+func TestSignUpEmailUsernameSuppliesEmail(t *testing.T) {
+	ts := newTestServer(t, cognito.Limits{})
+	ctx := context.Background()
+	p := newSchemaUserPool(t, ts, func(in *cip.CreateUserPoolInput) {
+		in.UsernameAttributes = []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}
+		in.Schema = append(in.Schema, types.SchemaAttributeType{Name: aws.String("given_name"), Required: aws.Bool(true)})
+	}, nil)
+	_, err := p.c.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("eve@example.com"), Password: aws.String("Perm-pass-22")})
+	wantAPIError(t, err, "InvalidParameterException", nonConforming+"given_name: The attribute is required\n")
+	out, err := p.c.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("eve@example.com"), Password: aws.String("Perm-pass-22"),
+		UserAttributes: attrs("given_name", "Eve")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := userAttr(p.adminGet(t, aws.ToString(out.UserSub)), "email"); v != "eve@example.com" {
+		t.Errorf("email: %q", v)
+	}
+}

@@ -220,6 +220,21 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 	if v, _ := userAttr(got, "email_verified"); v != "true" {
 		t.Errorf("email_verified after verification: %q", v)
 	}
+
+	// An administrator's change voids a pending one: its code no longer
+	// brings the pending address in.
+	if _, err := p.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok.AccessToken, UserAttributes: attrs("email", "bo@third.example")}); err != nil {
+		t.Fatal(err)
+	}
+	_, code = lastAttributeCode(t, ts)
+	if err := p.adminUpdate("bo", attrs("email", "bo@admin.example", "email_verified", "true")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: aws.String(code)})
+	wantAPIError(t, err, "CodeMismatchException", "Invalid verification code provided, please try again.")
+	if v, _ := userAttr(p.adminGet(t, "bo"), "email"); v != "bo@admin.example" {
+		t.Errorf("email after the voided code: %q", v)
+	}
 }
 
 func TestVerifyUserAttributeAttemptsAndExpiry(t *testing.T) {

@@ -79,6 +79,25 @@ func verifiesBeforeUpdate(pool *UserPool, name string) bool {
 	return slices.Contains(st.AttributesRequireVerificationBeforeUpdate, name)
 }
 
+// checkAttributeUpdateSettings refuses verification before an update for
+// attributes the pool does not verify: the setting would otherwise be
+// accepted and never applied.
+func checkAttributeUpdateSettings(st *PoolSettings) error {
+	if len(st.UserAttributeUpdateSettings) == 0 {
+		return nil
+	}
+	var us userAttributeUpdateSettings
+	if err := json.Unmarshal(st.UserAttributeUpdateSettings, &us); err != nil {
+		return ErrSerialization.WithMessage(msgUpdateSettingsShape)
+	}
+	for _, a := range us.AttributesRequireVerificationBeforeUpdate {
+		if !slices.Contains(st.AutoVerifiedAttributes, a) {
+			return ErrInvalidParameter.WithMessage(msgVerifyBeforeUpdateNotAuto)
+		}
+	}
+	return nil
+}
+
 // pendingCode is a code to send once the transaction that stored it has
 // committed.
 type pendingCode struct {

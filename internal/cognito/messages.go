@@ -129,8 +129,10 @@ const (
 	msgAttributesToGetUnknown       = "Invalid attributes to get: %s" // (unconfirmed)
 
 	// Attribute verification.
-	msgNotVerifiable       = "Invalid attribute name. Only phone_number and email can be verified."
-	msgNoAttributeToVerify = "User has no %s to verify." // (unconfirmed)
+	msgNotVerifiable             = "Invalid attribute name. Only phone_number and email can be verified."
+	msgVerifyBeforeUpdateNotAuto = "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes"
+	msgUpdateSettingsShape       = "UserAttributeUpdateSettings does not match its shape" // cognitod's own
+	msgNoAttributeToVerify       = "User has no %s to verify."                            // (unconfirmed)
 
 	// Account recovery and self-service.
 

@@ -317,6 +317,9 @@ func newPoolSettings(in *CreateUserPoolInput) (PoolSettings, error) {
 		return PoolSettings{}, err
 	}
 	st.SchemaAttributes = schema
+	if err := checkAttributeUpdateSettings(&st); err != nil {
+		return PoolSettings{}, err
+	}
 	return st, nil
 }
 

@@ -179,8 +179,19 @@ func TestUpdateUserAttributesSendsCode(t *testing.T) {
 func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 	ts := newTestServer(t, cognito.Limits{})
 	ctx := context.Background()
+	// The setting applies only to attributes the pool verifies.
+	_, err := ts.client("us-east-1").CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("x"),
+		UserAttributeUpdateSettings: &types.UserAttributeUpdateSettingsType{
+			AttributesRequireVerificationBeforeUpdate: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}})
+	wantAPIError(t, err, "InvalidParameterException", "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes")
 	p := verifiedPool(t, ts, true)
 	tok := p.signedIn(t, "bo", attrs("email", "bo@example.com", "email_verified", "true"))
+	// UpdateUserPool replaces the settings: leaving AutoVerifiedAttributes
+	// out is refused too.
+	_, err = p.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: aws.String(p.poolID),
+		UserAttributeUpdateSettings: &types.UserAttributeUpdateSettingsType{
+			AttributesRequireVerificationBeforeUpdate: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}})
+	wantAPIError(t, err, "InvalidParameterException", "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes")
 	out, err := p.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok.AccessToken, UserAttributes: attrs("email", "bo@new.example")})
 	if err != nil || len(out.CodeDeliveryDetailsList) != 1 {
 		t.Fatalf("update: %+v %v", out, err)

@@ -20,6 +20,37 @@ type AttributeVerification struct {
 	Failed       int       `json:"failed,omitempty"`
 	LockedUntil  time.Time `json:"locked_until,omitzero"`
 	PendingValue string    `json:"pending_value,omitempty"`
+	// Sent counts the codes sent since SentSince: an hour's worth is
+	// bounded, so that no one can have cognitod flood an address.
+	Sent      int       `json:"sent,omitempty"`
+	SentSince time.Time `json:"sent_since,omitzero"`
+}
+
+// attributeCodesPerHour bounds the codes sent for one attribute of one
+// user in an hour (cognitod's choice; Cognito's own rate is not published).
+const attributeCodesPerHour = 10
+
+// verificationOf returns u's verification record for name, adding an
+// empty one. Records are voided, never removed: their counts of codes sent
+// and of wrong codes must outlive a change of address.
+func verificationOf(u *User, name string) *AttributeVerification {
+	for i := range u.Verifications {
+		if u.Verifications[i].Attribute == name {
+			return &u.Verifications[i]
+		}
+	}
+	u.Verifications = append(u.Verifications, AttributeVerification{Attribute: name})
+	return &u.Verifications[len(u.Verifications)-1]
+}
+
+// voidVerification forgets the code and pending value of name.
+func voidVerification(u *User, name string) {
+	for i := range u.Verifications {
+		if u.Verifications[i].Attribute == name {
+			v := &u.Verifications[i]
+			v.CodeHash, v.Expires, v.PendingValue = "", time.Time{}, ""
+		}
+	}
 }
 
 // attributeCodeTTL is how long an attribute verification code is good
@@ -104,26 +135,28 @@ type pendingCode struct {
 	attribute, to, code string
 }
 
-// newAttributeCode replaces u's pending verification of name with a new
-// code, keeping the count of wrong codes (a new code does not buy more
-// guesses) and, unless pending is given, the pending value.
-func newAttributeCode(u *User, name string, pending *string, now time.Time) pendingCode {
-	code := newConfirmationCode()
-	v := AttributeVerification{Attribute: name}
-	if i := slices.IndexFunc(u.Verifications, func(v AttributeVerification) bool { return v.Attribute == name }); i >= 0 {
-		v = u.Verifications[i]
-		u.Verifications = slices.Delete(u.Verifications, i, i+1)
+// newAttributeCode replaces u's code for name with a new one, keeping the
+// count of wrong codes (a new code does not buy more guesses) and, unless
+// pending is given, the pending value.
+func newAttributeCode(u *User, name string, pending *string, now time.Time) (pendingCode, error) {
+	v := verificationOf(u, name)
+	if now.Sub(v.SentSince) > time.Hour {
+		v.Sent, v.SentSince = 0, now
 	}
+	if v.Sent >= attributeCodesPerHour {
+		return pendingCode{}, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
+	}
+	v.Sent++
 	if pending != nil {
 		v.PendingValue = *pending
 	}
+	code := newConfirmationCode()
 	v.CodeHash, v.Expires = hashCode(code), now.Add(attributeCodeTTL)
-	u.Verifications = append(u.Verifications, v)
 	to, _ := attr(u, name)
 	if v.PendingValue != "" {
 		to = v.PendingValue
 	}
-	return pendingCode{attribute: name, to: to, code: code}
+	return pendingCode{attribute: name, to: to, code: code}, nil
 }
 
 // send delivers codes to u and returns their delivery details.
@@ -198,7 +231,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 		return nil, err
 	}
 	var codes []pendingCode
-	u, err := s.changeSignedInUser(ctx, c, func(_ Tx, u *User) error {
+	u, err := s.changeSignedInUser(ctx, c, func(_ Tx, u *User) (err error) {
 		codes = nil
 		if err := checkUserAttributes(pool, u, in.UserAttributes, writeUpdate); err != nil {
 			return err
@@ -211,7 +244,11 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 				slices.Contains(pool.Settings.AutoVerifiedAttributes, a.Name)
 			switch {
 			case verified && verifiesBeforeUpdate(pool, a.Name):
-				codes = append(codes, newAttributeCode(u, a.Name, &a.Value, now))
+				pc, err := newAttributeCode(u, a.Name, &a.Value, now)
+				if err != nil {
+					return err
+				}
+				codes = append(codes, pc)
 			case verified:
 				apply = append(apply, a)
 				codes = append(codes, pendingCode{attribute: a.Name})
@@ -223,7 +260,9 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 		for i, pc := range codes {
 			if pc.code == "" {
 				none := ""
-				codes[i] = newAttributeCode(u, pc.attribute, &none, now)
+				if codes[i], err = newAttributeCode(u, pc.attribute, &none, now); err != nil {
+					return err
+				}
 			}
 		}
 		followSignInAttributes(pool, u, apply)
@@ -270,7 +309,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 		return nil, err
 	}
 	var code pendingCode
-	u, err := s.changeSignedInUser(ctx, c, func(_ Tx, u *User) error {
+	u, err := s.changeSignedInUser(ctx, c, func(_ Tx, u *User) (err error) {
 		_, has := attr(u, in.AttributeName)
 		pending := slices.ContainsFunc(u.Verifications, func(v AttributeVerification) bool {
 			return v.Attribute == in.AttributeName && v.PendingValue != ""
@@ -278,8 +317,8 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 		if !has && !pending {
 			return ErrInvalidParameter.WithMessagef(msgNoAttributeToVerify, in.AttributeName)
 		}
-		code = newAttributeCode(u, in.AttributeName, nil, s.now().UTC())
-		return nil
+		code, err = newAttributeCode(u, in.AttributeName, nil, s.now().UTC())
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -330,10 +369,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 			return ErrExpiredCode
 		}
 		pending := v.PendingValue
-		u.Verifications = slices.Delete(u.Verifications, i, i+1)
-		if len(u.Verifications) == 0 {
-			u.Verifications = nil
-		}
+		v.CodeHash, v.Expires, v.PendingValue, v.Failed, v.LockedUntil = "", time.Time{}, "", 0, time.Time{}
 		if pending != "" {
 			u.Attributes = setAttr(u.Attributes, in.AttributeName, pending)
 			followSignInAttributes(pool, u, []Attribute{{Name: in.AttributeName, Value: pending}})

@@ -249,10 +249,7 @@ func applyAttributes(u *User, attrs []Attribute) {
 		if a.Name == "email" || a.Name == "phone_number" {
 			// A value set outright voids a verification pending for the
 			// attribute: its code must not bring back an older value.
-			u.Verifications = slices.DeleteFunc(u.Verifications, func(v AttributeVerification) bool { return v.Attribute == a.Name })
-			if len(u.Verifications) == 0 {
-				u.Verifications = nil
-			}
+			voidVerification(u, a.Name)
 		}
 		if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) && !namesAttribute(attrs, a.Name+"_verified") {
 			u.Attributes = setAttr(u.Attributes, a.Name+"_verified", "false")
@@ -261,7 +258,7 @@ func applyAttributes(u *User, attrs []Attribute) {
 }
 
 // removeAttributes deletes attributes from u; deleting an email or phone
-// number deletes its verified flag and any pending verification too.
+// number deletes its verified flag and voids any pending verification.
 func removeAttributes(u *User, names ...string) {
 	u.Attributes = slices.DeleteFunc(u.Attributes, func(a Attribute) bool {
 		for _, n := range names {
@@ -271,12 +268,11 @@ func removeAttributes(u *User, names ...string) {
 		}
 		return false
 	})
-	u.Verifications = slices.DeleteFunc(u.Verifications, func(v AttributeVerification) bool { return slices.Contains(names, v.Attribute) })
+	for _, n := range names {
+		voidVerification(u, n)
+	}
 	if len(u.Attributes) == 0 {
 		u.Attributes = nil
-	}
-	if len(u.Verifications) == 0 {
-		u.Verifications = nil
 	}
 }
 

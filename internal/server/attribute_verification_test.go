@@ -293,6 +293,26 @@ func TestVerifyUserAttributeAttemptsAndExpiry(t *testing.T) {
 	if n := countAttributeCodes(ts); n != 4 {
 		t.Errorf("%d codes sent, want 4", n)
 	}
+
+	// Ten codes an hour, for one attribute: a new address does not reset
+	// the count. One was sent this hour.
+	for range 9 {
+		send()
+	}
+	_, err := p.c.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email")})
+	wantAPIError(t, err, "LimitExceededException", "Attempt limit exceeded, please try after some time.")
+	_, err = p.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok.AccessToken, UserAttributes: attrs("email", "victim@example.org")})
+	wantAPIError(t, err, "LimitExceededException", "Attempt limit exceeded, please try after some time.")
+	if v, _ := userAttr(p.adminGet(t, "cy"), "email"); v != "cy@example.com" {
+		t.Errorf("a refused update changed the email to %q", v)
+	}
+	if n := countAttributeCodes(ts); n != 13 {
+		t.Errorf("%d codes sent, want 13", n)
+	}
+	clock.advance(61 * time.Minute)
+	if err := verify(send()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestDeleteUserAttributes(t *testing.T) {

@@ -51,7 +51,6 @@ const (
 	msgUsernameNotEmail      = "Username should be an email."
 	msgUsernameNotPhone      = "Username should be a phone number."
 	msgAttributeReadOnly     = "Cannot modify the non-mutable attribute %s"                            // (unconfirmed)
-	msgAttributeNotInSchema  = "Attribute does not exist in the schema: %s"                            // (unconfirmed)
 	msgResendConfirmed       = "Resend not possible. The user is not in FORCE_CHANGE_PASSWORD status." // (unconfirmed)
 	msgCannotConfirm         = "User cannot be confirmed. Current status is %s"
 	msgAliasExists           = "An account with the given email already exists."

@@ -103,9 +103,11 @@ const (
 	msgLimitCustomAttributes    = "The maximum number of custom attributes (%d) has been reached for this user pool."                   // (unconfirmed)
 	msgSubSchemaFixed           = "The sub attribute is always required and immutable."                                                 // cognitod's own
 
-	// Attribute values: Cognito lists every problem, one "<name>: <problem>"
-	// line each, after msgSchemaNonConforming at creation and prefixed
-	// "user." on updates.
+	// Attribute values: Cognito lists every problem, one "<name>: <problem>\n"
+	// line each, after msgSchemaNonConforming at creation (SignUp, captured)
+	// and prefixed "user." on updates (UpdateUserAttributes, captured).
+	// AdminCreateUser and AdminUpdateUserAttributes use the same forms
+	// (unconfirmed), as does NEW_PASSWORD_REQUIRED (unconfirmed).
 	msgSchemaNonConforming          = "Attributes did not conform to the schema: "
 	msgProblemNotInSchema           = "Attribute does not exist in the schema."
 	msgProblemRequired              = "The attribute is required"

@@ -94,6 +94,12 @@ var operations = map[string]operation{
 	"ListTagsForResource":      handle((*cognito.Service).ListTagsForResource),
 
 	// Pool schema and user attributes.
+	"AddCustomAttributes":              handle((*cognito.Service).AddCustomAttributes),
+	"UpdateUserAttributes":             handle((*cognito.Service).UpdateUserAttributes),
+	"GetUserAttributeVerificationCode": handle((*cognito.Service).GetUserAttributeVerificationCode),
+	"VerifyUserAttribute":              handle((*cognito.Service).VerifyUserAttribute),
+	"DeleteUserAttributes":             handle((*cognito.Service).DeleteUserAttributes),
+	"AdminDeleteUserAttributes":        handle((*cognito.Service).AdminDeleteUserAttributes),
 
 	// Account recovery and self-service.
 	"ForgotPassword":         handle((*cognito.Service).ForgotPassword),

@@ -251,7 +251,7 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolCl
 		}
 		settings, err := s.clientSettings(ctx, tx, pool, name, &in.ClientInput, c.HasSecret())
 		if err != nil {
-			return err
+			return updatingClient(err)
 		}
 		c.Settings = settings
 		c.LastModifiedDate = s.now().UTC()

@@ -51,7 +51,6 @@ const (
 	msgUsernameNotEmail      = "Username should be an email."
 	msgUsernameNotPhone      = "Username should be a phone number."
 	msgAttributeReadOnly     = "Cannot modify the non-mutable attribute %s"                            // (unconfirmed)
-	msgAttributeNotInSchema  = "Attribute does not exist in the schema: %s"                            // (unconfirmed)
 	msgResendConfirmed       = "Resend not possible. The user is not in FORCE_CHANGE_PASSWORD status." // (unconfirmed)
 	msgCannotConfirm         = "User cannot be confirmed. Current status is %s"
 	msgAliasExists           = "An account with the given email already exists."
@@ -102,6 +101,48 @@ const (
 	msgLoginVersion       = "ManagedLoginVersion must be 1 or 2."                                               // (unconfirmed)
 
 	// Pool schema and user attributes.
+	msgAttributeDataTypeMissing = "Invalid AttributeDataType input, consider using the provided AttributeDataType enum."
+	msgAttributeExists          = "%s: Existing attribute already has name %s."
+	msgStandardAttributeType    = "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute %s" // (unconfirmed; moto)
+	msgInvalidConstraint        = "Invalid %s for schema attribute %s"                                                                  // (unconfirmed; moto)
+	msgStringLengthTooLong      = "user.%s: String attributes cannot have a length of more than 2048"                                   // (unconfirmed; moto)
+	msgMinLengthAboveMax        = "user.%s: Max length cannot be less than min length."                                                 // (unconfirmed; moto)
+	msgMinValueAboveMax         = "user.%s: Max value cannot be less than min value."                                                   // (unconfirmed; moto)
+	msgDuplicateSchemaAttribute = "Duplicate attribute name in schema: %s"                                                              // (unconfirmed)
+	msgLimitCustomAttributes    = "The maximum number of custom attributes (%d) has been reached for this user pool."                   // (unconfirmed)
+	msgSubSchemaFixed           = "The sub attribute is always required and immutable."                                                 // cognitod's own
+
+	// Attribute values: Cognito lists every problem, one "<name>: <problem>\n"
+	// line each, after msgSchemaNonConforming at creation (SignUp, captured)
+	// and prefixed "user." on updates (UpdateUserAttributes, captured).
+	// AdminCreateUser and AdminUpdateUserAttributes use the same forms
+	// (unconfirmed), as does NEW_PASSWORD_REQUIRED (unconfirmed).
+	msgSchemaNonConforming          = "Attributes did not conform to the schema: "
+	msgProblemNotInSchema           = "Attribute does not exist in the schema."
+	msgProblemRequired              = "The attribute is required"
+	msgProblemImmutable             = "Attribute cannot be updated."
+	msgProblemNotNumber             = "Number attribute value is not a valid number."  // (unconfirmed)
+	msgProblemNumberTooSmall        = "Number must be no smaller than %s"              // (unconfirmed)
+	msgProblemNumberTooLarge        = "Number must be no larger than %s"               // (unconfirmed)
+	msgProblemNotBoolean            = "Boolean attribute value must be true or false." // (unconfirmed)
+	msgProblemNotDateTime           = "DateTime attribute value is not a valid date."  // (unconfirmed)
+	msgProblemStringTooShort        = "String must be at least %s characters"          // (unconfirmed)
+	msgProblemStringTooLong         = "String must be no longer than %s characters"    // (unconfirmed)
+	msgInvalidEmail                 = "Invalid email address format."
+	msgInvalidPhone                 = "Invalid phone number format."
+	msgRequiredAttributeGiven       = "Invalid attributes given, %s is missing"
+	msgInvalidUserAttributes        = "Invalid user attributes: "
+	msgProblemRequiredDelete        = "Required attribute cannot be deleted."
+	msgProblemImmutableDelete       = "Attribute cannot be deleted."                              // (unconfirmed)
+	msgInvalidReadAttributesUpdate  = "Invalid read attributes specified while updating a client" // (unconfirmed: the write text is confirmed)
+	msgInvalidWriteAttributesUpdate = "Invalid write attributes specified while updating a client"
+	msgAttributesToGetUnknown       = "Invalid attributes to get: %s" // (unconfirmed)
+
+	// Attribute verification.
+	msgNotVerifiable             = "Invalid attribute name. Only phone_number and email can be verified."
+	msgVerifyBeforeUpdateNotAuto = "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes"
+	msgUpdateSettingsShape       = "UserAttributeUpdateSettings does not match its shape" // cognitod's own
+	msgNoAttributeToVerify       = "User has no %s to verify."                            // (unconfirmed)
 
 	// Account recovery and self-service.
 	msgNoRecoveryDestination = "Cannot reset password for the user as there is no registered/verified email or phone_number"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 )
 
 // CreateUserPoolInput is CreateUserPoolRequest.
@@ -327,84 +326,13 @@ func newPoolSettings(in *CreateUserPoolInput) (PoolSettings, error) {
 		return PoolSettings{}, err
 	}
 	st.SchemaAttributes = schema
+	if err := checkAttributeUpdateSettings(&st); err != nil {
+		return PoolSettings{}, err
+	}
 	return st, nil
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// mergeSchema returns the standard attributes, changed where the caller's
-// Schema names one, followed by the caller's custom attributes (named
-// "custom:<name>").
-func mergeSchema(in []SchemaAttribute) ([]SchemaAttribute, error) {
-	out := standardAttributes()
-	index := map[string]int{}
-	for i, a := range out {
-		index[a.Name] = i
-	}
-	for _, a := range in {
-		if i, ok := index[a.Name]; ok {
-			if a.Required != nil {
-				out[i].Required = a.Required
-			}
-			if a.Mutable != nil {
-				out[i].Mutable = a.Mutable
-			}
-			if a.StringAttributeConstraints != nil {
-				out[i].StringAttributeConstraints = a.StringAttributeConstraints
-			}
-			continue
-		}
-		if a.Required != nil && *a.Required {
-			return nil, ErrInvalidParameter.WithMessage(msgCustomAttributeRequired)
-		}
-		c := a
-		if !strings.HasPrefix(c.Name, "custom:") {
-			c.Name = "custom:" + c.Name
-		}
-		if c.AttributeDataType == "" {
-			c.AttributeDataType = "String"
-		}
-		if c.DeveloperOnlyAttribute == nil {
-			c.DeveloperOnlyAttribute = ptr(false)
-		}
-		if c.Mutable == nil {
-			c.Mutable = ptr(true)
-		}
-		c.Required = ptr(false)
-		if c.AttributeDataType == "String" && c.StringAttributeConstraints == nil {
-			c.StringAttributeConstraints = &AttributeConstraints{}
-		}
-		if c.AttributeDataType == "Number" && c.NumberAttributeConstraints == nil {
-			c.NumberAttributeConstraints = &AttributeConstraints{}
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
-
-// standardAttributes is the schema every Cognito pool starts with.
-func standardAttributes() []SchemaAttribute {
-	str := func(name string, mutable, required bool, minLen, maxLen string) SchemaAttribute {
-		return SchemaAttribute{Name: name, AttributeDataType: "String", DeveloperOnlyAttribute: ptr(false),
-			Mutable: ptr(mutable), Required: ptr(required),
-			StringAttributeConstraints: &AttributeConstraints{MinLength: ptr(minLen), MaxLength: ptr(maxLen)}}
-	}
-	boolean := func(name string) SchemaAttribute {
-		return SchemaAttribute{Name: name, AttributeDataType: "Boolean", DeveloperOnlyAttribute: ptr(false),
-			Mutable: ptr(true), Required: ptr(false)}
-	}
-	out := []SchemaAttribute{str("sub", false, true, "1", "2048")}
-	for _, n := range []string{"name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "email"} {
-		out = append(out, str(n, true, false, "0", "2048"))
-	}
-	out = append(out, boolean("email_verified"), str("gender", true, false, "0", "2048"),
-		str("birthdate", true, false, "10", "10"), str("zoneinfo", true, false, "0", "2048"),
-		str("locale", true, false, "0", "2048"), str("phone_number", true, false, "0", "2048"),
-		boolean("phone_number_verified"), str("address", true, false, "0", "2048"),
-		SchemaAttribute{Name: "updated_at", AttributeDataType: "Number", DeveloperOnlyAttribute: ptr(false),
-			Mutable: ptr(true), Required: ptr(false), NumberAttributeConstraints: &AttributeConstraints{MinValue: ptr("0")}})
-	return out
-}
 
 // LookupPool returns a pool for the public endpoints (JWKS, discovery,
 // OAuth), which have no caller and so no region: any pool by its ID. It is

@@ -313,9 +313,14 @@ func (s *Service) newPasswordChallenge(pool *UserPool, client *AppClient, u *Use
 		}
 	}
 	attrs, _ := json.Marshal(visible)
+	required := []string{}
+	for _, name := range missingRequired(pool, u) {
+		required = append(required, "userAttributes."+name)
+	}
+	requiredJSON, _ := json.Marshal(required)
 	return &AuthOutput{ChallengeName: "NEW_PASSWORD_REQUIRED",
 		Session:             s.sealSession(authSession{Pool: pool.ID, Client: client.ClientID, Sub: u.Sub, Expires: s.now().Add(time.Duration(minutes) * time.Minute).Unix()}),
-		ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": "[]", "userAttributes": string(attrs)}}
+		ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": string(requiredJSON), "userAttributes": string(attrs)}}
 }
 
 // NewPasswordChallenge starts the NEW_PASSWORD_REQUIRED step for the
@@ -357,7 +362,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthC
 func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, client *AppClient, session, username, password string, responses map[string]string) (*User, error) {
 	// The client may set only the attributes it is allowed to write,
 	// whichever page or operation relays them.
-	if err := checkClientWrite(client, challengeAttributes(responses)); err != nil {
+	if err := checkClientWrite(client, attributeNames(challengeAttributes(responses))); err != nil {
 		return nil, err
 	}
 	sess, err := s.openSession(session)
@@ -374,9 +379,6 @@ func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, clien
 		return nil, err
 	}
 	attrs := challengeAttributes(responses)
-	if err := checkUserAttributes(pool, attrs); err != nil {
-		return nil, err
-	}
 	hash, err := hashPassword(ctx, password)
 	if err != nil {
 		return nil, err
@@ -395,7 +397,13 @@ func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, clien
 				return ErrNotAuthorized.WithMessage(msgInvalidSession)
 			}
 		}
+		if err := checkUserAttributes(pool, u, attrs, writeChallenge); err != nil {
+			return err
+		}
 		applyAttributes(u, attrs)
+		if missing := missingRequired(pool, u); len(missing) > 0 {
+			return ErrInvalidParameter.WithMessagef(msgRequiredAttributeGiven, missing[0])
+		}
 		u.PasswordHash, u.Status, u.PasswordExpires = hash, StatusConfirmed, time.Time{}
 		u.LastModifiedDate = s.now().UTC()
 		user = u

@@ -69,14 +69,16 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err := checkPasswordPolicy(passwordPolicy(pool), in.Password, msgPasswordPolicySignUp); err != nil {
 		return nil, err
 	}
-	if err := checkUserAttributes(pool, in.UserAttributes); err != nil {
-		return nil, err
-	}
-	if err := checkClientWrite(client, in.UserAttributes); err != nil {
+	if err := checkClientWrite(client, attributeNames(in.UserAttributes)); err != nil {
 		return nil, err
 	}
 	username, key, sub, attrs, err := newUserIdentity(pool, in.Username, in.UserAttributes)
 	if err != nil {
+		return nil, err
+	}
+	// Checked with the username's email or phone number in: it supplies
+	// a required attribute. attrs[0] is the new sub.
+	if err := checkUserAttributes(pool, nil, attrs[1:], writeSignUp); err != nil {
 		return nil, err
 	}
 	exists := func() error {

@@ -257,7 +257,10 @@ type User struct {
 	LockedUntil   time.Time
 	// SignedOutAt revokes every token issued before it (GlobalSignOut).
 	SignedOutAt time.Time
-	Seq         int64
+	// Verifications are the pending codes of attribute verification
+	// (VerifyUserAttribute), one per attribute at most.
+	Verifications []AttributeVerification
+	Seq           int64
 }
 
 // Attribute is AttributeType: one user attribute.

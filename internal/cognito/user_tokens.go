@@ -97,38 +97,20 @@ func (s *Service) IssueUserTokens(ctx context.Context, pool *UserPool, client *A
 	return res, nil
 }
 
-// readableAttributes are the attributes an ID token carries: the
-// client's ReadAttributes (all when it names none), narrowed by the OAuth
-// scopes when the token comes from the OAuth endpoints (email, phone,
-// profile).
-func readableAttributes(c *AppClient, u *User, scopes []string) []Attribute {
-	oauth := slices.Contains(scopes, "openid")
+// readableAttributes are the attributes an ID token carries: every
+// attribute the client's ReadAttributes name (all when it names none),
+// whatever the OAuth scopes: "the openid scope returns all user attributes
+// in the ID token that are readable by the client" (developer guide,
+// "Authorize endpoint"). Custom attributes stay strings.
+func readableAttributes(c *AppClient, u *User, _ []string) []Attribute {
 	var out []Attribute
 	for _, a := range u.Attributes {
-		if a.Name == "sub" {
-			continue
-		}
-		if len(c.Settings.ReadAttributes) > 0 && !slices.Contains(c.Settings.ReadAttributes, a.Name) {
-			continue
-		}
-		if oauth && !slices.Contains(scopes, ScopeAdmin) && !scopeAllowsAttribute(scopes, a.Name) {
+		if a.Name == "sub" || !clientReads(c, a.Name) {
 			continue
 		}
 		out = append(out, a)
 	}
 	return out
-}
-
-// scopeAllowsAttribute maps OpenID scopes to the attributes they release.
-func scopeAllowsAttribute(scopes []string, name string) bool {
-	switch name {
-	case "email", "email_verified":
-		return slices.Contains(scopes, "email") || slices.Contains(scopes, "profile")
-	case "phone_number", "phone_number_verified":
-		return slices.Contains(scopes, "phone") || slices.Contains(scopes, "profile")
-	default:
-		return slices.Contains(scopes, "profile")
-	}
 }
 
 // activeOf keeps the built-in scopes and the custom scopes still defined.
@@ -194,11 +176,22 @@ func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOu
 	if err := Validate("GetUser", in); err != nil {
 		return nil, err
 	}
-	_, u, err := s.CheckAccessToken(ctx, in.AccessToken, ScopeAdmin)
+	c, u, err := s.CheckAccessToken(ctx, in.AccessToken, ScopeAdmin)
 	if err != nil {
 		return nil, err
 	}
-	return &GetUserOutput{Username: u.Username, UserAttributes: u.Attributes}, nil
+	// The client sees only the attributes it may read (sub always).
+	out := &GetUserOutput{Username: u.Username, UserAttributes: []Attribute{}}
+	client, err := s.LookupClient(ctx, c.PoolID, c.ClientID)
+	if err != nil {
+		return nil, ErrNotAuthorized.WithMessage(msgInvalidAccessToken) // the client is gone
+	}
+	for _, a := range u.Attributes {
+		if a.Name == "sub" || clientReads(client, a.Name) {
+			out.UserAttributes = append(out.UserAttributes, a)
+		}
+	}
+	return out, nil
 }
 
 // GlobalSignOut revokes every token of the signed-in user.

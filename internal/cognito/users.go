@@ -79,9 +79,6 @@ type ListUsersOutput struct {
 	PaginationToken *string    `json:"PaginationToken,omitempty"`
 }
 
-// The attributes Cognito manages itself: callers cannot set them.
-var readOnlyAttributes = []string{"sub", "identities"}
-
 func describeUser(u *User) *UserType {
 	return &UserType{Username: u.Username, Attributes: u.Attributes, UserCreateDate: Timestamp(u.CreationDate),
 		UserLastModifiedDate: Timestamp(u.LastModifiedDate), Enabled: u.Enabled, UserStatus: u.Status}
@@ -105,11 +102,6 @@ func setAttr(attrs []Attribute, name, value string) []Attribute {
 	}
 	return append(attrs, Attribute{Name: name, Value: value})
 }
-
-var (
-	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	phonePattern = regexp.MustCompile(`^\+[0-9]{5,15}$`)
-)
 
 // signInKey is the key a name is looked up by in pool: the name folded to
 // lower case unless the pool is case-sensitive (the API's default).
@@ -142,55 +134,6 @@ func newUserIdentity(pool *UserPool, requested string, attrs []Attribute) (usern
 	default:
 		return "", "", "", nil, ErrInvalidParameter.WithMessage(msgUsernameNotPhone)
 	}
-}
-
-// checkAttributes refuses attributes the pool's schema does not have, and
-// ones only Cognito sets.
-func checkUserAttributes(pool *UserPool, attrs []Attribute) error {
-	for _, a := range attrs {
-		if slices.Contains(readOnlyAttributes, a.Name) {
-			return ErrInvalidParameter.WithMessagef(msgAttributeReadOnly, a.Name)
-		}
-		found := false
-		for _, sa := range pool.Settings.SchemaAttributes {
-			if sa.Name == a.Name {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return ErrInvalidParameter.WithMessagef(msgAttributeNotInSchema, a.Name)
-		}
-	}
-	return nil
-}
-
-// checkClientWrite refuses attributes an end user may not set through
-// client: the verified flags (only Cognito and administrators set those)
-// and anything outside the client's WriteAttributes, when it names some.
-func checkClientWrite(c *AppClient, attrs []Attribute) error {
-	for _, a := range attrs {
-		if strings.HasSuffix(a.Name, "_verified") || (len(c.Settings.WriteAttributes) > 0 && !slices.Contains(c.Settings.WriteAttributes, a.Name)) {
-			return ErrNotAuthorized.WithMessage(msgUnauthorizedAttribute)
-		}
-	}
-	return nil
-}
-
-// applyAttributes sets attrs on u. A changed email or phone number is no
-// longer verified, unless attrs also say whether it is.
-func applyAttributes(u *User, attrs []Attribute) {
-	for _, a := range attrs {
-		old, had := attr(u, a.Name)
-		u.Attributes = setAttr(u.Attributes, a.Name, a.Value)
-		if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) && !namesAttribute(attrs, a.Name+"_verified") {
-			u.Attributes = setAttr(u.Attributes, a.Name+"_verified", "false")
-		}
-	}
-}
-
-func namesAttribute(attrs []Attribute, name string) bool {
-	return slices.ContainsFunc(attrs, func(a Attribute) bool { return a.Name == name })
 }
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -246,7 +189,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if in.MessageAction == "RESEND" {
 		return s.resendInvitation(ctx, pool, in)
 	}
-	if err := checkUserAttributes(pool, in.UserAttributes); err != nil {
+	if err := checkUserAttributes(pool, nil, in.UserAttributes, writeAdminCreate); err != nil {
 		return nil, err
 	}
 	password, generated := "", false
@@ -472,18 +415,12 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 		return nil, err
 	}
 	err := s.changeUser(ctx, in.UserPoolId, in.Username, func(pool *UserPool, u *User) error {
-		if err := checkUserAttributes(pool, in.UserAttributes); err != nil {
+		if err := checkUserAttributes(pool, u, in.UserAttributes, writeUpdate); err != nil {
 			return err
 		}
 		applyAttributes(u, in.UserAttributes)
 		// A pool that signs in with email follows the address.
-		if len(pool.Settings.UsernameAttributes) > 0 && u.Username == u.Sub {
-			for _, name := range pool.Settings.UsernameAttributes {
-				if v, ok := attr(u, name); ok && namesAttribute(in.UserAttributes, name) {
-					u.UsernameKey = signInKey(pool, v)
-				}
-			}
-		}
+		followSignInAttributes(pool, u, in.UserAttributes)
 		return nil
 	})
 	if errors.Is(err, ErrAlreadyExists) {
@@ -504,6 +441,9 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	}
 	match, err := parseUserFilter(in.Filter)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkAttributesToGet(pool, in.AttributesToGet); err != nil {
 		return nil, err
 	}
 	limit := clampMaxResults(in.Limit, 60)
@@ -544,15 +484,7 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	out := &ListUsersOutput{Users: make([]UserType, len(users)), PaginationToken: next}
 	for i, u := range users {
 		ut := describeUser(u)
-		if len(in.AttributesToGet) > 0 {
-			var kept []Attribute
-			for _, a := range ut.Attributes {
-				if slices.Contains(in.AttributesToGet, a.Name) {
-					kept = append(kept, a)
-				}
-			}
-			ut.Attributes = kept
-		}
+		ut.Attributes = keepAttributes(ut.Attributes, in.AttributesToGet)
 		out.Users[i] = *ut
 	}
 	return out, nil

@@ -62,7 +62,9 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 	claims := map[string]any{}
 	for _, a := range t.IDAttributes {
 		switch {
-		case strings.HasSuffix(a.Name, "_verified"):
+		case a.Name == "email_verified" || a.Name == "phone_number_verified":
+			// Booleans, as Cognito sends them; custom attributes stay
+			// strings whatever their type.
 			claims[a.Name] = a.Value == "true"
 		case a.Name == "updated_at":
 			if n, err := strconv.ParseInt(a.Value, 10, 64); err == nil {

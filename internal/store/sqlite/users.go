@@ -12,7 +12,7 @@ import (
 )
 
 const userColumns = `seq, pool_id, username, username_key, sub, attributes, password_hash, status, enabled, created_ms, modified_ms,
-	password_expires_ms, code_hash, code_expires_ms, failed_sign_ins, locked_until_ms, signed_out_ms`
+	password_expires_ms, code_hash, code_expires_ms, failed_sign_ins, locked_until_ms, signed_out_ms, attribute_verifications`
 
 // optMS stores a zero time as 0.
 func optMS(t time.Time) int64 {
@@ -32,12 +32,12 @@ func fromOptMS(ms int64) time.Time {
 func scanUser(r rowScanner) (*cognito.User, error) {
 	var (
 		u                                                  cognito.User
-		attrs                                              string
+		attrs, verifications                               string
 		enabled                                            int
 		created, modified, pwExp, codeExp, locked, signOut int64
 	)
 	err := r.Scan(&u.Seq, &u.UserPoolID, &u.Username, &u.UsernameKey, &u.Sub, &attrs, &u.PasswordHash, &u.Status, &enabled,
-		&created, &modified, &pwExp, &u.CodeHash, &codeExp, &u.FailedSignIns, &locked, &signOut)
+		&created, &modified, &pwExp, &u.CodeHash, &codeExp, &u.FailedSignIns, &locked, &signOut, &verifications)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +46,12 @@ func scanUser(r rowScanner) (*cognito.User, error) {
 	}
 	if len(u.Attributes) == 0 {
 		u.Attributes = nil
+	}
+	if err := json.Unmarshal([]byte(verifications), &u.Verifications); err != nil {
+		return nil, err
+	}
+	if len(u.Verifications) == 0 {
+		u.Verifications = nil
 	}
 	u.Enabled = enabled != 0
 	u.CreationDate, u.LastModifiedDate = fromMS(created), fromMS(modified)
@@ -96,12 +102,19 @@ func userArgs(u *cognito.User) ([]any, error) {
 	if u.Attributes == nil {
 		attrs = "[]"
 	}
+	verifications, err := marshalJSON(u.Verifications)
+	if err != nil {
+		return nil, err
+	}
+	if u.Verifications == nil {
+		verifications = "[]"
+	}
 	enabled := 0
 	if u.Enabled {
 		enabled = 1
 	}
 	return []any{u.Username, u.UsernameKey, attrs, u.PasswordHash, u.Status, enabled, toMS(u.LastModifiedDate),
-		optMS(u.PasswordExpires), u.CodeHash, optMS(u.CodeExpires), u.FailedSignIns, optMS(u.LockedUntil), optMS(u.SignedOutAt)}, nil
+		optMS(u.PasswordExpires), u.CodeHash, optMS(u.CodeExpires), u.FailedSignIns, optMS(u.LockedUntil), optMS(u.SignedOutAt), verifications}, nil
 }
 
 func (t *tx) CreateUser(ctx context.Context, u *cognito.User) error {
@@ -111,8 +124,8 @@ func (t *tx) CreateUser(ctx context.Context, u *cognito.User) error {
 	}
 	all := append([]any{u.UserPoolID, u.Sub, toMS(u.CreationDate)}, args...)
 	err = t.st.QueryRowContext(ctx, `INSERT INTO users (pool_id, sub, created_ms, username, username_key, attributes, password_hash, status, enabled,
-		modified_ms, password_expires_ms, code_hash, code_expires_ms, failed_sign_ins, locked_until_ms, signed_out_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`, all...).Scan(&u.Seq)
+		modified_ms, password_expires_ms, code_hash, code_expires_ms, failed_sign_ins, locked_until_ms, signed_out_ms, attribute_verifications)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`, all...).Scan(&u.Seq)
 	if err != nil {
 		return writeErr(fmt.Sprintf("create user in %q", u.UserPoolID), err)
 	}
@@ -125,7 +138,8 @@ func (t *tx) UpdateUser(ctx context.Context, u *cognito.User) error {
 		return fmt.Errorf("sqlite: update user: %w", err)
 	}
 	res, err := t.st.ExecContext(ctx, `UPDATE users SET username = ?, username_key = ?, attributes = ?, password_hash = ?, status = ?, enabled = ?,
-		modified_ms = ?, password_expires_ms = ?, code_hash = ?, code_expires_ms = ?, failed_sign_ins = ?, locked_until_ms = ?, signed_out_ms = ?
+		modified_ms = ?, password_expires_ms = ?, code_hash = ?, code_expires_ms = ?, failed_sign_ins = ?, locked_until_ms = ?, signed_out_ms = ?,
+		attribute_verifications = ?
 		WHERE pool_id = ? AND sub = ?`, append(args, u.UserPoolID, u.Sub)...)
 	if err != nil {
 		return writeErr(fmt.Sprintf("update user in %q", u.UserPoolID), err)

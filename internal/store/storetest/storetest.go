@@ -61,6 +61,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) (open func() cognito.Store)
 	cases = append(cases, groupCases()...)
 	cases = append(cases, rotationCases()...)
 	cases = append(cases, userCodeCases()...)
+	cases = append(cases, attributeVerificationCases()...)
 
 	seen := map[string]bool{}
 	for _, c := range cases {

@@ -26,6 +26,8 @@ var operations = []string{
 	"AdminDisableUser", "AdminEnableUser", "AdminConfirmSignUp", "AdminUpdateUserAttributes",
 	"SignUp", "ConfirmSignUp", "InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge",
 	"GetUser", "GlobalSignOut", "RevokeToken", "GetSigningCertificate",
+	// SRP, choice-based and admin sign-in.
+	"AdminRespondToAuthChallenge",
 }
 
 type ref struct {

@@ -100,15 +100,18 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if _, err := s.store.GetUser(ctx, pool.ID, key); err == nil {
 		return nil, exists()
 	}
-	hash, err := hashPassword(ctx, in.Password)
+	password, err := s.DerivePassword(ctx, pool.ID, username, sub, in.Password)
 	if err != nil {
 		return nil, err
 	}
 	code := newConfirmationCode()
 	now := s.now().UTC()
 	u := &User{UserPoolID: pool.ID, Username: username, UsernameKey: key, Sub: sub, Attributes: attrs,
-		PasswordHash: hash, Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now,
+		Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now,
 		CodeHash: hashCode(code), CodeExpires: now.Add(24 * time.Hour)}
+	if err := password.Set(u); err != nil {
+		return nil, err
+	}
 	err = s.updateUncached(ctx, func(tx Tx) error {
 		if s.subTaken(ctx, tx, pool.ID, key) {
 			return exists()

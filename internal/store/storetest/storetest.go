@@ -58,6 +58,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) (open func() cognito.Store)
 	cases = append(cases, refreshTokenCases()...)
 	cases = append(cases, authCodeCases()...)
 	cases = append(cases, domainRegionCases()...)
+	cases = append(cases, srpVerifierCases()...)
 
 	seen := map[string]bool{}
 	for _, c := range cases {

@@ -144,3 +144,50 @@ func BenchmarkSRPVerifier(b *testing.B) {
 		srpVerifier(salt, "abc", "alice", "Correct-horse-1")
 	}
 }
+
+// TestSRPBlockExpiry: a secret block is good for the client's
+// AuthSessionValidity (3 minutes by default), then refused as an expired
+// session; a block is bound to its pool and client.
+func TestSRPBlockExpiry(t *testing.T) {
+	s := testSRPService(t)
+	now := time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	pool := &UserPool{ID: "us-east-1_abc"}
+	client := &AppClient{UserPoolID: pool.ID, ClientID: "client1"}
+	if got := s.sessionExpiry(client); !got.Equal(now.Add(3 * time.Minute)) {
+		t.Fatalf("default expiry %v", got)
+	}
+	client.Settings.AuthSessionValidity = 15
+	if got := s.sessionExpiry(client); !got.Equal(now.Add(15 * time.Minute)) {
+		t.Fatalf("AuthSessionValidity 15: expiry %v", got)
+	}
+	seal := func(b srpBlock) string {
+		plain, _ := json.Marshal(b)
+		return base64.StdEncoding.EncodeToString(s.sealer.Seal(srpBlockPurpose, plain))
+	}
+	block := srpBlock{Pool: pool.ID, Client: client.ClientID, Sub: "sub", UserID: "alice", Name: "alice", Key: make([]byte, 16),
+		Nonce: []byte("nonce"), Expires: now.Add(-time.Second).UnixMilli()}
+	r := map[string]string{"USERNAME": "alice", "PASSWORD_CLAIM_SECRET_BLOCK": seal(block), "PASSWORD_CLAIM_SIGNATURE": "x", "TIMESTAMP": "Tue Dec 1 21:00:00 UTC 2026"}
+	_, err := s.respondSRP(t.Context(), pool, client, r)
+	if e, ok := err.(*Error); !ok || e.Type != ErrNotAuthorized.Type || e.Message != msgSessionExpired {
+		t.Fatalf("expired block: %v", err)
+	}
+	block.Expires = now.Add(time.Minute).UnixMilli()
+	block.Client = "other"
+	r["PASSWORD_CLAIM_SECRET_BLOCK"] = seal(block)
+	_, err = s.respondSRP(t.Context(), pool, client, r)
+	if e, ok := err.(*Error); !ok || e.Message != msgIncorrectPassword {
+		t.Fatalf("another client's block: %v", err)
+	}
+}
+
+func TestUsedSRPBlocks(t *testing.T) {
+	var u usedSRPBlocks
+	now := time.Now()
+	if !u.use("a", now.Add(time.Minute), now) || u.use("a", now.Add(time.Minute), now) {
+		t.Fatal("a block must be usable exactly once")
+	}
+	if !u.use("b", now.Add(time.Minute), now) {
+		t.Fatal("another block is unused")
+	}
+}

@@ -174,4 +174,23 @@ func TestAdminSRP(t *testing.T) {
 	}
 	_, err = p.adminAuth(p.public, types.AuthFlowTypeUserSrpAuth, map[string]string{"USERNAME": "nobody", "SRP_A": c.srpA()})
 	wantAPIError(t, err, "UserNotFoundException", "User does not exist.")
+	_, err = p.adminAuth(p.public, types.AuthFlowTypeUserSrpAuth, map[string]string{"USERNAME": "alice"})
+	wantAPIError(t, err, "InvalidParameterException", "Missing required parameter SRP_A")
+
+	// USER_AUTH through the admin operations: SELECT_CHALLENGE, then
+	// ANSWER=PASSWORD.
+	sel, err := p.adminAuth(p.public, types.AuthFlowTypeUserAuth, map[string]string{"USERNAME": "alice"})
+	if err != nil || sel.ChallengeName != types.ChallengeNameTypeSelectChallenge || len(sel.AvailableChallenges) != 2 {
+		t.Fatalf("%+v %v", sel, err)
+	}
+	res, err = p.c.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(p.public),
+		ChallengeName: types.ChallengeNameTypeSelectChallenge, Session: sel.Session,
+		ChallengeResponses: map[string]string{"USERNAME": "alice", "ANSWER": "PASSWORD", "PASSWORD": "Correct-horse-1"}})
+	if err != nil || res.AuthenticationResult == nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+	_, err = p.adminAuth(p.defaults, types.AuthFlowTypeUserAuth, map[string]string{"USERNAME": "alice"})
+	wantAPIError(t, err, "InvalidParameterException", "USER_AUTH flow not enabled for this client")
+	_, err = p.adminAuth(p.public, types.AuthFlowTypeRefreshTokenAuth, map[string]string{"REFRESH_TOKEN": "not-a-token"})
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid Refresh Token.")
 }

@@ -77,6 +77,8 @@ var operations = map[string]operation{
 	"RevokeToken":            handle((*cognito.Service).RevokeToken),
 
 	// SRP, choice-based and admin sign-in.
+	"AdminInitiateAuth":           handle((*cognito.Service).AdminInitiateAuth),
+	"AdminRespondToAuthChallenge": handle((*cognito.Service).AdminRespondToAuthChallenge),
 
 	// Groups, tags and domains.
 	"CreateGroup":              handle((*cognito.Service).CreateGroup),

@@ -88,6 +88,18 @@ const (
 	msgCustomAttributeRequired = "Required custom attributes are not supported currently." // (unconfirmed)
 
 	// SRP, choice-based and admin sign-in.
+	msgSRPAuthOff          = "USER_SRP_AUTH is not enabled for the client."
+	msgUserAuthOff         = "USER_AUTH flow not enabled for this client" // (unconfirmed)
+	msgInitiateAuthMethod  = "Initiate Auth method not supported."
+	msgMissingParameter    = "Missing required parameter %s" // (unconfirmed)
+	msgInvalidSRPA         = "SRP_A is invalid."             // (unconfirmed)
+	msgSRPTimestamp        = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english."
+	msgPasswordUserChanged = "The user changed while the password was being set; try again."                  // cognitod's own
+	msgFactorUnsupported   = "%s sign-in is not supported by cognitod yet."                                   // cognitod's own
+	msgFactorNotAllowed    = "The sign-in factor %s is not allowed for this user pool."                       // (unconfirmed)
+	msgPreferredChallenge  = "Invalid value for PREFERRED_CHALLENGE: %s"                                      // (unconfirmed)
+	msgSelectAnswer        = "Invalid value for ANSWER: %s"                                                   // (unconfirmed)
+	msgFactorsNotServed    = "AllowedFirstAuthFactors %s is not supported by cognitod yet; only PASSWORD is." // cognitod's own
 
 	// Groups, tags and domains.
 	msgGroupExists        = "A group with the name %s already exists."                                          // (unconfirmed: aws-amplify/amplify-backend#1781 quotes it without the name)

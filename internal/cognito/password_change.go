@@ -13,30 +13,6 @@ type ChangePasswordInput struct {
 	AccessToken      string `json:"AccessToken,omitempty"`
 }
 
-// newPassword is a password ready to be stored: everything derived from
-// the plaintext (the argon2id hash) is computed once, outside any
-// transaction (it is slow and memory-hard, and the store has one writer).
-// Every password the recovery and self-service operations set goes
-// through preparePassword and setOn, so that whatever else must be
-// derived from a new password (an SRP verifier) is derived in one place.
-type newPassword struct {
-	hash string
-}
-
-// preparePassword derives what a user's record keeps of password.
-func (s *Service) preparePassword(ctx context.Context, pool *UserPool, password string) (*newPassword, error) {
-	hash, err := hashPassword(ctx, password)
-	if err != nil {
-		return nil, err
-	}
-	return &newPassword{hash: hash}, nil
-}
-
-// setOn makes p the user's password.
-func (p *newPassword) setOn(u *User) {
-	u.PasswordHash = p.hash
-}
-
 // ChangePassword changes the signed-in user's password, given the current
 // one. Wrong current passwords count towards the user's lockout, as
 // failed sign-ins do. Tokens already issued stay valid, as in Cognito.
@@ -63,9 +39,9 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err != nil {
 		return nil, err
 	}
-	var pw *newPassword
+	var pw UserPassword
 	if ok {
-		if pw, err = s.preparePassword(ctx, pool, in.ProposedPassword); err != nil {
+		if pw, err = s.DerivePassword(ctx, pool.ID, u.Username, u.Sub, in.ProposedPassword); err != nil {
 			return nil, err
 		}
 	}
@@ -91,7 +67,9 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 			// proved was not the current one.
 			return ErrNotAuthorized.WithMessage(msgIncorrectPassword)
 		}
-		pw.setOn(cur)
+		if err := pw.Set(cur); err != nil {
+			return err
+		}
 		cur.FailedSignIns, cur.LockedUntil = 0, time.Time{}
 		if cur.Status == StatusForceChangePassword || cur.Status == StatusResetRequired {
 			cur.Status, cur.PasswordExpires = StatusConfirmed, time.Time{}

@@ -224,7 +224,14 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
-	pw, err := s.preparePassword(ctx, pool, in.Password)
+	target, err := s.store.GetUserBySub(ctx, pool.ID, sub)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrUserNotFound
+	}
+	if err != nil {
+		return nil, asError(err)
+	}
+	pw, err := s.DerivePassword(ctx, pool.ID, target.Username, sub, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +257,9 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		if err := tx.PutUserCode(ctx, c); err != nil {
 			return err
 		}
-		pw.setOn(u)
+		if err := pw.Set(u); err != nil {
+			return err
+		}
 		// The code proves the user holds the recovery address: an
 		// unconfirmed or reset user is confirmed, and the lockout ends.
 		u.Status, u.PasswordExpires = StatusConfirmed, time.Time{}

@@ -18,6 +18,8 @@ import (
 type Sealer struct {
 	aead          cipher.AEAD
 	paginationKey []byte
+	// srpKey derives the stable fake SRP salts shown for unknown users.
+	srpKey []byte
 }
 
 // NewSealer derives the sealing keys from a 32-byte master key.
@@ -33,7 +35,8 @@ func NewSealer(masterKey []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead, paginationKey: deriveKey(masterKey, "cognitod pagination v1")}, nil
+	return &Sealer{aead: aead, paginationKey: deriveKey(masterKey, "cognitod pagination v1"),
+		srpKey: deriveKey(masterKey, "cognitod srp v1")}, nil
 }
 
 func deriveKey(master []byte, label string) []byte {

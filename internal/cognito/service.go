@@ -65,6 +65,7 @@ type Service struct {
 	poolDeleted  func(poolID string)
 	tokens       Tokens
 	phantoms     phantomLockouts
+	srpUsed      usedSRPBlocks
 	messages     MessageSender
 }
 

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 )
@@ -38,6 +37,8 @@ type AuthOutput struct {
 	Session              string                `json:"Session,omitempty"`
 	ChallengeParameters  map[string]string     `json:"ChallengeParameters"`
 	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult,omitempty"`
+	// AvailableChallenges lists the choices of SELECT_CHALLENGE (USER_AUTH).
+	AvailableChallenges []string `json:"AvailableChallenges,omitempty"`
 }
 
 // RespondToAuthChallengeInput is RespondToAuthChallengeRequest.
@@ -123,22 +124,6 @@ func (s *Service) checkSecretHash(c *AppClient, presented, wrongFormat string, n
 	return nil
 }
 
-// allowsAuthFlow reports whether ExplicitAuthFlows lets the client use
-// flow; without any, Cognito allows refresh, SRP and custom auth.
-func allowsAuthFlow(c *AppClient, flow string) bool {
-	flows := c.Settings.ExplicitAuthFlows
-	if len(flows) == 0 {
-		flows = []string{"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"}
-	}
-	switch flow {
-	case "USER_PASSWORD_AUTH":
-		return slices.Contains(flows, "ALLOW_USER_PASSWORD_AUTH") || slices.Contains(flows, "USER_PASSWORD_AUTH")
-	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-		return slices.Contains(flows, "ALLOW_REFRESH_TOKEN_AUTH") || !slices.Contains(flows, "ALLOW_USER_PASSWORD_AUTH") && len(c.Settings.ExplicitAuthFlows) > 0 && slices.ContainsFunc(flows, func(f string) bool { return slices.Contains(legacyAuthFlows, f) })
-	}
-	return false
-}
-
 // authSession is the state of a challenge between InitiateAuth and
 // RespondToAuthChallenge, sealed so the client cannot alter it.
 type authSession struct {
@@ -146,6 +131,27 @@ type authSession struct {
 	Client  string `json:"c"`
 	Sub     string `json:"s"`
 	Expires int64  `json:"e"`
+	// Challenge is the challenge the session answers, so that a session
+	// of one kind cannot answer another.
+	Challenge string `json:"ch,omitempty"`
+	// Name is the sign-in name a SELECT_CHALLENGE session was opened for
+	// (Sub is empty for a name that does not exist).
+	Name string `json:"n,omitempty"`
+}
+
+const (
+	challengeNewPassword = "NEW_PASSWORD_REQUIRED"
+	challengeSelect      = "SELECT_CHALLENGE"
+)
+
+// sessionExpiry is when a challenge's session ends: the client's
+// AuthSessionValidity, in minutes (3 to 15; 3 by default).
+func (s *Service) sessionExpiry(client *AppClient) time.Time {
+	minutes := client.Settings.AuthSessionValidity
+	if minutes <= 0 {
+		minutes = 3
+	}
+	return s.now().Add(time.Duration(minutes) * time.Minute)
 }
 
 func (s *Service) sealSession(sess authSession) string {
@@ -172,8 +178,8 @@ func (s *Service) openSession(token string) (*authSession, error) {
 	return &sess, nil
 }
 
-// InitiateAuth signs a user in with USER_PASSWORD_AUTH, or refreshes with
-// REFRESH_TOKEN_AUTH.
+// InitiateAuth starts a sign-in (USER_PASSWORD_AUTH, USER_SRP_AUTH,
+// USER_AUTH) or refreshes tokens (REFRESH_TOKEN_AUTH); see initiate.
 func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
 	if err := Validate("InitiateAuth", in); err != nil {
 		return nil, err
@@ -182,30 +188,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Aut
 	if err != nil {
 		return nil, err
 	}
-	p := in.AuthParameters
-	switch in.AuthFlow {
-	case "USER_PASSWORD_AUTH":
-		if !allowsAuthFlow(client, in.AuthFlow) {
-			return nil, ErrInvalidParameter.WithMessage(msgUserPasswordAuthOff)
-		}
-		if p["USERNAME"] == "" || p["PASSWORD"] == "" {
-			return nil, ErrInvalidParameter.WithMessage(msgMissingAuthParams)
-		}
-		return s.passwordSignIn(ctx, pool, client, p["USERNAME"], p["PASSWORD"], p["SECRET_HASH"])
-	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-		if !allowsAuthFlow(client, in.AuthFlow) {
-			return nil, ErrInvalidParameter.WithMessage(msgAuthFlowOff)
-		}
-		res, err := s.Refresh(ctx, client, p["REFRESH_TOKEN"], func(u *User) error {
-			return s.checkSecretHash(client, p["SECRET_HASH"], msgRefreshSecretHash, u.Username, u.Sub, p["USERNAME"])
-		})
-		if err != nil {
-			return nil, err
-		}
-		return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
-	default:
-		return nil, ErrInvalidParameter.WithMessagef(msgAuthFlowUnsupported, in.AuthFlow)
-	}
+	return s.initiate(ctx, pool, client, in.AuthFlow, in.AuthParameters, false)
 }
 
 // CheckUserPassword applies the sign-in rules shared by InitiateAuth and
@@ -234,26 +217,54 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 		return nil, err
 	}
 	now := s.now().UTC()
-	if now.Before(u.LockedUntil) {
-		return nil, ErrNotAuthorized.WithMessage(msgPasswordAttempts)
-	}
-	if !u.Enabled {
-		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
-	}
-	if u.Status == StatusUnconfirmed {
-		return nil, ErrUserNotConfirmed
+	if err := checkCanSignIn(u, now); err != nil {
+		return nil, err
 	}
 	ok, err := checkPassword(ctx, u.PasswordHash, password)
 	if err != nil {
 		return nil, err
 	}
-	err = s.updateUncached(ctx, func(tx Tx) error {
+	// A user from before SRP gets their verifier now that the password is
+	// known to be right, so that SRP works for them from the next sign-in.
+	var verifier []byte
+	if ok && len(u.SRPVerifier) == 0 {
+		if verifier, err = s.sealedSRPVerifier(ctx, pool.ID, u.Username, u.Sub, password); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.recordSignIn(ctx, pool, u, ok, now, func(cur *User) bool {
+		if verifier == nil || len(cur.SRPVerifier) > 0 || cur.PasswordHash != u.PasswordHash {
+			return false // the password changed meanwhile: this verifier is not its own
+		}
+		cur.SRPVerifier = verifier
+		return true
+	}); err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, wrong
+	}
+	if err := afterProof(u, now); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// recordSignIn records the outcome of a password or SRP proof for u in a
+// short transaction that re-reads the user, so that concurrent failures
+// all count: a success clears the failure count, a failure outside a
+// lockout counts toward one (attempts during a lockout do not extend it).
+// also, when not nil, may change the re-read user on success; it reports
+// whether it did.
+func (s *Service) recordSignIn(ctx context.Context, pool *UserPool, u *User, ok bool, now time.Time, also func(cur *User) bool) error {
+	return s.updateUncached(ctx, func(tx Tx) error {
 		cur, err := tx.GetUserBySub(ctx, pool.ID, u.Sub)
 		if err != nil {
 			return err
 		}
+		changed := ok && also != nil && also(cur)
 		switch {
-		case ok && cur.FailedSignIns == 0 && cur.LockedUntil.IsZero():
+		case ok && cur.FailedSignIns == 0 && cur.LockedUntil.IsZero() && !changed:
 			return nil
 		case ok:
 			cur.FailedSignIns, cur.LockedUntil = 0, time.Time{}
@@ -264,19 +275,34 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 		}
 		return tx.UpdateUser(ctx, cur)
 	})
-	if err != nil {
-		return nil, err
+}
+
+// checkCanSignIn applies, before a proof is looked at, what stops a user
+// from signing in at all: a lockout, being disabled, being unconfirmed.
+func checkCanSignIn(u *User, now time.Time) error {
+	if now.Before(u.LockedUntil) {
+		return ErrNotAuthorized.WithMessage(msgPasswordAttempts)
 	}
-	if !ok {
-		return nil, wrong
+	if !u.Enabled {
+		return ErrNotAuthorized.WithMessage(msgUserDisabled)
+	}
+	if u.Status == StatusUnconfirmed {
+		return ErrUserNotConfirmed
+	}
+	return nil
+}
+
+// afterProof applies, once the password is proved, what still stops the
+// sign-in: an expired temporary password, or a reset the administrator
+// asked for.
+func afterProof(u *User, now time.Time) error {
+	if u.Status == StatusForceChangePassword && !u.PasswordExpires.IsZero() && now.After(u.PasswordExpires) {
+		return ErrNotAuthorized.WithMessage(msgTemporaryPasswordExpired)
 	}
 	if u.Status == StatusResetRequired {
-		return nil, ErrPasswordResetRequired
+		return ErrPasswordResetRequired.WithMessage(msgPasswordResetRequired)
 	}
-	if u.Status == StatusForceChangePassword && !u.PasswordExpires.IsZero() && now.After(u.PasswordExpires) {
-		return nil, ErrNotAuthorized.WithMessage(msgTemporaryPasswordExpired)
-	}
-	return u, nil
+	return nil
 }
 
 func (s *Service) passwordSignIn(ctx context.Context, pool *UserPool, client *AppClient, username, password, secretHash string) (*AuthOutput, error) {
@@ -290,22 +316,20 @@ func (s *Service) passwordSignIn(ctx context.Context, pool *UserPool, client *Ap
 	if err != nil {
 		return nil, err
 	}
+	return s.proved(ctx, pool, client, u)
+}
+
+// proved continues a sign-in whose password is proved: a user with a
+// temporary password must choose a new one first.
+func (s *Service) proved(ctx context.Context, pool *UserPool, client *AppClient, u *User) (*AuthOutput, error) {
 	if u.Status == StatusForceChangePassword {
 		return s.newPasswordChallenge(pool, client, u), nil
 	}
-	res, err := s.IssueUserTokens(ctx, pool, client, u, []string{ScopeAdmin}, IssueOptions{IDToken: true, Refresh: true})
-	if err != nil {
-		return nil, err
-	}
-	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+	return s.signedIn(ctx, pool, client, u)
 }
 
 // newPasswordChallenge answers a sign-in with a temporary password.
 func (s *Service) newPasswordChallenge(pool *UserPool, client *AppClient, u *User) *AuthOutput {
-	minutes := client.Settings.AuthSessionValidity
-	if minutes <= 0 {
-		minutes = 3
-	}
 	visible := map[string]string{}
 	for _, a := range u.Attributes {
 		if a.Name != "sub" && !strings.HasSuffix(a.Name, "_verified") {
@@ -319,7 +343,8 @@ func (s *Service) newPasswordChallenge(pool *UserPool, client *AppClient, u *Use
 	}
 	requiredJSON, _ := json.Marshal(required)
 	return &AuthOutput{ChallengeName: "NEW_PASSWORD_REQUIRED",
-		Session:             s.sealSession(authSession{Pool: pool.ID, Client: client.ClientID, Sub: u.Sub, Expires: s.now().Add(time.Duration(minutes) * time.Minute).Unix()}),
+		Session: s.sealSession(authSession{Pool: pool.ID, Client: client.ClientID, Sub: u.Sub,
+			Expires: s.sessionExpiry(client).Unix(), Challenge: challengeNewPassword}),
 		ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": string(requiredJSON), "userAttributes": string(attrs)}}
 }
 
@@ -329,7 +354,8 @@ func (s *Service) NewPasswordChallenge(pool *UserPool, client *AppClient, u *Use
 	return s.newPasswordChallenge(pool, client, u).Session
 }
 
-// RespondToAuthChallenge answers NEW_PASSWORD_REQUIRED.
+// RespondToAuthChallenge answers a challenge (NEW_PASSWORD_REQUIRED,
+// PASSWORD_VERIFIER, SELECT_CHALLENGE); see respond.
 func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
 	if err := Validate("RespondToAuthChallenge", in); err != nil {
 		return nil, err
@@ -338,17 +364,23 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthC
 	if err != nil {
 		return nil, err
 	}
-	if in.ChallengeName != "NEW_PASSWORD_REQUIRED" {
-		return nil, ErrInvalidParameter.WithMessagef(msgChallengeUnsupported, in.ChallengeName)
-	}
-	r := in.ChallengeResponses
+	return s.respond(ctx, pool, client, in.ChallengeName, in.Session, in.ChallengeResponses)
+}
+
+// respondNewPassword answers NEW_PASSWORD_REQUIRED.
+func (s *Service) respondNewPassword(ctx context.Context, pool *UserPool, client *AppClient, session string, r map[string]string) (*AuthOutput, error) {
 	if err := s.checkSecretHash(client, r["SECRET_HASH"], msgSecretHashWrong, r["USERNAME"]); err != nil {
 		return nil, err
 	}
-	u, err := s.CompleteNewPassword(ctx, pool, client, in.Session, r["USERNAME"], r["NEW_PASSWORD"], r)
+	u, err := s.CompleteNewPassword(ctx, pool, client, session, r["USERNAME"], r["NEW_PASSWORD"], r)
 	if err != nil {
 		return nil, err
 	}
+	return s.signedIn(ctx, pool, client, u)
+}
+
+// signedIn issues the tokens of a completed sign-in.
+func (s *Service) signedIn(ctx context.Context, pool *UserPool, client *AppClient, u *User) (*AuthOutput, error) {
 	res, err := s.IssueUserTokens(ctx, pool, client, u, []string{ScopeAdmin}, IssueOptions{IDToken: true, Refresh: true})
 	if err != nil {
 		return nil, err
@@ -369,7 +401,7 @@ func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, clien
 	if err != nil {
 		return nil, err
 	}
-	if sess.Pool != pool.ID || sess.Client != client.ClientID {
+	if sess.Pool != pool.ID || sess.Client != client.ClientID || sess.Challenge != challengeNewPassword {
 		return nil, ErrNotAuthorized.WithMessage(msgInvalidSession)
 	}
 	if password == "" {
@@ -379,7 +411,11 @@ func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, clien
 		return nil, err
 	}
 	attrs := challengeAttributes(responses)
-	hash, err := hashPassword(ctx, password)
+	target, err := s.store.GetUserBySub(ctx, pool.ID, sess.Sub)
+	if err != nil {
+		return nil, ErrNotAuthorized.WithMessage(msgInvalidSession)
+	}
+	secret, err := s.DerivePassword(ctx, pool.ID, target.Username, target.Sub, password)
 	if err != nil {
 		return nil, err
 	}
@@ -404,7 +440,10 @@ func (s *Service) CompleteNewPassword(ctx context.Context, pool *UserPool, clien
 		if missing := missingRequired(pool, u); len(missing) > 0 {
 			return ErrInvalidParameter.WithMessagef(msgRequiredAttributeGiven, missing[0])
 		}
-		u.PasswordHash, u.Status, u.PasswordExpires = hash, StatusConfirmed, time.Time{}
+		if err := secret.Set(u); err != nil {
+			return err
+		}
+		u.Status, u.PasswordExpires = StatusConfirmed, time.Time{}
 		u.LastModifiedDate = s.now().UTC()
 		user = u
 		return tx.UpdateUser(ctx, u)

@@ -91,13 +91,16 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if _, err := s.store.GetUser(ctx, pool.ID, key); err == nil {
 		return nil, exists()
 	}
-	hash, err := hashPassword(ctx, in.Password)
+	password, err := s.DerivePassword(ctx, pool.ID, username, sub, in.Password)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
 	u := &User{UserPoolID: pool.ID, Username: username, UsernameKey: key, Sub: sub, Attributes: attrs,
-		PasswordHash: hash, Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now}
+		Status: StatusUnconfirmed, Enabled: true, CreationDate: now, LastModifiedDate: now}
+	if err := password.Set(u); err != nil {
+		return nil, err
+	}
 	// A code is made and sent only when the pool verifies an attribute
 	// the user has (AutoVerifiedAttributes); otherwise an administrator
 	// confirms the user (AdminConfirmSignUp), as in Cognito.

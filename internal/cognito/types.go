@@ -239,10 +239,14 @@ type User struct {
 	// UsernameKey is the unique key sign-in looks up: the username (or
 	// email or phone number, per the pool's UsernameAttributes), folded
 	// to lower case in a case-insensitive pool.
-	UsernameKey      string
-	Sub              string
-	Attributes       []Attribute
-	PasswordHash     string
+	UsernameKey  string
+	Sub          string
+	Attributes   []Attribute
+	PasswordHash string
+	// SRPVerifier is the user's SRP salt and verifier, sealed (see
+	// DerivePassword); empty for a user from before SRP until their next
+	// password sign-in.
+	SRPVerifier      []byte
 	Status           string
 	Enabled          bool
 	CreationDate     time.Time

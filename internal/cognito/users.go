@@ -205,14 +205,17 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err != nil {
 		return nil, err
 	}
-	hash, err := hashPassword(ctx, password)
+	secret, err := s.DerivePassword(ctx, pool.ID, username, sub, password)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
 	u := &User{UserPoolID: pool.ID, Username: username, UsernameKey: key, Sub: sub, Attributes: attrs,
-		PasswordHash: hash, Status: StatusForceChangePassword, Enabled: true,
+		Status: StatusForceChangePassword, Enabled: true,
 		CreationDate: now, LastModifiedDate: now, PasswordExpires: now.AddDate(0, 0, temporaryPasswordDays(pool))}
+	if err := secret.Set(u); err != nil {
+		return nil, err
+	}
 	err = s.updateUncached(ctx, func(tx Tx) error {
 		if s.subTaken(ctx, tx, pool.ID, key) {
 			return ErrUsernameExists.WithMessage(msgUserExists)
@@ -234,7 +237,14 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 
 func (s *Service) resendInvitation(ctx context.Context, pool *UserPool, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
 	password := generatePassword(passwordPolicy(pool))
-	hash, err := hashPassword(ctx, password)
+	// The password is derived for the user found now, outside the
+	// transaction (it is slow); Set refuses it if the name has changed
+	// hands since.
+	found, err := s.findUser(ctx, s.store, pool, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := s.DerivePassword(ctx, pool.ID, found.Username, found.Sub, password)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +257,9 @@ func (s *Service) resendInvitation(ctx context.Context, pool *UserPool, in *Admi
 		if u.Status != StatusForceChangePassword {
 			return ErrUnsupportedUserState.WithMessage(msgResendConfirmed)
 		}
-		u.PasswordHash = hash
+		if err := secret.Set(u); err != nil {
+			return err
+		}
 		u.LastModifiedDate = s.now().UTC()
 		u.PasswordExpires = u.LastModifiedDate.AddDate(0, 0, temporaryPasswordDays(pool))
 		return tx.UpdateUser(ctx, u)
@@ -332,13 +344,14 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.findUser(ctx, s.store, pool, in.Username); err != nil {
+	found, err := s.findUser(ctx, s.store, pool, in.Username)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkPasswordPolicy(passwordPolicy(pool), in.Password, msgPasswordPolicyChange); err != nil {
 		return nil, err
 	}
-	hash, err := hashPassword(ctx, in.Password)
+	secret, err := s.DerivePassword(ctx, pool.ID, found.Username, found.Sub, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +359,9 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 		if err := checkPasswordPolicy(passwordPolicy(pool), in.Password, msgPasswordPolicyChange); err != nil {
 			return err
 		}
-		u.PasswordHash = hash
+		if err := secret.Set(u); err != nil {
+			return err
+		}
 		u.FailedSignIns, u.LockedUntil = 0, time.Time{}
 		if in.Permanent {
 			u.Status, u.PasswordExpires = StatusConfirmed, time.Time{}

@@ -12,7 +12,7 @@ import (
 )
 
 const userColumns = `seq, pool_id, username, username_key, sub, attributes, password_hash, status, enabled, created_ms, modified_ms,
-	password_expires_ms, code_hash, code_expires_ms, failed_sign_ins, locked_until_ms, signed_out_ms, attribute_verifications`
+	password_expires_ms, code_hash, code_expires_ms, failed_sign_ins, locked_until_ms, signed_out_ms, attribute_verifications, srp_verifier`
 
 // optMS stores a zero time as 0.
 func optMS(t time.Time) int64 {
@@ -37,7 +37,7 @@ func scanUser(r rowScanner) (*cognito.User, error) {
 		created, modified, pwExp, codeExp, locked, signOut int64
 	)
 	err := r.Scan(&u.Seq, &u.UserPoolID, &u.Username, &u.UsernameKey, &u.Sub, &attrs, &u.PasswordHash, &u.Status, &enabled,
-		&created, &modified, &pwExp, &u.CodeHash, &codeExp, &u.FailedSignIns, &locked, &signOut, &verifications)
+		&created, &modified, &pwExp, &u.CodeHash, &codeExp, &u.FailedSignIns, &locked, &signOut, &verifications, &u.SRPVerifier)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +114,8 @@ func userArgs(u *cognito.User) ([]any, error) {
 		enabled = 1
 	}
 	return []any{u.Username, u.UsernameKey, attrs, u.PasswordHash, u.Status, enabled, toMS(u.LastModifiedDate),
-		optMS(u.PasswordExpires), u.CodeHash, optMS(u.CodeExpires), u.FailedSignIns, optMS(u.LockedUntil), optMS(u.SignedOutAt), verifications}, nil
+		optMS(u.PasswordExpires), u.CodeHash, optMS(u.CodeExpires), u.FailedSignIns, optMS(u.LockedUntil), optMS(u.SignedOutAt), verifications,
+		nullBlob(u.SRPVerifier)}, nil
 }
 
 func (t *tx) CreateUser(ctx context.Context, u *cognito.User) error {
@@ -124,8 +125,8 @@ func (t *tx) CreateUser(ctx context.Context, u *cognito.User) error {
 	}
 	all := append([]any{u.UserPoolID, u.Sub, toMS(u.CreationDate)}, args...)
 	err = t.st.QueryRowContext(ctx, `INSERT INTO users (pool_id, sub, created_ms, username, username_key, attributes, password_hash, status, enabled,
-		modified_ms, password_expires_ms, code_hash, code_expires_ms, failed_sign_ins, locked_until_ms, signed_out_ms, attribute_verifications)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`, all...).Scan(&u.Seq)
+		modified_ms, password_expires_ms, code_hash, code_expires_ms, failed_sign_ins, locked_until_ms, signed_out_ms, attribute_verifications, srp_verifier)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`, all...).Scan(&u.Seq)
 	if err != nil {
 		return writeErr(fmt.Sprintf("create user in %q", u.UserPoolID), err)
 	}
@@ -139,7 +140,7 @@ func (t *tx) UpdateUser(ctx context.Context, u *cognito.User) error {
 	}
 	res, err := t.st.ExecContext(ctx, `UPDATE users SET username = ?, username_key = ?, attributes = ?, password_hash = ?, status = ?, enabled = ?,
 		modified_ms = ?, password_expires_ms = ?, code_hash = ?, code_expires_ms = ?, failed_sign_ins = ?, locked_until_ms = ?, signed_out_ms = ?,
-		attribute_verifications = ?
+		attribute_verifications = ?, srp_verifier = ?
 		WHERE pool_id = ? AND sub = ?`, append(args, u.UserPoolID, u.Sub)...)
 	if err != nil {
 		return writeErr(fmt.Sprintf("update user in %q", u.UserPoolID), err)
@@ -150,4 +151,13 @@ func (t *tx) UpdateUser(ctx context.Context, u *cognito.User) error {
 func (t *tx) DeleteUser(ctx context.Context, poolID, sub string) error {
 	res, err := t.st.ExecContext(ctx, `DELETE FROM users WHERE pool_id = ? AND sub = ?`, poolID, sub)
 	return affected(res, err, "delete user", "user", sub)
+}
+
+// nullBlob stores an empty byte slice as NULL (a user without an SRP
+// verifier), so that it reads back as nil.
+func nullBlob(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }

@@ -196,3 +196,57 @@ func TestREADMEHostedLoginSetup(t *testing.T) {
 		t.Errorf("setup output: %s", out)
 	}
 }
+
+// TestREADMEUsersWalkthrough runs the README's groups and SRP walk-through
+// verbatim (ports aside) with one AWS CLI, Node and npm: the SRP sign-in is
+// amazon-cognito-identity-js, unmodified, from examples/srp-signin.
+func TestREADMEUsersWalkthrough(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts cognitod, the AWS CLI and Node")
+	}
+	for _, tool := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is not installed (CI must have it)", tool)
+			}
+			t.Skipf("%s is not installed; the walk-through needs it", tool)
+		}
+	}
+	cli := ""
+	for _, c := range awsCLIs(t) {
+		cli = c
+	}
+	dir := t.TempDir()
+	examples, err := filepath.Abs("../../examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(examples, filepath.Join(dir, "examples")); err != nil {
+		t.Fatal(err)
+	}
+	apiPort := freePort(t)
+	start(t, filepath.Join(dir, "cognitod-data"), "--addr", "127.0.0.1:"+apiPort, "--public-url", "http://localhost:"+apiPort)
+	script := readmeBlock(t, "<!-- users-walkthrough:start -->", "sh")
+	script = strings.ReplaceAll(script, "localhost:9229", "localhost:"+apiPort)
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = withCLI(t, cli)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("walk-through failed: %v\n%s", err, out)
+	}
+	text := string(out)
+	for _, want := range []string{
+		"admins\teditors\n", "alice\n",
+		`{"username":"alice","groups":["admins","editors"],"scope":"aws.cognito.signin.user.admin"}`,
+		"PASSWORD_VERIFIER\talice\n", "SELECT_CHALLENGE\n",
+		`"cognito:groups":["admins","editors"]`,
+		`"cognito:roles":["arn:aws:iam::000000000000:role/Admins"]`,
+		`"cognito:preferred_role":"arn:aws:iam::000000000000:role/Admins"`,
+		`{"username":"alice","groups":["editors"],"scope":"aws.cognito.signin.user.admin"}`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("walk-through output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -77,3 +77,43 @@ func updateDoc(t *testing.T, file, start, end, want string) {
 	}
 	t.Errorf("%s is out of date: run go test ./internal/awsjson -run TestUnimplementedOperationsListed -update-docs", file)
 }
+
+// TestREADMEListsEveryOperation: the README's "What the API covers" table
+// names exactly the operations the dispatch table serves.
+func TestREADMEListsEveryOperation(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i := strings.Index(s, "## What the API covers")
+	if i < 0 {
+		t.Fatal(`README.md has no "## What the API covers"`)
+	}
+	s = s[i:]
+	if j := strings.Index(s, "\nSign-in flows:"); j > 0 {
+		s = s[:j]
+	}
+	listed := map[string]bool{}
+	for _, line := range strings.Split(s, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !strings.HasPrefix(line, "| ") {
+			continue
+		}
+		for _, name := range strings.Split(cells[2], ",") {
+			if f := strings.Fields(name); len(f) > 0 && f[0] != "---" {
+				listed[f[0]] = true
+			}
+		}
+	}
+	for name := range operations {
+		if !listed[name] {
+			t.Errorf("README's operations table lacks %s", name)
+		}
+	}
+	for name := range listed {
+		if _, ok := operations[name]; !ok {
+			t.Errorf("README's operations table lists %s, which is not served", name)
+		}
+	}
+}

@@ -68,7 +68,7 @@ func TestServeSendsMailBySMTP(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts cognitod processes")
 	}
-	srv := smtptest.Start(t, smtptest.Options{NoSTARTTLS: true, Username: "mailer", Password: "hunter2-smtp", RequireAuth: true})
+	srv := smtptest.Start(t, smtptest.Options{NoSTARTTLS: true, AllowInsecureAuth: true, Username: "mailer", Password: "hunter2-smtp", RequireAuth: true})
 	dataDir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "--data-dir", dataDir, "--addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "COGNITOD_TEST_MAIN=1", "COGNITOD_SMTP_URL=smtp://mailer:hunter2-smtp@"+srv.Addr)

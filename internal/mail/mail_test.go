@@ -118,7 +118,7 @@ func TestUntrustedCertificate(t *testing.T) {
 // loopback server only; to any other host the message is refused before
 // AUTH.
 func TestNoCredentialsInClearText(t *testing.T) {
-	srv := smtptest.Start(t, smtptest.Options{NoSTARTTLS: true, Username: "u", Password: "pw", RequireAuth: true})
+	srv := smtptest.Start(t, smtptest.Options{NoSTARTTLS: true, AllowInsecureAuth: true, Username: "u", Password: "pw", RequireAuth: true})
 	if err := sender(t, "smtp://u:pw@"+srv.Addr, srv).Send(t.Context(), message()); err != nil {
 		t.Fatalf("loopback without STARTTLS: %v", err)
 	}
@@ -129,7 +129,7 @@ func TestNoCredentialsInClearText(t *testing.T) {
 	// The same server reached through a non-loopback address of this
 	// machine.
 	ip := nonLoopbackIP(t)
-	remote := smtptest.StartOn(t, net.JoinHostPort(ip, "0"), smtptest.Options{NoSTARTTLS: true, Username: "u", Password: "pw"})
+	remote := smtptest.StartOn(t, net.JoinHostPort(ip, "0"), smtptest.Options{NoSTARTTLS: true, AllowInsecureAuth: true, Username: "u", Password: "pw"})
 	err := sender(t, "smtp://u:pw@"+remote.Addr, remote).Send(t.Context(), message())
 	if err == nil || !strings.Contains(err.Error(), "refusing to send the SMTP password in clear text") {
 		t.Fatalf("got %v, want the clear-text refusal", err)

@@ -1,46 +1,60 @@
-// Package smtptest is a small but real SMTP server for tests: EHLO,
-// STARTTLS with a certificate it makes for 127.0.0.1, AUTH PLAIN, MAIL,
-// RCPT, DATA, RSET, NOOP, QUIT, over a real TCP socket. It keeps every
-// message it accepts, with what the session looked like (TLS, the user
-// who authenticated), for the test to read.
+// Package smtptest runs a real SMTP server for tests: emersion's go-smtp
+// (the server maddy and others are built on), over a real TCP socket, with
+// STARTTLS or implicit TLS on a certificate it makes for 127.0.0.1, and
+// AUTH PLAIN through go-sasl. cognitod's client is tested against an SMTP
+// implementation it shares no code or reading of the RFCs with. The
+// package only adds what a test needs to look at: every accepted message,
+// with what the session looked like (TLS, the user who authenticated), and
+// a count of AUTH commands.
 package smtptest
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/subtle"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/base64"
+	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"net/mail"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
 )
 
 // Options shape the server.
 type Options struct {
-	// NoSTARTTLS hides STARTTLS from EHLO.
+	// NoSTARTTLS hides STARTTLS from EHLO (go-smtp has no TLS
+	// configuration then).
 	NoSTARTTLS bool
 	// ImplicitTLS makes the listener TLS from the first byte (smtps).
 	ImplicitTLS bool
 	// Username and Password, when set, are the only credentials AUTH
-	// PLAIN accepts; with RequireAuth, MAIL needs them.
+	// PLAIN accepts; without them the server offers no AUTH. With
+	// RequireAuth, MAIL needs them.
 	Username, Password string
 	RequireAuth        bool
+	// AllowInsecureAuth lets AUTH through on an unencrypted connection,
+	// as a relay without TLS must. Without it the server does what
+	// go-smtp does by default and Postfix with smtpd_tls_auth_only: it
+	// offers AUTH only under TLS and answers an AUTH sent in clear text
+	// with 523 5.7.10.
+	AllowInsecureAuth bool
 }
 
 // Message is one accepted message.
 type Message struct {
 	From     string
 	To       []string
-	Data     []byte
+	Data     []byte // as go-smtp hands it over: dots unstuffed, CRLF kept
 	TLS      bool   // the session was encrypted when DATA came
 	AuthUser string // who authenticated ("" for no one)
 }
@@ -62,15 +76,17 @@ type Server struct {
 	RootCAs *x509.CertPool
 	// Messages receives each accepted message.
 	Messages chan Message
-	// AuthAttempts counts AUTH commands, accepted or not.
+
 	mu           sync.Mutex
 	authAttempts int
 
 	opts Options
-	tls  *tls.Config
-	ln   net.Listener
-	wg   sync.WaitGroup
+	done chan struct{} // closed when the test ends
 }
+
+// authRequired is RFC 4954's answer to MAIL before AUTH (go-smtp's
+// ErrAuthRequired is a 502, which says the command is not implemented).
+var authRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
 
 // Start listens on 127.0.0.1 and serves until the test ends.
 func Start(t testing.TB, opts Options) *Server {
@@ -82,27 +98,57 @@ func Start(t testing.TB, opts Options) *Server {
 func StartOn(t testing.TB, addr string, opts Options) *Server {
 	t.Helper()
 	cert, pool := certificate(t)
-	s := &Server{RootCAs: pool, Messages: make(chan Message, 16), opts: opts,
-		tls: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
+	tlsConfig := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	s := &Server{RootCAs: pool, Messages: make(chan Message, 16), opts: opts, done: make(chan struct{})}
+
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.Addr = ln.Addr().String()
+	var served net.Listener = &clearTextListener{Listener: ln, s: s}
 	if opts.ImplicitTLS {
-		ln = tls.NewListener(ln, s.tls)
+		served = tls.NewListener(ln, tlsConfig) // nothing travels in clear text
 	}
-	s.ln, s.Addr = ln, ln.Addr().String()
-	s.wg.Add(1)
-	go s.accept()
-	t.Cleanup(func() { ln.Close(); s.wg.Wait() })
+
+	logs := &testLog{t: t}
+	srv := smtp.NewServer(backend{s})
+	srv.Domain = "smtptest"
+	srv.AllowInsecureAuth = opts.AllowInsecureAuth
+	srv.ReadTimeout, srv.WriteTimeout = 30*time.Second, 30*time.Second
+	srv.MaxMessageBytes = 1 << 20
+	srv.ErrorLog = logs
+	if !opts.NoSTARTTLS {
+		srv.TLSConfig = tlsConfig
+	}
+	serving := make(chan struct{})
+	go func() {
+		defer close(serving)
+		srv.Serve(served)
+	}()
+	t.Cleanup(func() {
+		close(s.done)
+		srv.Close()
+		<-serving
+		logs.stop()
+	})
 	return s
 }
 
-// AuthAttempts is how many AUTH commands the server has seen.
+// AuthAttempts is how many AUTH commands the server has seen, accepted or
+// not: in clear text, every line that starts with AUTH (whether go-smtp
+// took it or refused it for want of TLS); under TLS, every AUTH that
+// go-smtp handed to the session (it answers a malformed one itself).
 func (s *Server) AuthAttempts() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.authAttempts
+}
+
+func (s *Server) countAuth() {
+	s.mu.Lock()
+	s.authAttempts++
+	s.mu.Unlock()
 }
 
 // Next waits for the next message.
@@ -117,132 +163,113 @@ func (s *Server) Next(t testing.TB) Message {
 	}
 }
 
-func (s *Server) accept() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
+type backend struct{ s *Server }
+
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, conn: c}, nil
+}
+
+// session is one go-smtp session: go-smtp starts a new one after
+// STARTTLS, so nothing said in clear text (AUTH included) carries over.
+type session struct {
+	s    *Server
+	conn *smtp.Conn
+	user string
+	from string
+	to   []string
+}
+
+var _ smtp.AuthSession = (*session)(nil)
+
+func (se *session) encrypted() bool {
+	_, ok := se.conn.TLSConnectionState()
+	return ok
+}
+
+func (se *session) AuthMechanisms() []string {
+	if se.s.opts.Username == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (se *session) Auth(mech string) (sasl.Server, error) {
+	if se.encrypted() { // AUTH in clear text was counted on the wire
+		se.s.countAuth()
+	}
+	if se.s.opts.Username == "" {
+		return nil, smtp.ErrAuthUnsupported
+	}
+	if mech != sasl.Plain {
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	return sasl.NewPlainServer(func(identity, username, password string) error {
+		if identity != "" && identity != username {
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "No authorization identity other than the user"}
 		}
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(30 * time.Second))
-			s.session(c)
-		}()
+		okUser := subtle.ConstantTimeCompare([]byte(username), []byte(se.s.opts.Username))
+		okPassword := subtle.ConstantTimeCompare([]byte(password), []byte(se.s.opts.Password))
+		if okUser&okPassword != 1 {
+			return smtp.ErrAuthFailed
+		}
+		se.user = username
+		return nil
+	}), nil
+}
+
+func (se *session) Mail(from string, _ *smtp.MailOptions) error {
+	if se.s.opts.RequireAuth && se.user == "" {
+		return authRequired
+	}
+	se.from = from
+	return nil
+}
+
+func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	se.to = append(se.to, to)
+	return nil
+}
+
+func (se *session) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m := Message{From: se.from, To: se.to, Data: data, TLS: se.encrypted(), AuthUser: se.user}
+	select {
+	case se.s.Messages <- m:
+		return nil
+	case <-se.s.done:
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "The test is over"}
 	}
 }
 
-func (s *Server) session(c net.Conn) {
-	_, isTLS := c.(*tls.Conn)
-	r, w := bufio.NewReader(c), bufio.NewWriter(c)
-	reply := func(lines ...string) {
-		for _, l := range lines {
-			w.WriteString(l + "\r\n")
-		}
-		w.Flush()
-	}
-	reply("220 smtptest ESMTP ready")
-	var from, user string
-	var to []string
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		line = strings.TrimRight(line, "\r\n")
-		verb, arg, _ := strings.Cut(line, " ")
-		switch strings.ToUpper(verb) {
-		case "EHLO", "HELO":
-			lines := []string{"250-smtptest"}
-			if !isTLS && !s.opts.NoSTARTTLS {
-				lines = append(lines, "250-STARTTLS")
-			}
-			lines = append(lines, "250-AUTH PLAIN", "250 8BITMIME")
-			reply(lines...)
-		case "STARTTLS":
-			if isTLS || s.opts.NoSTARTTLS {
-				reply("503 STARTTLS not available")
-				continue
-			}
-			reply("220 go ahead")
-			tc := tls.Server(c, s.tls)
-			if tc.Handshake() != nil {
-				return
-			}
-			c, isTLS = tc, true
-			r, w = bufio.NewReader(c), bufio.NewWriter(c)
-			from, user, to = "", "", nil
-		case "AUTH":
-			s.mu.Lock()
-			s.authAttempts++
-			s.mu.Unlock()
-			mech, initial, _ := strings.Cut(arg, " ")
-			if !strings.EqualFold(mech, "PLAIN") || initial == "" {
-				reply("504 only AUTH PLAIN with an initial response")
-				continue
-			}
-			raw, err := base64.StdEncoding.DecodeString(initial)
-			parts := strings.Split(string(raw), "\x00")
-			if err != nil || len(parts) != 3 || parts[1] != s.opts.Username || parts[2] != s.opts.Password {
-				reply("535 5.7.8 authentication failed")
-				continue
-			}
-			user = parts[1]
-			reply("235 2.7.0 authenticated")
-		case "MAIL":
-			if s.opts.RequireAuth && user == "" {
-				reply("530 5.7.0 authentication required")
-				continue
-			}
-			from = pathOf(arg)
-			reply("250 ok")
-		case "RCPT":
-			to = append(to, pathOf(arg))
-			reply("250 ok")
-		case "DATA":
-			if from == "" || len(to) == 0 {
-				reply("503 need MAIL and RCPT first")
-				continue
-			}
-			reply("354 end with .")
-			var data bytes.Buffer
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if l == ".\r\n" {
-					break
-				}
-				data.WriteString(strings.TrimPrefix(l, "."))
-			}
-			s.Messages <- Message{From: from, To: to, Data: data.Bytes(), TLS: isTLS, AuthUser: user}
-			from, to = "", nil
-			reply("250 queued")
-		case "RSET":
-			from, to = "", nil
-			reply("250 ok")
-		case "NOOP":
-			reply("250 ok")
-		case "QUIT":
-			reply("221 bye")
-			return
-		default:
-			reply("502 command not implemented")
-		}
+func (se *session) Reset() { se.from, se.to = "", nil }
+
+func (se *session) Logout() error { return nil }
+
+// testLog sends go-smtp's error log to the test's, until the test ends.
+type testLog struct {
+	mu   sync.Mutex
+	t    testing.TB
+	over bool
+}
+
+func (l *testLog) Printf(format string, v ...any) { l.log(fmt.Sprintf(format, v...)) }
+func (l *testLog) Println(v ...any)               { l.log(fmt.Sprintln(v...)) }
+
+func (l *testLog) log(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.over {
+		l.t.Log("smtptest (go-smtp): " + s)
 	}
 }
 
-// pathOf reads the address of "FROM:<a@b> BODY=8BITMIME" or "TO:<a@b>".
-func pathOf(arg string) string {
-	_, v, _ := strings.Cut(arg, ":")
-	v = strings.TrimSpace(v)
-	if i := strings.IndexByte(v, ' '); i >= 0 {
-		v = v[:i]
-	}
-	return strings.Trim(v, "<>")
+func (l *testLog) stop() {
+	l.mu.Lock()
+	l.over = true
+	l.mu.Unlock()
 }
 
 // certificate makes a self-signed certificate for 127.0.0.1 and

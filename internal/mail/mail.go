@@ -165,7 +165,7 @@ func (s *Sender) compose(from, to, replyTo *mail.Address, subject, body string) 
 	rand.Read(id)
 	domain := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	var b strings.Builder
-	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
+	header := func(k, v string) { writeHeader(&b, k, v) }
 	header("From", from.String())
 	header("To", to.String())
 	if replyTo != nil {
@@ -177,6 +177,12 @@ func (s *Sender) compose(from, to, replyTo *mail.Address, subject, body string) 
 	header("MIME-Version", "1.0")
 	header("Content-Type", `text/html; charset="UTF-8"`)
 	header("Content-Transfer-Encoding", "quoted-printable")
+	for line := range strings.SplitSeq(b.String(), "\r\n") {
+		if len(line) > maxHeaderLine {
+			name, _, _ := strings.Cut(line, ":")
+			return nil, fmt.Errorf("mail: the %s header does not fold within %d characters a line", name, maxHeaderLine)
+		}
+	}
 	b.WriteString("\r\n")
 	qp := quotedprintable.NewWriter(&b)
 	if _, err := qp.Write([]byte(body)); err != nil {
@@ -187,6 +193,34 @@ func (s *Sender) compose(from, to, replyTo *mail.Address, subject, body string) 
 	}
 	b.WriteString("\r\n")
 	return []byte(b.String()), nil
+}
+
+// Header lines SHOULD stay within 78 characters and MUST within 998
+// (RFC 5322 section 2.1.1); servers hold to the second: go-smtp refuses a
+// longer line, Postfix breaks it up.
+const (
+	foldAt        = 78
+	maxHeaderLine = 998
+)
+
+// writeHeader writes "name: value", folded (RFC 5322 section 2.2.3) before
+// a space wherever the line would pass foldAt characters. Encoded words
+// (RFC 2047) are at most 75 characters apart from one another by spaces,
+// so an encoded subject or display name of any length folds; unfolding
+// (removing each CRLF) gives the value back exactly.
+func writeHeader(b *strings.Builder, name, value string) {
+	b.WriteString(name + ":")
+	n, words := len(name)+1, 0
+	for _, w := range strings.Split(value, " ") {
+		if words > 0 && n+1+len(w) > foldAt {
+			b.WriteString("\r\n")
+			n, words = 0, 0
+		}
+		b.WriteString(" " + w)
+		n += 1 + len(w)
+		words++
+	}
+	b.WriteString("\r\n")
 }
 
 func (s *Sender) tlsConfig() *tls.Config {

@@ -90,6 +90,60 @@ func TestSendWithSTARTTLSAndAuth(t *testing.T) {
 	}
 }
 
+// TestLongHeadersFold: a subject of Cognito's maximum length (140
+// characters) in four-byte UTF-8 encodes to some 2,000 characters, past
+// the 998 a line may hold: go-smtp refused it as "too long a line" until
+// the headers were folded. Folded, every line is short, and a mail
+// reader gets the subject and the From display name back exactly.
+func TestLongHeadersFold(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	s := sender(t, "smtp://"+srv.Addr, srv)
+	name := strings.TrimSpace(strings.Repeat("Équipe Photos ", 12))
+	for _, subject := range []string{strings.Repeat("🔐", 140), strings.TrimSpace(strings.Repeat("Your code ", 14))} {
+		m := message()
+		m.Subject, m.From = subject, name+" <no-reply@photos.example>"
+		if err := s.Send(t.Context(), m); err != nil {
+			t.Fatalf("subject %q: %v", subject, err)
+		}
+		got := srv.Next(t)
+		head, _, _ := strings.Cut(string(got.Data), "\r\n\r\n")
+		lines := strings.Split(head, "\r\n")
+		for _, line := range lines {
+			_, value, named := strings.Cut(line, ": ")
+			if !named {
+				value = line[1:] // a folded line starts with its space
+			}
+			if len(line) > 78 && strings.Contains(value, " ") {
+				t.Errorf("a line that could fold is %d characters long: %q", len(line), line)
+			}
+		}
+		if len(lines) < 12 {
+			t.Errorf("the long headers were not folded:\n%s", head)
+		}
+		msg := got.Parse(t)
+		var dec mime.WordDecoder
+		if back, err := dec.DecodeHeader(msg.Header.Get("Subject")); err != nil || back != subject {
+			t.Errorf("Subject decodes to %q (%v), want %q", back, err, subject)
+		}
+		if from, err := msg.Header.AddressList("From"); err != nil || len(from) != 1 || from[0].Name != name {
+			t.Errorf("From %q: %v %v", msg.Header.Get("From"), from, err)
+		}
+	}
+
+	// A header that has no space to fold at, longer than any line may
+	// be, is refused before anything is sent.
+	m := message()
+	m.From = strings.Repeat("x", 1000) + " <no-reply@photos.example>"
+	if err := s.Send(t.Context(), m); err == nil || !strings.Contains(err.Error(), "From header") {
+		t.Fatalf("an unfoldable From: %v", err)
+	}
+	select {
+	case m := <-srv.Messages:
+		t.Fatalf("an unfoldable message arrived: %.200s", m.Data)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
 // TestImplicitTLS: smtps:// speaks TLS from the first byte.
 func TestImplicitTLS(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.Options{ImplicitTLS: true, Username: "u", Password: "pw", RequireAuth: true})

@@ -196,8 +196,8 @@ func (s *Sender) compose(from, to, replyTo *mail.Address, subject, body string) 
 }
 
 // Header lines SHOULD stay within 78 characters and MUST within 998
-// (RFC 5322 section 2.1.1); servers hold to the second: go-smtp refuses a
-// longer line, Postfix breaks it up.
+// (RFC 5322 section 2.1.1). Servers enforce a limit near the second:
+// go-smtp refuses a line past 2,000 bytes, Postfix splits one past 2,048.
 const (
 	foldAt        = 78
 	maxHeaderLine = 998
@@ -284,6 +284,14 @@ func (s *Sender) deliver(ctx context.Context, from, to string, msg []byte) error
 			return fmt.Errorf("mail: AUTH PLAIN as %s: %w", s.username, err)
 		}
 	}
+	// net/smtp says SMTPUTF8 in MAIL whenever the server offers it; a
+	// server that does not may mangle or bounce UTF-8 addresses later,
+	// so the message is refused here, with the reason.
+	if !isASCII(from) || !isASCII(to) || !isASCII(string(msg)) {
+		if ok, _ := c.Extension("SMTPUTF8"); !ok {
+			return fmt.Errorf("mail: an address holds non-ASCII characters, which need SMTPUTF8 (RFC 6531), and %s does not offer it", s.addr)
+		}
+	}
 	if err := c.Mail(from); err != nil {
 		return fmt.Errorf("mail: MAIL FROM: %w", err)
 	}
@@ -301,6 +309,15 @@ func (s *Sender) deliver(ctx context.Context, from, to string, msg []byte) error
 		return fmt.Errorf("mail: the server refused the message: %w", err)
 	}
 	return c.Quit()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // plainAuth is AUTH PLAIN (RFC 4616). The clear-text rule is deliver's,

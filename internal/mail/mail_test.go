@@ -144,6 +144,43 @@ func TestLongHeadersFold(t *testing.T) {
 	}
 }
 
+// TestInternationalAddress: an address with non-ASCII characters (which
+// Cognito's email pattern allows) goes only to a server that offers
+// SMTPUTF8, and says so in MAIL; go-smtp, like many servers, took the
+// raw UTF-8 without it.
+func TestInternationalAddress(t *testing.T) {
+	m := message()
+	m.To = "josé@exämple.com"
+	plain := smtptest.Start(t, smtptest.Options{})
+	err := sender(t, "smtp://"+plain.Addr, plain).Send(t.Context(), m)
+	if err == nil || !strings.Contains(err.Error(), "SMTPUTF8") {
+		t.Fatalf("to a server without SMTPUTF8: %v", err)
+	}
+	select {
+	case got := <-plain.Messages:
+		t.Fatalf("a UTF-8 address went without SMTPUTF8: %v", got.To)
+	case <-time.After(100 * time.Millisecond):
+	}
+	intl := smtptest.Start(t, smtptest.Options{SMTPUTF8: true})
+	if err := sender(t, "smtp://"+intl.Addr, intl).Send(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := intl.Next(t)
+	if !got.UTF8 || len(got.To) != 1 || got.To[0] != "josé@exämple.com" {
+		t.Errorf("SMTPUTF8 %v, to %v", got.UTF8, got.To)
+	}
+	if to, err := got.Parse(t).Header.AddressList("To"); err != nil || len(to) != 1 || to[0].Address != "josé@exämple.com" {
+		t.Errorf("To header: %v %v", to, err)
+	}
+	// ASCII addresses need no SMTPUTF8.
+	if err := sender(t, "smtp://"+plain.Addr, plain).Send(t.Context(), message()); err != nil {
+		t.Fatal(err)
+	}
+	if got := plain.Next(t); got.UTF8 {
+		t.Error("SMTPUTF8 said to a server that does not offer it")
+	}
+}
+
 // TestImplicitTLS: smtps:// speaks TLS from the first byte.
 func TestImplicitTLS(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.Options{ImplicitTLS: true, Username: "u", Password: "pw", RequireAuth: true})

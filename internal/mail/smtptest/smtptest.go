@@ -48,6 +48,9 @@ type Options struct {
 	// offers AUTH only under TLS and answers an AUTH sent in clear text
 	// with 523 5.7.10.
 	AllowInsecureAuth bool
+	// SMTPUTF8 offers RFC 6531's SMTPUTF8, which addresses with
+	// non-ASCII characters need.
+	SMTPUTF8 bool
 }
 
 // Message is one accepted message.
@@ -57,6 +60,7 @@ type Message struct {
 	Data     []byte // as go-smtp hands it over: dots unstuffed, CRLF kept
 	TLS      bool   // the session was encrypted when DATA came
 	AuthUser string // who authenticated ("" for no one)
+	UTF8     bool   // MAIL FROM said SMTPUTF8
 }
 
 // Parse reads Data as an RFC 5322 message.
@@ -118,6 +122,7 @@ func StartOn(t testing.TB, addr string, opts Options) *Server {
 	srv.ReadTimeout, srv.WriteTimeout = 30*time.Second, 30*time.Second
 	srv.MaxMessageBytes = 1 << 20
 	srv.ErrorLog = logs
+	srv.EnableSMTPUTF8 = opts.SMTPUTF8
 	if !opts.NoSTARTTLS {
 		srv.TLSConfig = tlsConfig
 	}
@@ -177,6 +182,7 @@ type session struct {
 	user string
 	from string
 	to   []string
+	utf8 bool
 }
 
 var _ smtp.AuthSession = (*session)(nil)
@@ -217,11 +223,11 @@ func (se *session) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
-func (se *session) Mail(from string, _ *smtp.MailOptions) error {
+func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 	if se.s.opts.RequireAuth && se.user == "" {
 		return authRequired
 	}
-	se.from = from
+	se.from, se.utf8 = from, opts != nil && opts.UTF8
 	return nil
 }
 
@@ -235,7 +241,7 @@ func (se *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	m := Message{From: se.from, To: se.to, Data: data, TLS: se.encrypted(), AuthUser: se.user}
+	m := Message{From: se.from, To: se.to, Data: data, TLS: se.encrypted(), AuthUser: se.user, UTF8: se.utf8}
 	select {
 	case se.s.Messages <- m:
 		return nil
@@ -244,7 +250,7 @@ func (se *session) Data(r io.Reader) error {
 	}
 }
 
-func (se *session) Reset() { se.from, se.to = "", nil }
+func (se *session) Reset() { se.from, se.to, se.utf8 = "", nil, false }
 
 func (se *session) Logout() error { return nil }
 

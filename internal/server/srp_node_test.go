@@ -87,6 +87,48 @@ func TestSRPIdentityJS(t *testing.T) {
 	again.wantTokens(t, "bob")
 }
 
+// TestIdentityJSRefresh: amazon-cognito-identity-js, unmodified, signs in
+// with its default flow (SRP) and CognitoUser.refreshSession refreshes
+// with the session's refresh token (REFRESH_TOKEN_AUTH): new tokens of the
+// same sign-in, the refresh token kept; its globalSignOut with the
+// refreshed access token revokes the refresh token and that access token.
+func TestIdentityJSRefresh(t *testing.T) {
+	p := newSRPPool(t, nil)
+	p.addUser(t, "alice", "Correct-horse-1")
+	type tokens struct{ IDToken, AccessToken, RefreshToken string }
+	var out struct {
+		Flow          string
+		Before, After tokens
+		Calls         []string
+	}
+	runNode(t, "identity_refresh.mjs", p.jsEnv(p.public, "alice", "Correct-horse-1"), &out)
+	wantCalls(t, "sign-in, refresh, sign-out, refresh", out.Calls, srpSignIn,
+		[]string{"InitiateAuth REFRESH_TOKEN_AUTH", "GlobalSignOut"})
+	if out.Flow != "USER_SRP_AUTH" {
+		t.Errorf("flow %q", out.Flow)
+	}
+	before, after := jwtClaims(t, out.Before.AccessToken), jwtClaims(t, out.After.AccessToken)
+	if out.After.AccessToken == out.Before.AccessToken || after["jti"] == before["jti"] {
+		t.Fatalf("refreshSession returned the same access token")
+	}
+	for _, k := range []string{"username", "sub", "auth_time", "origin_jti", "client_id"} {
+		if after[k] == nil || after[k] != before[k] {
+			t.Errorf("access token %s: %v after the refresh, %v before", k, after[k], before[k])
+		}
+	}
+	if id := jwtClaims(t, out.After.IDToken); id["cognito:username"] != "alice" || id["token_use"] != "id" || out.After.IDToken == out.Before.IDToken {
+		t.Errorf("ID token after the refresh: %v", id)
+	}
+	if out.After.RefreshToken != out.Before.RefreshToken {
+		t.Errorf("the refresh token changed without rotation")
+	}
+	_, err := p.c.InitiateAuth(context.Background(), &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeRefreshTokenAuth, ClientId: aws.String(p.public),
+		AuthParameters: map[string]string{"REFRESH_TOKEN": out.Before.RefreshToken}})
+	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
+	_, err = p.c.GetUser(context.Background(), &cip.GetUserInput{AccessToken: aws.String(out.After.AccessToken)})
+	wantAPIError(t, err, "NotAuthorizedException", "Access Token has been revoked")
+}
+
 // TestSRPIdentityJSEmailPool: in a pool that signs in with email, the
 // user's USER_ID_FOR_SRP is their sub, which the client signs with and
 // sends back as USERNAME.
@@ -173,6 +215,4 @@ func TestSRPWithSecretJS(t *testing.T) {
 	if pub.Error != nil || pub.IDToken == "" {
 		t.Fatalf("%+v", pub)
 	}
-	_ = context.Background
-	_ = aws.String
 }

@@ -42,3 +42,32 @@ export async function callCognito(endpoint, operation, body) {
   }
   return out;
 }
+
+// recordCalls wraps fetch to note every cognito-idp operation a client
+// sends, with the AuthFlow or ChallengeName it names ("InitiateAuth
+// USER_SRP_AUTH", "RespondToAuthChallenge PASSWORD_VERIFIER"), so that a
+// test can check which flow an unmodified client chose. It only reads the
+// request; the client's own fetch does the rest.
+export function recordCalls() {
+  const calls = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init = {}) => {
+    const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
+    const op = (headers.get("x-amz-target") || "").replace("AWSCognitoIdentityProviderService.", "");
+    if (op) calls.push(describeCall(op, init.body));
+    return realFetch(input, init);
+  };
+  return calls;
+}
+
+// describeCall names an operation with the flow or challenge in its body.
+export function describeCall(op, body) {
+  let detail = "";
+  try {
+    const b = JSON.parse(typeof body === "string" ? body : "");
+    detail = b.AuthFlow || b.ChallengeName || "";
+  } catch {
+    // Not JSON: the operation alone.
+  }
+  return detail ? `${op} ${detail}` : op;
+}

@@ -184,7 +184,8 @@ func TestSRPAmplify(t *testing.T) {
 }
 
 // TestSRPWithSecretJS: cognito-srp-helper computes SRP and SECRET_HASH for
-// a client with a secret; a missing or wrong secret is refused.
+// a client with a secret; a missing or wrong secret is refused, and so is
+// the claim signature of a wrong password with the right secret.
 func TestSRPWithSecretJS(t *testing.T) {
 	p := newSRPPool(t, &cip.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})
 	p.addUser(t, "dave@example.com", "Correct-horse-1")
@@ -207,6 +208,13 @@ func TestSRPWithSecretJS(t *testing.T) {
 	var bad jsSignIn
 	runNode(t, "srp_secret.mjs", env, &bad)
 	bad.wantError(t, "NotAuthorizedException", "Unable to verify secret hash for client "+p.secretID)
+
+	// The right secret with a wrong password: the claim signature is refused.
+	env["CLIENT_SECRET"] = p.secret
+	env["PASSWORD"] = "Wrong-horse-1"
+	var wrong jsSignIn
+	runNode(t, "srp_secret.mjs", env, &wrong)
+	wrong.wantError(t, "NotAuthorizedException", "Incorrect username or password.")
 
 	// The same helper without a secret, on the public client.
 	env = p.jsEnv(p.public, "dave@example.com", "Correct-horse-1")

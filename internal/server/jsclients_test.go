@@ -27,8 +27,20 @@ func jsDir(t testing.TB) string {
 	if _, err := exec.LookPath("node"); err != nil {
 		skipOrFail(t, "node is not installed")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "amazon-cognito-identity-js")); err != nil {
-		skipOrFail(t, "the Node clients are not installed: run npm ci in internal/server/testdata/js")
+	// Every client package.json names must be installed, or a script
+	// would fail on its import instead of the test skipping.
+	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct{ Dependencies map[string]string }
+	if err := json.Unmarshal(b, &pkg); err != nil || len(pkg.Dependencies) == 0 {
+		t.Fatalf("testdata/js/package.json: %v, dependencies %v", err, pkg.Dependencies)
+	}
+	for name := range pkg.Dependencies {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", name, "package.json")); err != nil {
+			skipOrFail(t, "the Node clients are not installed ("+name+" is missing): run npm ci in internal/server/testdata/js")
+		}
 	}
 	return dir
 }

@@ -20,6 +20,7 @@ type jsSignIn struct {
 	IDToken             string   `json:"idToken"`
 	AccessToken         string   `json:"accessToken"`
 	RefreshToken        string   `json:"refreshToken"`
+	Calls               []string `json:"calls"`
 	Error               *struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
@@ -59,18 +60,21 @@ func TestSRPIdentityJS(t *testing.T) {
 	var ok jsSignIn
 	runNode(t, "srp_identity.mjs", p.jsEnv(p.public, "alice", "Correct-horse-1"), &ok)
 	ok.wantTokens(t, "alice")
-	if ok.RefreshToken == "" || ok.NewPasswordRequired {
+	if ok.RefreshToken == "" || ok.NewPasswordRequired || ok.Flow != "USER_SRP_AUTH" {
 		t.Fatalf("result %+v", ok)
 	}
+	wantCalls(t, "sign-in", ok.Calls, srpSignIn)
 
 	// The client created without ExplicitAuthFlows allows SRP by default.
 	var def jsSignIn
 	runNode(t, "srp_identity.mjs", p.jsEnv(p.defaults, "alice", "Correct-horse-1"), &def)
 	def.wantTokens(t, "alice")
+	wantCalls(t, "sign-in with the default client", def.Calls, srpSignIn)
 
 	var wrong jsSignIn
 	runNode(t, "srp_identity.mjs", p.jsEnv(p.public, "alice", "Wrong-horse-1"), &wrong)
 	wrong.wantError(t, "NotAuthorizedException", "Incorrect username or password.")
+	wantCalls(t, "wrong password", wrong.Calls, srpSignIn)
 
 	p.addTempUser(t, "bob", "Temp-pass-1")
 	env := p.jsEnv(p.public, "bob", "Temp-pass-1")
@@ -81,6 +85,7 @@ func TestSRPIdentityJS(t *testing.T) {
 	if !bob.NewPasswordRequired {
 		t.Fatalf("bob did not go through newPasswordRequired: %+v", bob)
 	}
+	wantCalls(t, "new password", bob.Calls, srpSignIn, []string{"RespondToAuthChallenge NEW_PASSWORD_REQUIRED"})
 	// The new password works with SRP at once: it was derived with it.
 	var again jsSignIn
 	runNode(t, "srp_identity.mjs", p.jsEnv(p.public, "bob", "Brand-new-pass-2"), &again)
@@ -156,6 +161,7 @@ func TestSRPAmplify(t *testing.T) {
 	var r jsSignIn
 	runNode(t, "amplify_signin.mjs", p.jsEnv(p.public, "alice", "Correct-horse-1"), &r)
 	r.wantTokens(t, "alice")
+	wantCalls(t, "Amplify sign-in", r.Calls, srpSignIn)
 
 	var wrong jsSignIn
 	runNode(t, "amplify_signin.mjs", p.jsEnv(p.public, "alice", "Wrong-horse-1"), &wrong)
@@ -170,6 +176,7 @@ func TestSRPAmplify(t *testing.T) {
 	if len(bob.Steps) != 1 || bob.Steps[0] != "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED" {
 		t.Fatalf("bob's steps: %v", bob.Steps)
 	}
+	wantCalls(t, "Amplify new password", bob.Calls, srpSignIn, []string{"RespondToAuthChallenge NEW_PASSWORD_REQUIRED"})
 
 	for _, tc := range []struct{ preferred, answer string }{{"", "PASSWORD_SRP"}, {"", "PASSWORD"}, {"PASSWORD", ""}, {"PASSWORD_SRP", ""}} {
 		env := p.jsEnv(p.public, "alice", "Correct-horse-1")

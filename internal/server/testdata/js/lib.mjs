@@ -19,8 +19,9 @@ export function print(result) {
   process.stdout.write("\n" + JSON.stringify(result) + "\n");
 }
 
-export function printError(err) {
-  print({ error: { code: err.code || err.name || "Error", message: err.message || String(err) } });
+// printError prints a Cognito error as the result, with extra members.
+export function printError(err, extra = {}) {
+  print({ ...extra, error: { code: err.code || err.name || "Error", message: err.message || String(err) } });
 }
 
 // callCognito sends one cognito-idp operation as the AWS JSON 1.1

@@ -1,13 +1,8 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
-	"net/http/httptest"
-	"path/filepath"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,59 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitod/cognitod/internal/cognito"
-	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
-
-// skewClock is the service's clock, moved forward by tests; the token
-// issuer and SigV4 keep real time, so tokens stay valid while codes age.
-type skewClock struct {
-	mu   sync.Mutex
-	skew time.Duration
-}
-
-func (c *skewClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.skew)
-}
-
-func (c *skewClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.skew += d
-}
-
-// newSkewedServer is newTestServer with the service on clock.
-func newSkewedServer(t *testing.T, clock *skewClock) *testServer {
-	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cognitod.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	sealer, err := cognito.NewSealer(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, Now: clock.now, Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.EnsureAccessKey(ctx, testKeyID, testSecret); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewUnstartedServer(nil)
-	srv, err := New(Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs.Config.Handler = srv.Handler()
-	hs.Start()
-	t.Cleanup(hs.Close)
-	return &testServer{URL: hs.URL, svc: svc, http: hs, log: logs}
-}
 
 var attributeCodeLine = regexp.MustCompile(`attribute verification code" .*? to=(\S+) code=(\d{6})`)
 
@@ -219,7 +162,7 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 	// The first code was replaced.
 	if newCode != code {
 		_, err = p.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: aws.String(code)})
-		wantAPIError(t, err, "CodeMismatchException", "")
+		wantAPIError(t, err, "CodeMismatchException", "Invalid verification code provided, please try again.")
 	}
 	if _, err := p.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: aws.String(newCode)}); err != nil {
 		t.Fatal(err)
@@ -249,8 +192,8 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 }
 
 func TestVerifyUserAttributeAttemptsAndExpiry(t *testing.T) {
-	clock := &skewClock{}
-	ts := newSkewedServer(t, clock)
+	clock := &testClock{}
+	ts := newMessagingServer(t, nil, clock)
 	ctx := context.Background()
 	p := verifiedPool(t, ts, false)
 	tok := p.signedIn(t, "cy", attrs("email", "cy@example.com"))
@@ -278,14 +221,14 @@ func TestVerifyUserAttributeAttemptsAndExpiry(t *testing.T) {
 	wantAPIError(t, verify(code), "LimitExceededException", "Attempt limit exceeded, please try after some time.")
 	fresh := send()
 	wantAPIError(t, verify(fresh), "LimitExceededException", "Attempt limit exceeded, please try after some time.")
-	clock.advance(16 * time.Minute)
+	clock.Advance(16 * time.Minute)
 	if err := verify(fresh); err != nil {
 		t.Fatalf("after the lockout: %v", err)
 	}
 
 	// A code expires after 24 hours.
 	code = send()
-	clock.advance(25 * time.Hour)
+	clock.Advance(25 * time.Hour)
 	wantAPIError(t, verify(code), "ExpiredCodeException", "Invalid code provided, please request a code again.")
 	if err := verify(send()); err != nil {
 		t.Fatal(err)
@@ -309,7 +252,7 @@ func TestVerifyUserAttributeAttemptsAndExpiry(t *testing.T) {
 	if n := countAttributeCodes(ts); n != 13 {
 		t.Errorf("%d codes sent, want 13", n)
 	}
-	clock.advance(61 * time.Minute)
+	clock.Advance(61 * time.Minute)
 	if err := verify(send()); err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +302,10 @@ func TestDeleteUserAttributes(t *testing.T) {
 	if _, ok := userAttr(got, "dev:custom:secret"); ok {
 		t.Error("dev:custom:secret still set")
 	}
-	// The next ID token no longer carries them.
+	// The next tokens no longer carry them.
+	if _, ok := jwtClaims(t, aws.ToString(tok.IdToken))["custom:age"]; !ok {
+		t.Fatal("the first ID token lacks custom:age")
+	}
 	out, err := p.c.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeRefreshTokenAuth, ClientId: aws.String(p.clientID),
 		AuthParameters: map[string]string{"REFRESH_TOKEN": aws.ToString(tok.RefreshToken)}})
 	if err != nil {
@@ -371,5 +317,8 @@ func TestDeleteUserAttributes(t *testing.T) {
 	}
 	if _, ok := userAttr(u.UserAttributes, "custom:age"); ok {
 		t.Error("GetUser still shows custom:age")
+	}
+	if v, ok := jwtClaims(t, aws.ToString(out.AuthenticationResult.IdToken))["custom:age"]; ok {
+		t.Errorf("the refreshed ID token still carries custom:age %v", v)
 	}
 }

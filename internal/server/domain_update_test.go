@@ -65,7 +65,7 @@ func TestUpdateUserPoolDomain(t *testing.T) {
 	_, err = c.UpdateUserPoolDomain(ctx, &cip.UpdateUserPoolDomainInput{UserPoolId: aws.String(missing), Domain: aws.String("branded"), ManagedLoginVersion: aws.Int32(1)})
 	wantAPIError(t, err, "ResourceNotFoundException", "User pool "+missing+" does not exist.")
 	_, err = c.UpdateUserPoolDomain(ctx, &cip.UpdateUserPoolDomainInput{UserPoolId: pool, Domain: aws.String("Bad_Prefix")})
-	wantAPIError(t, err, "InvalidParameterException", "")
+	wantAPIError(t, err, "InvalidParameterException", `1 validation error detected: Value 'Bad_Prefix' at 'domain' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
 	if v := version(); v != 2 {
 		t.Errorf("version after refused updates: %d", v)
 	}

@@ -80,7 +80,8 @@ func TestGroups(t *testing.T) {
 	wantAPIError(t, err, "InvalidParameterException",
 		`1 validation error detected: Value 'two words' at 'groupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
 	_, err = c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: pool, GroupName: aws.String("x"), RoleArn: aws.String("not-an-arn")})
-	wantAPIError(t, err, "InvalidParameterException", "")
+	wantAPIError(t, err, "InvalidParameterException", "2 validation errors detected: Value 'not-an-arn' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20; "+
+		"Value 'not-an-arn' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: "+arnPattern)
 	if r := ts.raw(t, "CreateGroup", fmt.Sprintf(`{"UserPoolId":%q,"GroupName":"neg","Precedence":-1}`, poolID)); r.Status != 400 ||
 		r.Body["message"] != "1 validation error detected: Value '-1' at 'precedence' failed to satisfy constraint: Member must have value greater than or equal to 0" {
 		t.Errorf("negative precedence: %d %s", r.Status, r.Raw)
@@ -282,11 +283,31 @@ func TestGroups(t *testing.T) {
 	}
 }
 
-// TestGroupsDefaultQuotas: Cognito's defaults apply when Limits leaves
-// them unset.
+// TestGroupsDefaultQuotas: Cognito's defaults are the ones cognitod
+// knows, and apply when Limits leaves them unset: a server started with
+// none refuses a user's 101st group (10,000 groups per pool are too many
+// to create here; TestGroups checks that quota set lower).
 func TestGroupsDefaultQuotas(t *testing.T) {
 	d := cognito.DefaultLimits()
 	if d.GroupsPerPool != 10000 || d.GroupsPerUser != 100 || d.TagsPerPool != 50 {
 		t.Errorf("DefaultLimits: %+v", d)
 	}
+	ts := newTestServer(t, cognito.Limits{})
+	ctx := context.Background()
+	c := ts.client("us-east-1")
+	poolID := createPool(t, c, "quota")
+	suppressedUser(t, c, poolID, "alice")
+	add := func(group string) error {
+		if _, err := c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String(group)}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := c.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: aws.String(poolID), Username: aws.String("alice"), GroupName: aws.String(group)})
+		return err
+	}
+	for i := range 100 {
+		if err := add(fmt.Sprint("g", i)); err != nil {
+			t.Fatalf("group %d: %v", i+1, err)
+		}
+	}
+	wantAPIError(t, add("g100"), "LimitExceededException", "The user cannot be added to more than 100 groups.")
 }

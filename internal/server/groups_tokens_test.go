@@ -206,7 +206,7 @@ func TestGroupClaimsHostedLogin(t *testing.T) {
 	}
 	wantGroupClaims(t, "refresh grant", refreshed.AccessToken, refreshed.IDToken, []string{"staff"}, []string{roleB}, roleB)
 
-	// Client credentials: no user, no groups, and no store read added.
+	// Client credentials: no user, no groups.
 	cc, err := p.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientName: aws.String("m2m"),
 		GenerateSecret: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeClientCredentials}, AllowedOAuthFlowsUserPoolClient: true,
 		AllowedOAuthScopes: []string{"com.example.photos/read"}})

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -26,8 +27,20 @@ func jsDir(t testing.TB) string {
 	if _, err := exec.LookPath("node"); err != nil {
 		skipOrFail(t, "node is not installed")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "amazon-cognito-identity-js")); err != nil {
-		skipOrFail(t, "the Node clients are not installed: run npm ci in internal/server/testdata/js")
+	// Every client package.json names must be installed, or a script
+	// would fail on its import instead of the test skipping.
+	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct{ Dependencies map[string]string }
+	if err := json.Unmarshal(b, &pkg); err != nil || len(pkg.Dependencies) == 0 {
+		t.Fatalf("testdata/js/package.json: %v, dependencies %v", err, pkg.Dependencies)
+	}
+	for name := range pkg.Dependencies {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", name, "package.json")); err != nil {
+			skipOrFail(t, "the Node clients are not installed ("+name+" is missing): run npm ci in internal/server/testdata/js")
+		}
 	}
 	return dir
 }
@@ -42,6 +55,21 @@ func skipOrFail(t testing.TB, why string) {
 	t.Skip(why)
 }
 
+// nodeEnviron is the part of the test's environment a script inherits:
+// what Node itself reads, and nothing the scripts read as settings
+// (AUTH_FLOW, NEW_PASSWORD, ...), which only the test gives.
+func nodeEnviron() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case name == "PATH", name == "HOME", name == "TMPDIR", name == "TZ", name == "LANG", strings.HasPrefix(name, "LC_"), strings.HasPrefix(name, "NODE_"):
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
 // runNode runs script (a file in testdata/js) with env and decodes the
 // last line it prints to stdout as JSON into out. A non-zero exit fails
 // the test with everything the script printed.
@@ -52,7 +80,7 @@ func runNode(t testing.TB, script string, env map[string]string, out any) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", script)
 	cmd.Dir = dir
-	cmd.Env = os.Environ()
+	cmd.Env = nodeEnviron()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

@@ -148,7 +148,7 @@ func TestForgotPasswordRefusals(t *testing.T) {
 	_, err = p.forgot(p.clientID, "nobody")
 	wantAPIError(t, err, "UserNotFoundException", "User does not exist.")
 	_, err = p.forgot("nosuchclient", "nobody")
-	wantAPIError(t, err, "ResourceNotFoundException", "")
+	wantAPIError(t, err, "ResourceNotFoundException", "User pool client nosuchclient does not exist.")
 	_, err = p.forgot(p.secretID, "unverified")
 	wantAPIError(t, err, "NotAuthorizedException", "Client "+p.secretID+" is configured with secret but SECRET_HASH was not received")
 	_, err = p.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: aws.String(p.secretID), Username: aws.String("unverified"), SecretHash: aws.String(secretHash("wrong", "unverified", p.secretID))})
@@ -430,7 +430,7 @@ func TestDeleteUser(t *testing.T) {
 	wantAPIError(t, err, "UserNotFoundException", "User does not exist.")
 	_, err = p.c.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeRefreshTokenAuth, ClientId: aws.String(p.clientID),
 		AuthParameters: map[string]string{"REFRESH_TOKEN": *res.AuthenticationResult.RefreshToken}})
-	wantAPIError(t, err, "NotAuthorizedException", "")
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid Refresh Token.") // deleted with the user
 }
 
 // TestAdminUserGlobalSignOut revokes every token of the user, as

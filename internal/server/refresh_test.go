@@ -180,6 +180,9 @@ func TestRefreshRotationGracePeriod(t *testing.T) {
 	if aws.ToString(again.RefreshToken) != r2 {
 		t.Fatalf("retry inside the grace period: got a different successor")
 	}
+	if *again.AccessToken == *res.AccessToken || *again.IdToken == *res.IdToken {
+		t.Errorf("retry inside the grace period: the same access or ID token again")
+	}
 	// Concurrent retries all get that one successor.
 	var wg sync.WaitGroup
 	got := make([]string, 8)
@@ -259,7 +262,7 @@ func TestRefreshRotationWithoutGrace(t *testing.T) {
 	r1 = *e.signIn(t, id, "").RefreshToken
 	r2 := aws.ToString(e.mustRefresh(t, id, "", r1).RefreshToken)
 	_, err = e.refresh(id, "", r1)
-	wantAPIError(t, err, "RefreshTokenReuseException", "")
+	wantAPIError(t, err, "RefreshTokenReuseException", "Refresh token has been used.")
 	_, err = e.refresh(id, "", r2)
 	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
 }
@@ -329,9 +332,11 @@ func TestGetTokensFromRefreshTokenErrors(t *testing.T) {
 	if res := e.mustRefresh(t, sec, secret, secTok); res.RefreshToken == nil {
 		t.Fatal("client with a secret: no rotated refresh token")
 	}
-	// Model validation: both members required.
+	// Model validation: RefreshToken is required (and sensitive: AWS
+	// prints no value for it).
 	r := e.ts.raw(t, "GetTokensFromRefreshToken", `{"ClientId":"`+id+`"}`)
-	if r.Status != 400 || r.Body["__type"] != "InvalidParameterException" {
+	if r.Status != 400 || r.Body["__type"] != "InvalidParameterException" ||
+		r.Body["message"] != "1 validation error detected: Value at 'refreshToken' failed to satisfy constraint: Member must not be null" {
 		t.Fatalf("no RefreshToken: %d %v", r.Status, r.Body)
 	}
 
@@ -354,15 +359,15 @@ func TestGetTokensFromRefreshTokenErrors(t *testing.T) {
 
 func TestRefreshTokenRotationValidation(t *testing.T) {
 	e := newRotationEnv(t)
-	for _, body := range []string{
-		`{"UserPoolId":"%s","ClientName":"x","RefreshTokenRotation":{"Feature":"SOMETIMES"}}`,
-		`{"UserPoolId":"%s","ClientName":"x","RefreshTokenRotation":{"Feature":"ENABLED","RetryGracePeriodSeconds":61}}`,
-		`{"UserPoolId":"%s","ClientName":"x","RefreshTokenRotation":{"Feature":"ENABLED","RetryGracePeriodSeconds":-1}}`,
-		`{"UserPoolId":"%s","ClientName":"x","RefreshTokenRotation":{"RetryGracePeriodSeconds":10}}`,
+	for _, tc := range []struct{ rotation, message string }{
+		{`{"Feature":"SOMETIMES"}`, "Value 'SOMETIMES' at 'refreshTokenRotation.feature' failed to satisfy constraint: Member must satisfy enum value set: [DISABLED, ENABLED]"},
+		{`{"Feature":"ENABLED","RetryGracePeriodSeconds":61}`, "Value '61' at 'refreshTokenRotation.retryGracePeriodSeconds' failed to satisfy constraint: Member must have value less than or equal to 60"},
+		{`{"Feature":"ENABLED","RetryGracePeriodSeconds":-1}`, "Value '-1' at 'refreshTokenRotation.retryGracePeriodSeconds' failed to satisfy constraint: Member must have value greater than or equal to 0"},
+		{`{"RetryGracePeriodSeconds":10}`, "Value null at 'refreshTokenRotation.feature' failed to satisfy constraint: Member must not be null"},
 	} {
-		r := e.ts.raw(t, "CreateUserPoolClient", strings.Replace(body, "%s", e.poolID, 1))
-		if r.Status != 400 || r.Body["__type"] != "InvalidParameterException" {
-			t.Errorf("%s: got %d %v, want InvalidParameterException", body, r.Status, r.Body)
+		r := e.ts.raw(t, "CreateUserPoolClient", `{"UserPoolId":"`+e.poolID+`","ClientName":"x","RefreshTokenRotation":`+tc.rotation+`}`)
+		if r.Status != 400 || r.Body["__type"] != "InvalidParameterException" || r.Body["message"] != "1 validation error detected: "+tc.message {
+			t.Errorf("%s: got %d %v, want InvalidParameterException %q", tc.rotation, r.Status, r.Body, tc.message)
 		}
 	}
 	// UpdateUserPoolClient turns rotation on and off.
@@ -385,7 +390,7 @@ func TestRefreshTokenRotationValidation(t *testing.T) {
 		t.Fatal("rotation off: got a refresh token")
 	}
 	_, err := e.refresh(id, "", r1)
-	wantAPIError(t, err, "RefreshTokenReuseException", "")
+	wantAPIError(t, err, "RefreshTokenReuseException", "Refresh token has been used.")
 }
 
 // TestTokenEndpointRefreshRotation: the token endpoint's refresh grant

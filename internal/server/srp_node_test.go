@@ -20,6 +20,7 @@ type jsSignIn struct {
 	IDToken             string   `json:"idToken"`
 	AccessToken         string   `json:"accessToken"`
 	RefreshToken        string   `json:"refreshToken"`
+	Calls               []string `json:"calls"`
 	Error               *struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
@@ -59,18 +60,21 @@ func TestSRPIdentityJS(t *testing.T) {
 	var ok jsSignIn
 	runNode(t, "srp_identity.mjs", p.jsEnv(p.public, "alice", "Correct-horse-1"), &ok)
 	ok.wantTokens(t, "alice")
-	if ok.RefreshToken == "" || ok.NewPasswordRequired {
+	if ok.RefreshToken == "" || ok.NewPasswordRequired || ok.Flow != "USER_SRP_AUTH" {
 		t.Fatalf("result %+v", ok)
 	}
+	wantCalls(t, "sign-in", ok.Calls, srpSignIn)
 
 	// The client created without ExplicitAuthFlows allows SRP by default.
 	var def jsSignIn
 	runNode(t, "srp_identity.mjs", p.jsEnv(p.defaults, "alice", "Correct-horse-1"), &def)
 	def.wantTokens(t, "alice")
+	wantCalls(t, "sign-in with the default client", def.Calls, srpSignIn)
 
 	var wrong jsSignIn
 	runNode(t, "srp_identity.mjs", p.jsEnv(p.public, "alice", "Wrong-horse-1"), &wrong)
 	wrong.wantError(t, "NotAuthorizedException", "Incorrect username or password.")
+	wantCalls(t, "wrong password", wrong.Calls, srpSignIn)
 
 	p.addTempUser(t, "bob", "Temp-pass-1")
 	env := p.jsEnv(p.public, "bob", "Temp-pass-1")
@@ -81,10 +85,53 @@ func TestSRPIdentityJS(t *testing.T) {
 	if !bob.NewPasswordRequired {
 		t.Fatalf("bob did not go through newPasswordRequired: %+v", bob)
 	}
+	wantCalls(t, "new password", bob.Calls, srpSignIn, []string{"RespondToAuthChallenge NEW_PASSWORD_REQUIRED"})
 	// The new password works with SRP at once: it was derived with it.
 	var again jsSignIn
 	runNode(t, "srp_identity.mjs", p.jsEnv(p.public, "bob", "Brand-new-pass-2"), &again)
 	again.wantTokens(t, "bob")
+}
+
+// TestIdentityJSRefresh: amazon-cognito-identity-js, unmodified, signs in
+// with its default flow (SRP) and CognitoUser.refreshSession refreshes
+// with the session's refresh token (REFRESH_TOKEN_AUTH): new tokens of the
+// same sign-in, the refresh token kept; its globalSignOut with the
+// refreshed access token revokes the refresh token and that access token.
+func TestIdentityJSRefresh(t *testing.T) {
+	p := newSRPPool(t, nil)
+	p.addUser(t, "alice", "Correct-horse-1")
+	type tokens struct{ IDToken, AccessToken, RefreshToken string }
+	var out struct {
+		Flow          string
+		Before, After tokens
+		Calls         []string
+	}
+	runNode(t, "identity_refresh.mjs", p.jsEnv(p.public, "alice", "Correct-horse-1"), &out)
+	wantCalls(t, "sign-in, refresh, sign-out, refresh", out.Calls, srpSignIn,
+		[]string{"InitiateAuth REFRESH_TOKEN_AUTH", "GlobalSignOut"})
+	if out.Flow != "USER_SRP_AUTH" {
+		t.Errorf("flow %q", out.Flow)
+	}
+	before, after := jwtClaims(t, out.Before.AccessToken), jwtClaims(t, out.After.AccessToken)
+	if out.After.AccessToken == out.Before.AccessToken || after["jti"] == before["jti"] {
+		t.Fatalf("refreshSession returned the same access token")
+	}
+	for _, k := range []string{"username", "sub", "auth_time", "origin_jti", "client_id"} {
+		if after[k] == nil || after[k] != before[k] {
+			t.Errorf("access token %s: %v after the refresh, %v before", k, after[k], before[k])
+		}
+	}
+	if id := jwtClaims(t, out.After.IDToken); id["cognito:username"] != "alice" || id["token_use"] != "id" || out.After.IDToken == out.Before.IDToken {
+		t.Errorf("ID token after the refresh: %v", id)
+	}
+	if out.After.RefreshToken != out.Before.RefreshToken {
+		t.Errorf("the refresh token changed without rotation")
+	}
+	_, err := p.c.InitiateAuth(context.Background(), &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeRefreshTokenAuth, ClientId: aws.String(p.public),
+		AuthParameters: map[string]string{"REFRESH_TOKEN": out.Before.RefreshToken}})
+	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
+	_, err = p.c.GetUser(context.Background(), &cip.GetUserInput{AccessToken: aws.String(out.After.AccessToken)})
+	wantAPIError(t, err, "NotAuthorizedException", "Access Token has been revoked")
 }
 
 // TestSRPIdentityJSEmailPool: in a pool that signs in with email, the
@@ -114,6 +161,7 @@ func TestSRPAmplify(t *testing.T) {
 	var r jsSignIn
 	runNode(t, "amplify_signin.mjs", p.jsEnv(p.public, "alice", "Correct-horse-1"), &r)
 	r.wantTokens(t, "alice")
+	wantCalls(t, "Amplify sign-in", r.Calls, srpSignIn)
 
 	var wrong jsSignIn
 	runNode(t, "amplify_signin.mjs", p.jsEnv(p.public, "alice", "Wrong-horse-1"), &wrong)
@@ -128,6 +176,7 @@ func TestSRPAmplify(t *testing.T) {
 	if len(bob.Steps) != 1 || bob.Steps[0] != "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED" {
 		t.Fatalf("bob's steps: %v", bob.Steps)
 	}
+	wantCalls(t, "Amplify new password", bob.Calls, srpSignIn, []string{"RespondToAuthChallenge NEW_PASSWORD_REQUIRED"})
 
 	for _, tc := range []struct{ preferred, answer string }{{"", "PASSWORD_SRP"}, {"", "PASSWORD"}, {"PASSWORD", ""}, {"PASSWORD_SRP", ""}} {
 		env := p.jsEnv(p.public, "alice", "Correct-horse-1")
@@ -142,7 +191,8 @@ func TestSRPAmplify(t *testing.T) {
 }
 
 // TestSRPWithSecretJS: cognito-srp-helper computes SRP and SECRET_HASH for
-// a client with a secret; a missing or wrong secret is refused.
+// a client with a secret; a missing or wrong secret is refused, and so is
+// the claim signature of a wrong password with the right secret.
 func TestSRPWithSecretJS(t *testing.T) {
 	p := newSRPPool(t, &cip.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})
 	p.addUser(t, "dave@example.com", "Correct-horse-1")
@@ -166,6 +216,13 @@ func TestSRPWithSecretJS(t *testing.T) {
 	runNode(t, "srp_secret.mjs", env, &bad)
 	bad.wantError(t, "NotAuthorizedException", "Unable to verify secret hash for client "+p.secretID)
 
+	// The right secret with a wrong password: the claim signature is refused.
+	env["CLIENT_SECRET"] = p.secret
+	env["PASSWORD"] = "Wrong-horse-1"
+	var wrong jsSignIn
+	runNode(t, "srp_secret.mjs", env, &wrong)
+	wrong.wantError(t, "NotAuthorizedException", "Incorrect username or password.")
+
 	// The same helper without a secret, on the public client.
 	env = p.jsEnv(p.public, "dave@example.com", "Correct-horse-1")
 	var pub jsSignIn
@@ -173,6 +230,4 @@ func TestSRPWithSecretJS(t *testing.T) {
 	if pub.Error != nil || pub.IDToken == "" {
 		t.Fatalf("%+v", pub)
 	}
-	_ = context.Background
-	_ = aws.String
 }

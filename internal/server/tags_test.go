@@ -13,6 +13,9 @@ import (
 	"github.com/cognitod/cognitod/internal/cognito"
 )
 
+// arnPattern is the service model's pattern for ARNs (roleArn, resourceArn).
+const arnPattern = `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`
+
 // TestTags: TagResource, UntagResource and ListTagsForResource on user
 // pool ARNs, the same tags as UserPoolTags.
 func TestTags(t *testing.T) {
@@ -79,7 +82,8 @@ func TestTags(t *testing.T) {
 		wantAPIError(t, err, "InvalidParameterException", "Invalid resource ARN: "+bad)
 	}
 	_, err = c.TagResource(ctx, &cip.TagResourceInput{ResourceArn: aws.String("not an arn at all"), Tags: map[string]string{"a": "b"}})
-	wantAPIError(t, err, "InvalidParameterException", "")
+	wantAPIError(t, err, "InvalidParameterException", "2 validation errors detected: Value 'not an arn at all' at 'resourceArn' failed to satisfy constraint: Member must have length greater than or equal to 20; "+
+		"Value 'not an arn at all' at 'resourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern: "+arnPattern)
 	missing := cognito.NewPoolID("us-east-1")
 	for _, nf := range []struct{ arn, pool string }{
 		{"arn:aws:cognito-idp:us-east-1:000000000000:userpool/" + missing, missing},
@@ -118,10 +122,14 @@ func TestTags(t *testing.T) {
 		_, err = c.TagResource(ctx, &cip.TagResourceInput{ResourceArn: aws.String(arn), Tags: tags})
 		wantAPIError(t, err, "InvalidParameterException", "Tag keys and values can contain only letters, digits, spaces and _ . : / = + - @.")
 	}
-	_, err = c.TagResource(ctx, &cip.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{strings.Repeat("k", 129): "v"}})
-	wantAPIError(t, err, "InvalidParameterException", "")
-	_, err = c.TagResource(ctx, &cip.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{"k": strings.Repeat("v", 257)}})
-	wantAPIError(t, err, "InvalidParameterException", "")
+	long := strings.Repeat("k", 129)
+	_, err = c.TagResource(ctx, &cip.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{long: "v"}})
+	wantAPIError(t, err, "InvalidParameterException", "1 validation error detected: Value '{"+long+"=v}' at 'tags' failed to satisfy constraint: "+
+		"Map keys must satisfy constraint: [Member must have length less than or equal to 128]")
+	long = strings.Repeat("v", 257)
+	_, err = c.TagResource(ctx, &cip.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{"k": long}})
+	wantAPIError(t, err, "InvalidParameterException", "1 validation error detected: Value '{k="+long+"}' at 'tags' failed to satisfy constraint: "+
+		"Map value must satisfy constraint: [Member must have length less than or equal to 256]")
 	_, err = c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("reserved"), UserPoolTags: map[string]string{"aws:x": "y"}})
 	wantAPIError(t, err, "InvalidParameterException", "Tag keys cannot start with aws:.")
 	many["k50"] = "v"

@@ -3,15 +3,19 @@
 // when the user must choose one; then fetchAuthSession for the tokens.
 // Node has no localStorage: Amplify then keeps its tokens in memory.
 //
-// Extra environment: NEW_PASSWORD, AUTH_FLOW (USER_SRP_AUTH by default,
-// or USER_AUTH, USER_PASSWORD_AUTH), PREFERRED_CHALLENGE (PASSWORD or
-// PASSWORD_SRP, for USER_AUTH; without it Amplify gets SELECT_CHALLENGE
-// and this script answers with SELECT_ANSWER, default PASSWORD_SRP).
-// Prints {"flow", "steps", "idToken", "accessToken", "username"} or
-// {"error": ...}.
+// Extra environment: NEW_PASSWORD, AUTH_FLOW (unset: Amplify's default,
+// USER_SRP_AUTH; or USER_AUTH, USER_PASSWORD_AUTH, passed as
+// authFlowType), PREFERRED_CHALLENGE (PASSWORD or PASSWORD_SRP, for
+// USER_AUTH; without it Amplify gets SELECT_CHALLENGE and this script
+// answers with SELECT_ANSWER, default PASSWORD_SRP).
+// Prints {"flow", "steps", "idToken", "accessToken", "username", "calls"}
+// or {"error": ..., "calls"}; calls are the operations Amplify sent (see
+// recordCalls).
 import { Amplify } from "aws-amplify";
 import { confirmSignIn, fetchAuthSession, getCurrentUser, signIn } from "aws-amplify/auth";
-import { env, print, printError } from "./lib.mjs";
+import { env, print, printError, recordCalls } from "./lib.mjs";
+
+const calls = recordCalls();
 
 Amplify.configure({
   Auth: {
@@ -23,10 +27,10 @@ Amplify.configure({
   },
 });
 
-const flow = env("AUTH_FLOW", "USER_SRP_AUTH");
+const flow = process.env.AUTH_FLOW || "";
 const steps = [];
 try {
-  const options = { authFlowType: flow };
+  const options = flow ? { authFlowType: flow } : {};
   const preferred = process.env.PREFERRED_CHALLENGE;
   if (preferred) options.preferredChallenge = preferred;
   const input = { username: env("USERNAME"), options };
@@ -60,7 +64,8 @@ try {
     username: user.username,
     idToken: session.tokens.idToken.toString(),
     accessToken: session.tokens.accessToken.toString(),
+    calls,
   });
 } catch (err) {
-  printError(err);
+  printError(err, { calls });
 }

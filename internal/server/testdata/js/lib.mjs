@@ -19,8 +19,9 @@ export function print(result) {
   process.stdout.write("\n" + JSON.stringify(result) + "\n");
 }
 
-export function printError(err) {
-  print({ error: { code: err.code || err.name || "Error", message: err.message || String(err) } });
+// printError prints a Cognito error as the result, with extra members.
+export function printError(err, extra = {}) {
+  print({ ...extra, error: { code: err.code || err.name || "Error", message: err.message || String(err) } });
 }
 
 // callCognito sends one cognito-idp operation as the AWS JSON 1.1
@@ -41,4 +42,33 @@ export async function callCognito(endpoint, operation, body) {
     throw e;
   }
   return out;
+}
+
+// recordCalls wraps fetch to note every cognito-idp operation a client
+// sends, with the AuthFlow or ChallengeName it names ("InitiateAuth
+// USER_SRP_AUTH", "RespondToAuthChallenge PASSWORD_VERIFIER"), so that a
+// test can check which flow an unmodified client chose. It only reads the
+// request; the client's own fetch does the rest.
+export function recordCalls() {
+  const calls = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init = {}) => {
+    const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
+    const op = (headers.get("x-amz-target") || "").replace("AWSCognitoIdentityProviderService.", "");
+    if (op) calls.push(describeCall(op, init.body));
+    return realFetch(input, init);
+  };
+  return calls;
+}
+
+// describeCall names an operation with the flow or challenge in its body.
+export function describeCall(op, body) {
+  let detail = "";
+  try {
+    const b = JSON.parse(typeof body === "string" ? body : "");
+    detail = b.AuthFlow || b.ChallengeName || "";
+  } catch {
+    // Not JSON: the operation alone.
+  }
+  return detail ? `${op} ${detail}` : op;
 }

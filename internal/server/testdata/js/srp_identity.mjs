@@ -3,11 +3,15 @@
 // NEW_PASSWORD when it comes.
 //
 // Extra environment: NEW_PASSWORD (for a user with a temporary password),
-// AUTH_FLOW (default USER_SRP_AUTH; USER_PASSWORD_AUTH also works).
-// Prints {"flow", "newPasswordRequired", "idToken", "accessToken",
-// "refreshToken", "username"} or {"error": ...}.
+// AUTH_FLOW (unset: the library's default, USER_SRP_AUTH; when set, passed
+// to setAuthenticationFlowType). Prints {"flow", "newPasswordRequired",
+// "idToken", "accessToken", "refreshToken", "username", "calls"} or
+// {"error": ..., "calls"}; calls are the operations the client sent (see
+// recordCalls).
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from "amazon-cognito-identity-js";
-import { env, print, printError } from "./lib.mjs";
+import { env, print, printError, recordCalls } from "./lib.mjs";
+
+const calls = recordCalls();
 
 const pool = new CognitoUserPool({
   UserPoolId: env("POOL_ID"),
@@ -15,8 +19,8 @@ const pool = new CognitoUserPool({
   endpoint: env("COGNITO_ENDPOINT"),
 });
 const user = new CognitoUser({ Username: env("USERNAME"), Pool: pool });
-const flow = env("AUTH_FLOW", "USER_SRP_AUTH");
-user.setAuthenticationFlowType(flow);
+if (process.env.AUTH_FLOW) user.setAuthenticationFlowType(process.env.AUTH_FLOW);
+const flow = user.getAuthenticationFlowType();
 let newPasswordRequired = false;
 
 try {
@@ -43,7 +47,8 @@ try {
     idToken: session.getIdToken().getJwtToken(),
     accessToken: session.getAccessToken().getJwtToken(),
     refreshToken: session.getRefreshToken().getToken(),
+    calls,
   });
 } catch (err) {
-  printError(err);
+  printError(err, { calls });
 }

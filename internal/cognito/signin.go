@@ -202,7 +202,11 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 	wrong := ErrNotAuthorized.WithMessage(msgIncorrectPassword)
 	u, err := s.findUser(ctx, s.store, pool, username)
 	if errors.Is(err, ErrUserNotFound) {
-		checkPassword(ctx, dummyHash, password) // as slow as a real check
+		// As slow as a real check, and shed under load as a real one is:
+		// an unknown name must not be the one answer that stays fast.
+		if _, err := checkPassword(ctx, dummyHash, password); err != nil {
+			return nil, err
+		}
 		if client.Settings.PreventUserExistenceErrors == "ENABLED" {
 			// An unknown name locks out like a real one, or six wrong
 			// tries would tell which names exist.

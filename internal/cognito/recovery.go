@@ -165,6 +165,11 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	}
 	prevent := client.Settings.PreventUserExistenceErrors == "ENABLED"
 	phantom := func() (*CodeDeliveryOutput, error) {
+		// Bounded as a real user's codes are, or the sixth request
+		// would tell which names exist.
+		if s.phantomSends.send(pool.ID+"/"+CodeForgotPassword+"/"+signInKey(pool, in.Username), s.now().UTC()) {
+			return nil, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
+		}
 		return &CodeDeliveryOutput{CodeDeliveryDetails: s.phantomDestination(pool, in.Username, firstRecoveryAttribute(pool))}, nil
 	}
 	code := newConfirmationCode()

@@ -66,6 +66,7 @@ type Service struct {
 	tokens       Tokens
 	phantoms     phantomLockouts
 	srpUsed      usedSRPBlocks
+	phantomSends phantomSends
 	messages     MessageSender
 }
 

@@ -140,13 +140,9 @@ type pendingCode struct {
 // pending is given, the pending value.
 func newAttributeCode(u *User, name string, pending *string, now time.Time) (pendingCode, error) {
 	v := verificationOf(u, name)
-	if now.Sub(v.SentSince) > time.Hour {
-		v.Sent, v.SentSince = 0, now
-	}
-	if v.Sent >= attributeCodesPerHour {
+	if countInWindow(&v.Sent, &v.SentSince, now, time.Hour, attributeCodesPerHour) {
 		return pendingCode{}, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
 	}
-	v.Sent++
 	if pending != nil {
 		v.PendingValue = *pending
 	}

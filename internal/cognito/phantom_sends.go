@@ -23,7 +23,7 @@ type phantomWindow struct {
 }
 
 // send counts one pretended send for key at now, as countSend counts a
-// real one, and reports whether the bound refuses it.
+// real one (countInWindow), and reports whether the bound refuses it.
 func (p *phantomSends) send(key string, now time.Time) (refused bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -32,15 +32,8 @@ func (p *phantomSends) send(key string, now time.Time) (refused bool) {
 	}
 	w := p.names[key]
 	if w == nil {
-		w = &phantomWindow{start: now}
+		w = &phantomWindow{}
 		p.names[key] = w
 	}
-	if now.Sub(w.start) >= sendWindow {
-		w.sends, w.start = 0, now
-	}
-	if w.sends >= maxCodeSends {
-		return true
-	}
-	w.sends++
-	return false
+	return countInWindow(&w.sends, &w.start, now, sendWindow, maxCodeSends)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"math"
 	"sort"
 	"time"
 )
@@ -133,13 +134,13 @@ func (s *Service) countSend(ctx context.Context, tx Tx, u *User, purpose, codeHa
 	if err != nil {
 		return err
 	}
-	if now.Sub(c.WindowStart) >= sendWindow {
-		c.Sends, c.WindowStart = 0, now
+	limit := maxCodeSends
+	if !limited {
+		limit = math.MaxInt
 	}
-	if limited && c.Sends >= maxCodeSends {
+	if countInWindow(&c.Sends, &c.WindowStart, now, sendWindow, limit) {
 		return ErrLimitExceeded.WithMessage(msgConfirmAttempts)
 	}
-	c.Sends++
 	if codeHash != "" {
 		c.CodeHash, c.Expires, c.Attempts = codeHash, now.Add(lifetime), 0
 	}

@@ -48,3 +48,20 @@ type UserCodeWriter interface {
 	// DeleteUserCode deletes it; ErrNotFound when there is none.
 	DeleteUserCode(ctx context.Context, poolID, sub, purpose string) error
 }
+
+// countInWindow counts one message at now against a bound of limit per
+// window, in the count *n of the window that began at *start (an ended
+// window starts afresh at now). It reports whether the bound refuses the
+// message, which is then not counted. Every bound on the codes cognitod
+// sends (password reset, sign-up resend, attribute codes, and the
+// pretended sends to unknown names) counts with it.
+func countInWindow(n *int, start *time.Time, now time.Time, window time.Duration, limit int) (refused bool) {
+	if now.Sub(*start) >= window {
+		*n, *start = 0, now
+	}
+	if *n >= limit {
+		return true
+	}
+	*n++
+	return false
+}

@@ -2,7 +2,6 @@ package cognito
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -350,22 +349,12 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 			return ErrCodeMismatch
 		}
 		v := &u.Verifications[i]
-		if now.Before(v.LockedUntil) {
-			return ErrLimitExceeded.WithMessage(msgConfirmAttempts)
-		}
-		if subtle.ConstantTimeCompare([]byte(hashCode(in.Code)), []byte(v.CodeHash)) != 1 {
-			v.Failed++
-			if v.Failed >= lockoutFreeAttempts {
-				v.LockedUntil, v.Failed = now.Add(lockoutMax), 0
-			}
-			refused = ErrCodeMismatch
-			return nil // commit the count, then refuse
-		}
-		if now.After(v.Expires) {
-			return ErrExpiredCode
+		var err error
+		if refused, err = checkLockedCode(v.CodeHash, in.Code, v.Expires, &v.Failed, &v.LockedUntil, now); refused != nil || err != nil {
+			return err // a mismatch commits the count, then refuses
 		}
 		pending := v.PendingValue
-		v.CodeHash, v.Expires, v.PendingValue, v.Failed, v.LockedUntil = "", time.Time{}, "", 0, time.Time{}
+		v.CodeHash, v.Expires, v.PendingValue = "", time.Time{}, ""
 		if pending != "" {
 			u.Attributes = setAttr(u.Attributes, in.AttributeName, pending)
 			followSignInAttributes(pool, u, []Attribute{{Name: in.AttributeName, Value: pending}})

@@ -167,24 +167,6 @@ func (s *Service) send(ctx context.Context, pool *UserPool, u *User, codes []pen
 	return out
 }
 
-// signedInUser checks an access token with aws.cognito.signin.user.admin
-// and returns its pool and client.
-func (s *Service) signedInUser(ctx context.Context, token string) (*AccessClaims, *UserPool, *AppClient, error) {
-	c, _, err := s.CheckAccessToken(ctx, token, ScopeAdmin)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	pool, err := s.LookupPool(ctx, c.PoolID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	client, err := s.LookupClient(ctx, c.PoolID, c.ClientID)
-	if err != nil {
-		return nil, nil, nil, ErrNotAuthorized.WithMessage(msgInvalidAccessToken) // the client is gone
-	}
-	return c, pool, client, nil
-}
-
 // changeSignedInUser runs fn on the token's user in one transaction and
 // saves the user.
 func (s *Service) changeSignedInUser(ctx context.Context, c *AccessClaims, fn func(tx Tx, u *User) error) (*User, error) {
@@ -218,7 +200,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 	if err := Validate("UpdateUserAttributes", in); err != nil {
 		return nil, err
 	}
-	c, pool, client, err := s.signedInUser(ctx, in.AccessToken)
+	c, _, pool, client, err := s.signedInUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +281,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 	if err := checkVerifiable(in.AttributeName); err != nil {
 		return nil, err
 	}
-	c, pool, _, err := s.signedInUser(ctx, in.AccessToken)
+	c, _, pool, _, err := s.signedInUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -336,7 +318,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 	if err := checkVerifiable(in.AttributeName); err != nil {
 		return nil, err
 	}
-	c, pool, _, err := s.signedInUser(ctx, in.AccessToken)
+	c, _, pool, _, err := s.signedInUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}

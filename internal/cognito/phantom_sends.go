@@ -20,6 +20,11 @@ type phantomSends struct {
 type phantomWindow struct {
 	sends int
 	start time.Time
+	// pending and attempts play a password reset code's part for
+	// ConfirmForgotPassword: a code is pending once one was pretended
+	// sent, and wrong guesses spend it as they spend a real one.
+	pending  bool
+	attempts int
 }
 
 // send counts one pretended send for key at now, as countSend counts a
@@ -35,5 +40,31 @@ func (p *phantomSends) send(key string, now time.Time) (refused bool) {
 		w = &phantomWindow{}
 		p.names[key] = w
 	}
-	return countInWindow(&w.sends, &w.start, now, sendWindow, maxCodeSends)
+	if countInWindow(&w.sends, &w.start, now, sendWindow, maxCodeSends) {
+		return true
+	}
+	w.pending, w.attempts = true, 0
+	return false
+}
+
+// confirm answers ConfirmForgotPassword for key, a name whose codes send
+// pretends, as checkResetCode answers a real user's wrong code: no code
+// pending is ExpiredCodeException; wrong guesses are CodeMismatchException
+// and spend the code at the maxCodeAttempts-th; past that it is
+// LimitExceededException until a new code is asked for.
+func (p *phantomSends) confirm(key string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w := p.names[key]
+	switch {
+	case w == nil || !w.pending && w.attempts == 0:
+		return ErrExpiredCode
+	case w.attempts >= maxCodeAttempts:
+		return ErrLimitExceeded.WithMessage(msgConfirmAttempts)
+	}
+	w.attempts++
+	if w.attempts >= maxCodeAttempts {
+		w.pending = false
+	}
+	return ErrCodeMismatch
 }

@@ -147,6 +147,12 @@ func (s *Service) countSend(ctx context.Context, tx Tx, u *User, purpose, codeHa
 	return tx.PutUserCode(ctx, c)
 }
 
+// phantomResetKey names the pretended reset codes of a name that does not
+// exist (phantomSends).
+func phantomResetKey(pool *UserPool, name string) string {
+	return pool.ID + "/" + CodeForgotPassword + "/" + signInKey(pool, name)
+}
+
 // userCodeHash binds a code to its user, so that equal codes of two users
 // hash differently at rest.
 func userCodeHash(sub, code string) string { return hashCode(sub + ":" + code) }
@@ -168,7 +174,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	phantom := func() (*CodeDeliveryOutput, error) {
 		// Bounded as a real user's codes are, or the sixth request
 		// would tell which names exist.
-		if s.phantomSends.send(pool.ID+"/"+CodeForgotPassword+"/"+signInKey(pool, in.Username), s.now().UTC()) {
+		if s.phantomSends.send(phantomResetKey(pool, in.Username), s.now().UTC()) {
 			return nil, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
 		}
 		return &CodeDeliveryOutput{CodeDeliveryDetails: s.phantomDestination(pool, in.Username, firstRecoveryAttribute(pool))}, nil
@@ -225,7 +231,9 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	// the code again and spends it, so it is good once.
 	sub, err := s.checkResetCode(ctx, pool, in.Username, in.ConfirmationCode)
 	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
-		return nil, ErrCodeMismatch
+		// Answered as a real user's code would be (none asked for, wrong,
+		// spent), or the answer would tell which names exist.
+		return nil, s.phantomSends.confirm(phantomResetKey(pool, in.Username))
 	}
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -78,4 +79,41 @@ func apiErrorCode(err error) string {
 		return ae.ErrorCode()
 	}
 	return err.Error()
+}
+
+// With PreventUserExistenceErrors, ConfirmForgotPassword answers an
+// unknown name as it answers a real user: ExpiredCodeException while no
+// code was asked for, then, after ForgotPassword, CodeMismatchException
+// for five wrong codes and LimitExceededException after. An unknown name
+// used to get CodeMismatchException every time, so one request (a real
+// user with no pending code answers ExpiredCodeException) told which
+// names exist.
+func TestPhantomResetCodeAnswersAsRealOne(t *testing.T) {
+	ts := newMessagingServer(t, nil, nil)
+	p := newRecoveryPool(t, ts, &cip.CreateUserPoolInput{AccountRecoverySetting: recovery("verified_email")})
+	p.confirmedUser(t, "real", "Real-pass-12", "email", "real@example.com", "email_verified", "true")
+	confirm := func(name string) string {
+		if err := p.confirmForgot(p.preventID, name, "000000", "Some-new-pass-12"); err != nil {
+			return apiErrorCode(err)
+		}
+		return "ok"
+	}
+	sequence := func(name string) []string {
+		out := []string{confirm(name)}
+		if _, err := p.forgot(p.preventID, name); err != nil {
+			t.Fatal(err)
+		}
+		for range 6 {
+			out = append(out, confirm(name))
+		}
+		return out
+	}
+	real, ghost := sequence("real"), sequence("ghost")
+	if fmt.Sprint(real) != fmt.Sprint(ghost) {
+		t.Fatalf("a real user gets %v, an unknown name %v", real, ghost)
+	}
+	want := "[ExpiredCodeException CodeMismatchException CodeMismatchException CodeMismatchException CodeMismatchException CodeMismatchException LimitExceededException]"
+	if fmt.Sprint(real) != want {
+		t.Fatalf("a real user gets %v, want %s", real, want)
+	}
 }

@@ -25,6 +25,10 @@ type phantomWindow struct {
 	// sent, and wrong guesses spend it as they spend a real one.
 	pending  bool
 	attempts int
+	// failed and lockedUntil play a sign-up code's lockout for
+	// ConfirmSignUp (checkLockedCode).
+	failed      int
+	lockedUntil time.Time
 }
 
 // send counts one pretended send for key at now, as countSend counts a
@@ -67,4 +71,25 @@ func (p *phantomSends) confirm(key string) error {
 		w.pending = false
 	}
 	return ErrCodeMismatch
+}
+
+// confirmSignUp answers ConfirmSignUp for key, a name that does not exist,
+// as a real unconfirmed user's wrong code is answered: the code can never
+// match, and wrong codes lock as checkLockedCode locks them.
+func (p *phantomSends) confirmSignUp(key, code string, now time.Time) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.names == nil || len(p.names) >= maxPhantoms {
+		p.names = map[string]*phantomWindow{}
+	}
+	w := p.names[key]
+	if w == nil {
+		w = &phantomWindow{}
+		p.names[key] = w
+	}
+	mismatch, err := checkLockedCode("", code, time.Time{}, &w.failed, &w.lockedUntil, now)
+	if err != nil {
+		return err
+	}
+	return mismatch
 }

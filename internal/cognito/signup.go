@@ -157,7 +157,9 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 		return nil
 	})
 	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
-		return nil, ErrCodeMismatch
+		// Wrong, and locking as a real user's wrong codes lock, or the
+		// sixth try would tell which names exist.
+		return nil, s.phantomSends.confirmSignUp(pool.ID+"/confirm-sign-up/"+signInKey(pool, in.Username), in.ConfirmationCode, s.now().UTC())
 	}
 	if err == nil {
 		err = refused

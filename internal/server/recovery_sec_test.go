@@ -117,3 +117,33 @@ func TestPhantomResetCodeAnswersAsRealOne(t *testing.T) {
 		t.Fatalf("a real user gets %v, want %s", real, want)
 	}
 }
+
+// With PreventUserExistenceErrors, ConfirmSignUp's wrong codes lock an
+// unknown name as they lock a real unconfirmed user: five
+// CodeMismatchException, then LimitExceededException. An unknown name
+// used to get CodeMismatchException for ever.
+func TestPhantomSignUpCodesLockAsRealOnes(t *testing.T) {
+	ts := newMessagingServer(t, nil, nil)
+	p := newRecoveryPool(t, ts, &cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}})
+	ctx := context.Background()
+	if _, err := p.c.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("pending"), Password: aws.String("Pending-pass-12"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("pending@example.com")}}}); err != nil {
+		t.Fatal(err)
+	}
+	sequence := func(name string) string {
+		var out []string
+		for range 6 {
+			_, err := p.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(p.preventID), Username: aws.String(name), ConfirmationCode: aws.String("000000")})
+			if err == nil {
+				t.Fatalf("%s confirmed with a guessed code", name)
+			}
+			out = append(out, apiErrorCode(err))
+		}
+		return fmt.Sprint(out)
+	}
+	real, ghost := sequence("pending"), sequence("ghost")
+	const want = "[CodeMismatchException CodeMismatchException CodeMismatchException CodeMismatchException CodeMismatchException LimitExceededException]"
+	if real != want || ghost != want {
+		t.Fatalf("a real user gets %s, an unknown name %s; want %s", real, ghost, want)
+	}
+}

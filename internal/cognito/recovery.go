@@ -148,7 +148,7 @@ func (s *Service) countSend(ctx context.Context, tx Tx, u *User, purpose, codeHa
 }
 
 // phantomResetKey names the pretended reset codes of a name that does not
-// exist (phantomSends).
+// exist (phantomCodes).
 func phantomResetKey(pool *UserPool, name string) string {
 	return pool.ID + "/" + CodeForgotPassword + "/" + signInKey(pool, name)
 }
@@ -174,7 +174,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	phantom := func() (*CodeDeliveryOutput, error) {
 		// Bounded as a real user's codes are, or the sixth request
 		// would tell which names exist.
-		if s.phantomSends.send(phantomResetKey(pool, in.Username), s.now().UTC()) {
+		if s.phantomCodes.send(phantomResetKey(pool, in.Username), s.now().UTC()) {
 			return nil, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
 		}
 		return &CodeDeliveryOutput{CodeDeliveryDetails: s.phantomDestination(pool, in.Username, firstRecoveryAttribute(pool))}, nil
@@ -233,7 +233,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
 		// Answered as a real user's code would be (none asked for, wrong,
 		// spent), or the answer would tell which names exist.
-		return nil, s.phantomSends.confirm(phantomResetKey(pool, in.Username))
+		return nil, s.phantomCodes.confirm(phantomResetKey(pool, in.Username))
 	}
 	if err != nil {
 		return nil, err

@@ -69,7 +69,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
 		// Bounded as a real user's resends are, or the sixth request
 		// would tell which names exist.
-		if s.phantomSends.send(pool.ID+"/"+CodeSignUpResend+"/"+signInKey(pool, in.Username), s.now().UTC()) {
+		if s.phantomCodes.send(pool.ID+"/"+CodeSignUpResend+"/"+signInKey(pool, in.Username), s.now().UTC()) {
 			return nil, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
 		}
 		attrName := "email"

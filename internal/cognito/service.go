@@ -66,7 +66,7 @@ type Service struct {
 	tokens       Tokens
 	phantoms     phantomLockouts
 	srpUsed      usedSRPBlocks
-	phantomSends phantomSends
+	phantomCodes phantomCodes
 	messages     MessageSender
 }
 

@@ -5,14 +5,16 @@ import (
 	"time"
 )
 
-// phantomSends counts, in memory, the codes a client that prevents
-// user-existence errors pretends to send to names that do not exist (or
-// have nowhere to receive one), with the send bound real users have
-// (maxCodeSends per sendWindow). Without it, asking six times would tell
-// the names that exist: only they ever answered LimitExceededException.
-// It is bounded like phantomLockouts: past maxPhantoms names it starts
-// afresh.
-type phantomSends struct {
+// phantomCodes keeps, in memory, the state of the codes a client that
+// prevents user-existence errors pretends to have for names that do not
+// exist (or, for ForgotPassword, have nowhere to receive one): the sends,
+// bounded as real users' are (maxCodeSends per sendWindow), a pending
+// reset code that wrong guesses spend, and sign-up codes that wrong
+// guesses lock. Without it, a few requests would tell the names that
+// exist: only they ever answered LimitExceededException or
+// ExpiredCodeException. It is bounded like phantomLockouts: past
+// maxPhantoms names it starts afresh.
+type phantomCodes struct {
 	mu    sync.Mutex
 	names map[string]*phantomWindow
 }
@@ -33,7 +35,7 @@ type phantomWindow struct {
 
 // send counts one pretended send for key at now, as countSend counts a
 // real one (countInWindow), and reports whether the bound refuses it.
-func (p *phantomSends) send(key string, now time.Time) (refused bool) {
+func (p *phantomCodes) send(key string, now time.Time) (refused bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.names == nil || len(p.names) >= maxPhantoms {
@@ -56,7 +58,7 @@ func (p *phantomSends) send(key string, now time.Time) (refused bool) {
 // pending is ExpiredCodeException; wrong guesses are CodeMismatchException
 // and spend the code at the maxCodeAttempts-th; past that it is
 // LimitExceededException until a new code is asked for.
-func (p *phantomSends) confirm(key string) error {
+func (p *phantomCodes) confirm(key string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	w := p.names[key]
@@ -76,7 +78,7 @@ func (p *phantomSends) confirm(key string) error {
 // confirmSignUp answers ConfirmSignUp for key, a name that does not exist,
 // as a real unconfirmed user's wrong code is answered: the code can never
 // match, and wrong codes lock as checkLockedCode locks them.
-func (p *phantomSends) confirmSignUp(key, code string, now time.Time) error {
+func (p *phantomCodes) confirmSignUp(key, code string, now time.Time) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.names == nil || len(p.names) >= maxPhantoms {

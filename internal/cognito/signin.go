@@ -334,9 +334,11 @@ func (s *Service) proved(ctx context.Context, pool *UserPool, client *AppClient,
 
 // newPasswordChallenge answers a sign-in with a temporary password.
 func (s *Service) newPasswordChallenge(pool *UserPool, client *AppClient, u *User) *AuthOutput {
+	// Only what the client may read: the challenge comes before any
+	// token, to a client that ReadAttributes may restrict.
 	visible := map[string]string{}
 	for _, a := range u.Attributes {
-		if a.Name != "sub" && !strings.HasSuffix(a.Name, "_verified") {
+		if a.Name != "sub" && !strings.HasSuffix(a.Name, "_verified") && clientReads(client, a.Name) {
 			visible[a.Name] = a.Value
 		}
 	}

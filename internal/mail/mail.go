@@ -129,6 +129,13 @@ func (s *Sender) Send(ctx context.Context, m cognito.Message) error {
 	if err != nil {
 		return err
 	}
+	if to.Name != "" || !strings.EqualFold(to.Address, strings.TrimSpace(m.To)) {
+		// An email attribute such as "victim<attacker@example.com>" would
+		// send the code to the address in brackets while the attribute,
+		// once verified, says something else: only a bare address, the
+		// attribute itself, receives mail.
+		return fmt.Errorf("mail: the To address %q is not a bare address", m.To)
+	}
 	var replyTo *mail.Address
 	if m.ReplyTo != "" {
 		if replyTo, err = parseAddress("Reply-To", m.ReplyTo); err != nil {

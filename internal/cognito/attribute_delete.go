@@ -46,7 +46,7 @@ func (s *Service) DeleteUserAttributes(ctx context.Context, in *DeleteUserAttrib
 	if err := Validate("DeleteUserAttributes", in); err != nil {
 		return nil, err
 	}
-	c, pool, client, err := s.signedInUser(ctx, in.AccessToken)
+	c, _, pool, client, err := s.signedInUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}

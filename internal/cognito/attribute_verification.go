@@ -2,7 +2,6 @@ package cognito
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -140,13 +139,9 @@ type pendingCode struct {
 // pending is given, the pending value.
 func newAttributeCode(u *User, name string, pending *string, now time.Time) (pendingCode, error) {
 	v := verificationOf(u, name)
-	if now.Sub(v.SentSince) > time.Hour {
-		v.Sent, v.SentSince = 0, now
-	}
-	if v.Sent >= attributeCodesPerHour {
+	if countInWindow(&v.Sent, &v.SentSince, now, time.Hour, attributeCodesPerHour) {
 		return pendingCode{}, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
 	}
-	v.Sent++
 	if pending != nil {
 		v.PendingValue = *pending
 	}
@@ -170,24 +165,6 @@ func (s *Service) send(ctx context.Context, pool *UserPool, u *User, codes []pen
 		}
 	}
 	return out
-}
-
-// signedInUser checks an access token with aws.cognito.signin.user.admin
-// and returns its pool and client.
-func (s *Service) signedInUser(ctx context.Context, token string) (*AccessClaims, *UserPool, *AppClient, error) {
-	c, _, err := s.CheckAccessToken(ctx, token, ScopeAdmin)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	pool, err := s.LookupPool(ctx, c.PoolID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	client, err := s.LookupClient(ctx, c.PoolID, c.ClientID)
-	if err != nil {
-		return nil, nil, nil, ErrNotAuthorized.WithMessage(msgInvalidAccessToken) // the client is gone
-	}
-	return c, pool, client, nil
 }
 
 // changeSignedInUser runs fn on the token's user in one transaction and
@@ -223,7 +200,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 	if err := Validate("UpdateUserAttributes", in); err != nil {
 		return nil, err
 	}
-	c, pool, client, err := s.signedInUser(ctx, in.AccessToken)
+	c, _, pool, client, err := s.signedInUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +281,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 	if err := checkVerifiable(in.AttributeName); err != nil {
 		return nil, err
 	}
-	c, pool, _, err := s.signedInUser(ctx, in.AccessToken)
+	c, _, pool, _, err := s.signedInUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +318,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 	if err := checkVerifiable(in.AttributeName); err != nil {
 		return nil, err
 	}
-	c, pool, _, err := s.signedInUser(ctx, in.AccessToken)
+	c, _, pool, _, err := s.signedInUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -354,22 +331,12 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 			return ErrCodeMismatch
 		}
 		v := &u.Verifications[i]
-		if now.Before(v.LockedUntil) {
-			return ErrLimitExceeded.WithMessage(msgConfirmAttempts)
-		}
-		if subtle.ConstantTimeCompare([]byte(hashCode(in.Code)), []byte(v.CodeHash)) != 1 {
-			v.Failed++
-			if v.Failed >= lockoutFreeAttempts {
-				v.LockedUntil, v.Failed = now.Add(lockoutMax), 0
-			}
-			refused = ErrCodeMismatch
-			return nil // commit the count, then refuse
-		}
-		if now.After(v.Expires) {
-			return ErrExpiredCode
+		var err error
+		if refused, err = checkLockedCode(v.CodeHash, in.Code, v.Expires, &v.Failed, &v.LockedUntil, now); refused != nil || err != nil {
+			return err // a mismatch commits the count, then refuses
 		}
 		pending := v.PendingValue
-		v.CodeHash, v.Expires, v.PendingValue, v.Failed, v.LockedUntil = "", time.Time{}, "", 0, time.Time{}
+		v.CodeHash, v.Expires, v.PendingValue = "", time.Time{}, ""
 		if pending != "" {
 			u.Attributes = setAttr(u.Attributes, in.AttributeName, pending)
 			followSignInAttributes(pool, u, []Attribute{{Name: in.AttributeName, Value: pending}})

@@ -238,7 +238,17 @@ func clientReads(c *AppClient, name string) bool {
 // applyAttributes sets attrs on u; an empty value deletes the attribute.
 // A changed email or phone number is no longer verified, unless attrs
 // also say whether it is.
+//
+// The verified flags attrs name are looked up once: attrs come from the
+// caller, as many as a request body holds, and a scan of them per
+// attribute would make one request cost seconds of CPU.
 func applyAttributes(u *User, attrs []Attribute) {
+	setsVerified := map[string]bool{}
+	for _, a := range attrs {
+		if isVerifiedFlag(a.Name) {
+			setsVerified[a.Name] = true
+		}
+	}
 	for _, a := range attrs {
 		if a.Value == "" {
 			removeAttributes(u, a.Name)
@@ -251,7 +261,7 @@ func applyAttributes(u *User, attrs []Attribute) {
 			// attribute: its code must not bring back an older value.
 			voidVerification(u, a.Name)
 		}
-		if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) && !namesAttribute(attrs, a.Name+"_verified") {
+		if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) && !setsVerified[a.Name+"_verified"] {
 			u.Attributes = setAttr(u.Attributes, a.Name+"_verified", "false")
 		}
 	}

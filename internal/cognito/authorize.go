@@ -253,8 +253,7 @@ func (s *Service) UserInfo(ctx context.Context, poolID, token string) (map[strin
 	}
 	out := map[string]any{"sub": u.Sub, "username": u.Username}
 	for _, a := range u.Attributes {
-		if a.Name == "sub" || !userInfoReleases(c.Scopes, a.Name) ||
-			(len(client.Settings.ReadAttributes) > 0 && !slices.Contains(client.Settings.ReadAttributes, a.Name)) {
+		if a.Name == "sub" || !userInfoReleases(c.Scopes, a.Name) || !clientReads(client, a.Name) {
 			continue
 		}
 		out[a.Name] = a.Value // *_verified stay strings, as Cognito's userInfo sends them

@@ -43,15 +43,7 @@ func (s *Service) AdminAddUserToGroup(ctx context.Context, in *GroupMemberInput)
 	if err := Validate("AdminAddUserToGroup", in); err != nil {
 		return nil, err
 	}
-	err := s.updateUncached(ctx, func(tx Tx) error {
-		pool, g, err := s.getGroup(ctx, tx, in.UserPoolId, in.GroupName)
-		if err != nil {
-			return err
-		}
-		u, err := s.findUser(ctx, tx, pool, in.Username)
-		if err != nil {
-			return err
-		}
+	err := s.withGroupMember(ctx, in, func(tx Tx, pool *UserPool, g *Group, u *User) error {
 		member, err := tx.IsGroupMember(ctx, pool.ID, g.Name, u.Sub)
 		if err != nil || member {
 			return err
@@ -68,14 +60,10 @@ func (s *Service) AdminAddUserToGroup(ctx context.Context, in *GroupMemberInput)
 	return empty(err)
 }
 
-// AdminRemoveUserFromGroup takes a user out of a group. Removing a user
-// who is not in the group succeeds, as adding one twice does
-// (unconfirmed: no capture of Cognito's answer).
-func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *GroupMemberInput) (*Empty, error) {
-	if err := Validate("AdminRemoveUserFromGroup", in); err != nil {
-		return nil, err
-	}
-	err := s.updateUncached(ctx, func(tx Tx) error {
+// withGroupMember runs fn, in one transaction, on the group and the user
+// a membership request names.
+func (s *Service) withGroupMember(ctx context.Context, in *GroupMemberInput, fn func(tx Tx, pool *UserPool, g *Group, u *User) error) error {
+	return s.updateUncached(ctx, func(tx Tx) error {
 		pool, g, err := s.getGroup(ctx, tx, in.UserPoolId, in.GroupName)
 		if err != nil {
 			return err
@@ -84,6 +72,18 @@ func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *GroupMemberI
 		if err != nil {
 			return err
 		}
+		return fn(tx, pool, g, u)
+	})
+}
+
+// AdminRemoveUserFromGroup takes a user out of a group. Removing a user
+// who is not in the group succeeds, as adding one twice does
+// (unconfirmed: no capture of Cognito's answer).
+func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *GroupMemberInput) (*Empty, error) {
+	if err := Validate("AdminRemoveUserFromGroup", in); err != nil {
+		return nil, err
+	}
+	err := s.withGroupMember(ctx, in, func(tx Tx, pool *UserPool, g *Group, u *User) error {
 		if err := tx.RemoveGroupMember(ctx, pool.ID, g.Name, u.Sub); !errors.Is(err, ErrNotFound) {
 			return err
 		}

@@ -100,6 +100,7 @@ const (
 	msgPreferredChallenge  = "Invalid value for PREFERRED_CHALLENGE: %s"                                      // (unconfirmed)
 	msgSelectAnswer        = "Invalid value for ANSWER: %s"                                                   // (unconfirmed)
 	msgFactorsNotServed    = "AllowedFirstAuthFactors %s is not supported by cognitod yet; only PASSWORD is." // cognitod's own
+	msgServerBusy          = "Too many requests are waiting for password checks; try again shortly."          // cognitod's own
 
 	// Groups, tags and domains.
 	msgGroupExists        = "A group with the name %s already exists."                                          // (unconfirmed: aws-amplify/amplify-backend#1781 quotes it without the name)

@@ -20,11 +20,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err := Validate("ChangePassword", in); err != nil {
 		return nil, err
 	}
-	c, u, err := s.CheckAccessToken(ctx, in.AccessToken, ScopeAdmin)
-	if err != nil {
-		return nil, err
-	}
-	pool, err := s.LookupPool(ctx, c.PoolID)
+	_, u, pool, _, err := s.signedInUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
@@ -23,12 +24,30 @@ const (
 	argonKeyLen    = 32
 )
 
-// hashSlots bounds how many argon2id computations run at once: each
-// takes 19 MiB, and sign-up and sign-in are open to anonymous callers, so
-// without a bound a burst of requests could exhaust memory. Waiters queue.
-var hashSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+// hashSlots bounds how many argon2id computations (and SRP's 3072-bit
+// exponentiations) run at once: each argon2id takes 19 MiB, and sign-up
+// and sign-in are open to anonymous callers, so without a bound a burst
+// of requests could exhaust memory. Waiters queue, but only so many: past
+// maxHashWaiters the request is shed at once with TooManyRequestsException
+// (which the AWS SDKs retry with back-off), rather than every caller,
+// legitimate ones included, waiting behind a flood for as long as it lasts.
+var (
+	hashSlots      = make(chan struct{}, runtime.GOMAXPROCS(0))
+	hashWaiters    atomic.Int64
+	maxHashWaiters = int64(64 * runtime.GOMAXPROCS(0))
+)
 
 func acquireHashSlot(ctx context.Context) error {
+	select {
+	case hashSlots <- struct{}{}:
+		return nil
+	default:
+	}
+	if hashWaiters.Add(1) > maxHashWaiters {
+		hashWaiters.Add(-1)
+		return ErrTooManyRequests.WithMessage(msgServerBusy)
+	}
+	defer hashWaiters.Add(-1)
 	select {
 	case hashSlots <- struct{}{}:
 		return nil

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"math"
 	"sort"
 	"time"
 )
@@ -133,17 +134,23 @@ func (s *Service) countSend(ctx context.Context, tx Tx, u *User, purpose, codeHa
 	if err != nil {
 		return err
 	}
-	if now.Sub(c.WindowStart) >= sendWindow {
-		c.Sends, c.WindowStart = 0, now
+	limit := maxCodeSends
+	if !limited {
+		limit = math.MaxInt
 	}
-	if limited && c.Sends >= maxCodeSends {
+	if countInWindow(&c.Sends, &c.WindowStart, now, sendWindow, limit) {
 		return ErrLimitExceeded.WithMessage(msgConfirmAttempts)
 	}
-	c.Sends++
 	if codeHash != "" {
 		c.CodeHash, c.Expires, c.Attempts = codeHash, now.Add(lifetime), 0
 	}
 	return tx.PutUserCode(ctx, c)
+}
+
+// phantomResetKey names the pretended reset codes of a name that does not
+// exist (phantomCodes).
+func phantomResetKey(pool *UserPool, name string) string {
+	return pool.ID + "/" + CodeForgotPassword + "/" + signInKey(pool, name)
 }
 
 // userCodeHash binds a code to its user, so that equal codes of two users
@@ -165,6 +172,11 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	}
 	prevent := client.Settings.PreventUserExistenceErrors == "ENABLED"
 	phantom := func() (*CodeDeliveryOutput, error) {
+		// Bounded as a real user's codes are, or the sixth request
+		// would tell which names exist.
+		if s.phantomCodes.send(phantomResetKey(pool, in.Username), s.now().UTC()) {
+			return nil, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
+		}
 		return &CodeDeliveryOutput{CodeDeliveryDetails: s.phantomDestination(pool, in.Username, firstRecoveryAttribute(pool))}, nil
 	}
 	code := newConfirmationCode()
@@ -219,7 +231,9 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	// the code again and spends it, so it is good once.
 	sub, err := s.checkResetCode(ctx, pool, in.Username, in.ConfirmationCode)
 	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
-		return nil, ErrCodeMismatch
+		// Answered as a real user's code would be (none asked for, wrong,
+		// spent), or the answer would tell which names exist.
+		return nil, s.phantomCodes.confirm(phantomResetKey(pool, in.Username))
 	}
 	if err != nil {
 		return nil, err

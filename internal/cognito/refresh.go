@@ -171,7 +171,9 @@ func (s *Service) usable(rt *RefreshToken) error {
 	return nil
 }
 
-const successorPurpose = "refresh-successor"
+// successorPurpose seals a rotated token's successor to that token's row:
+// a sealed successor copied to another row does not open there.
+func successorPurpose(hash string) string { return "refresh-successor:" + hash }
 
 // rotate returns rt's successor: a new one if rt is current, the one it
 // was rotated to if that happened less than grace ago and the successor
@@ -196,7 +198,7 @@ func (s *Service) rotate(ctx context.Context, rt *RefreshToken, grace time.Durat
 		if cur.RotatedAt.IsZero() {
 			next := &RefreshToken{Hash: hashCode(raw), UserPoolID: cur.UserPoolID, ClientID: cur.ClientID, Sub: cur.Sub,
 				Scopes: cur.Scopes, OriginJTI: cur.OriginJTI, AuthTime: cur.AuthTime, CreationDate: now, Expires: cur.Expires}
-			if err := tx.RotateRefreshToken(ctx, cur.Hash, now, s.sealer.Seal(successorPurpose, []byte(raw))); err != nil {
+			if err := tx.RotateRefreshToken(ctx, cur.Hash, now, s.sealer.Seal(successorPurpose(cur.Hash), []byte(raw))); err != nil {
 				return err
 			}
 			if err := tx.CreateRefreshToken(ctx, next); err != nil {
@@ -206,7 +208,7 @@ func (s *Service) rotate(ctx context.Context, rt *RefreshToken, grace time.Durat
 			return nil
 		}
 		if now.Before(cur.RotatedAt.Add(grace)) {
-			b, err := s.sealer.Open(successorPurpose, cur.SealedSuccessor)
+			b, err := s.sealer.Open(successorPurpose(cur.Hash), cur.SealedSuccessor)
 			if err == nil {
 				next, err := tx.GetRefreshToken(ctx, hashCode(string(b)))
 				if err == nil && next.RotatedAt.IsZero() {

@@ -66,6 +66,7 @@ type Service struct {
 	tokens       Tokens
 	phantoms     phantomLockouts
 	srpUsed      usedSRPBlocks
+	phantomCodes phantomCodes
 	messages     MessageSender
 }
 

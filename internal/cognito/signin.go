@@ -202,7 +202,11 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 	wrong := ErrNotAuthorized.WithMessage(msgIncorrectPassword)
 	u, err := s.findUser(ctx, s.store, pool, username)
 	if errors.Is(err, ErrUserNotFound) {
-		checkPassword(ctx, dummyHash, password) // as slow as a real check
+		// As slow as a real check, and shed under load as a real one is:
+		// an unknown name must not be the one answer that stays fast.
+		if _, err := checkPassword(ctx, dummyHash, password); err != nil {
+			return nil, err
+		}
 		if client.Settings.PreventUserExistenceErrors == "ENABLED" {
 			// An unknown name locks out like a real one, or six wrong
 			// tries would tell which names exist.
@@ -330,9 +334,11 @@ func (s *Service) proved(ctx context.Context, pool *UserPool, client *AppClient,
 
 // newPasswordChallenge answers a sign-in with a temporary password.
 func (s *Service) newPasswordChallenge(pool *UserPool, client *AppClient, u *User) *AuthOutput {
+	// Only what the client may read: the challenge comes before any
+	// token, to a client that ReadAttributes may restrict.
 	visible := map[string]string{}
 	for _, a := range u.Attributes {
-		if a.Name != "sub" && !strings.HasSuffix(a.Name, "_verified") {
+		if a.Name != "sub" && !strings.HasSuffix(a.Name, "_verified") && clientReads(client, a.Name) {
 			visible[a.Name] = a.Value
 		}
 	}

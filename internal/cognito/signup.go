@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -147,29 +146,20 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 		if u.Status != StatusUnconfirmed {
 			return ErrNotAuthorized.WithMessagef(msgCannotConfirm, u.Status)
 		}
-		if now.Before(u.LockedUntil) {
-			return ErrLimitExceeded.WithMessage(msgConfirmAttempts)
-		}
-		if subtle.ConstantTimeCompare([]byte(hashCode(in.ConfirmationCode)), []byte(u.CodeHash)) != 1 {
-			u.FailedSignIns++
-			if u.FailedSignIns >= lockoutFreeAttempts {
-				u.LockedUntil, u.FailedSignIns = now.Add(lockoutMax), 0
-			}
-			refused = ErrCodeMismatch
-			return nil // commit the count, then refuse
-		}
-		if now.After(u.CodeExpires) {
-			return ErrExpiredCode
+		var err error
+		if refused, err = checkLockedCode(u.CodeHash, in.ConfirmationCode, u.CodeExpires, &u.FailedSignIns, &u.LockedUntil, now); refused != nil || err != nil {
+			return err // a mismatch commits the count, then refuses
 		}
 		u.Status, u.CodeHash, u.CodeExpires = StatusConfirmed, "", time.Time{}
-		u.FailedSignIns, u.LockedUntil = 0, time.Time{}
 		if _, ok := attr(u, "email"); ok {
 			u.Attributes = setAttr(u.Attributes, "email_verified", "true")
 		}
 		return nil
 	})
 	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
-		return nil, ErrCodeMismatch
+		// Wrong, and locking as a real user's wrong codes lock, or the
+		// sixth try would tell which names exist.
+		return nil, s.phantomCodes.confirmSignUp(pool.ID+"/confirm-sign-up/"+signInKey(pool, in.Username), in.ConfirmationCode, s.now().UTC())
 	}
 	if err == nil {
 		err = refused

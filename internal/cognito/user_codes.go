@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"context"
+	"crypto/subtle"
 	"time"
 )
 
@@ -47,4 +48,47 @@ type UserCodeWriter interface {
 	PutUserCode(ctx context.Context, c *UserCode) error
 	// DeleteUserCode deletes it; ErrNotFound when there is none.
 	DeleteUserCode(ctx context.Context, poolID, sub, purpose string) error
+}
+
+// countInWindow counts one message at now against a bound of limit per
+// window, in the count *n of the window that began at *start (an ended
+// window starts afresh at now). It reports whether the bound refuses the
+// message, which is then not counted. Every bound on the codes cognitod
+// sends (password reset, sign-up resend, attribute codes, and the
+// pretended sends to unknown names) counts with it.
+func countInWindow(n *int, start *time.Time, now time.Time, window time.Duration, limit int) (refused bool) {
+	if now.Sub(*start) >= window {
+		*n, *start = 0, now
+	}
+	if *n >= limit {
+		return true
+	}
+	*n++
+	return false
+}
+
+// checkLockedCode checks code against hash, a code stored on the user
+// that wrong guesses lock (ConfirmSignUp, VerifyUserAttribute): during a
+// lockout it is LimitExceededException; a wrong code counts in *failed,
+// and the lockoutFreeAttempts-th locks guessing for lockoutMax (the count
+// outlives new codes, so that asking for one buys no guesses); a right
+// but expired code is ExpiredCodeException; a right one clears the
+// count. A wrong code returns mismatch with err nil: the caller commits
+// the count, then refuses with it.
+func checkLockedCode(hash, code string, expires time.Time, failed *int, lockedUntil *time.Time, now time.Time) (mismatch, err error) {
+	if now.Before(*lockedUntil) {
+		return nil, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
+	}
+	if subtle.ConstantTimeCompare([]byte(hashCode(code)), []byte(hash)) != 1 {
+		*failed++
+		if *failed >= lockoutFreeAttempts {
+			*lockedUntil, *failed = now.Add(lockoutMax), 0
+		}
+		return ErrCodeMismatch, nil
+	}
+	if now.After(expires) {
+		return nil, ErrExpiredCode
+	}
+	*failed, *lockedUntil = 0, time.Time{}
+	return nil, nil
 }

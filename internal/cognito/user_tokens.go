@@ -171,21 +171,37 @@ func (s *Service) CheckAccessToken(ctx context.Context, token string, requiredSc
 	return c, u, nil
 }
 
+// signedInUser checks an access token with aws.cognito.signin.user.admin
+// (CheckAccessToken: signature, expiry, revocation, an enabled user) and
+// returns its claims, user, pool and client: the one check behind every
+// operation a user calls with their access token.
+func (s *Service) signedInUser(ctx context.Context, token string) (*AccessClaims, *User, *UserPool, *AppClient, error) {
+	c, u, err := s.CheckAccessToken(ctx, token, ScopeAdmin)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	pool, err := s.LookupPool(ctx, c.PoolID)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	client, err := s.LookupClient(ctx, c.PoolID, c.ClientID)
+	if err != nil {
+		return nil, nil, nil, nil, ErrNotAuthorized.WithMessage(msgInvalidAccessToken) // the client is gone
+	}
+	return c, u, pool, client, nil
+}
+
 // GetUser returns the signed-in user's own attributes.
 func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOutput, error) {
 	if err := Validate("GetUser", in); err != nil {
 		return nil, err
 	}
-	c, u, err := s.CheckAccessToken(ctx, in.AccessToken, ScopeAdmin)
+	_, u, _, client, err := s.signedInUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
 	// The client sees only the attributes it may read (sub always).
 	out := &GetUserOutput{Username: u.Username, UserAttributes: []Attribute{}}
-	client, err := s.LookupClient(ctx, c.PoolID, c.ClientID)
-	if err != nil {
-		return nil, ErrNotAuthorized.WithMessage(msgInvalidAccessToken) // the client is gone
-	}
 	for _, a := range u.Attributes {
 		if a.Name == "sub" || clientReads(client, a.Name) {
 			out.UserAttributes = append(out.UserAttributes, a)

@@ -43,8 +43,13 @@ type Sender struct {
 	Timeout time.Duration
 	// SMS receives the messages that are not email.
 	SMS cognito.MessageSender
-	// Now is the clock for the Date header; nil means time.Now.
+	// Now is the clock for the Date header and the bound per recipient;
+	// nil means time.Now.
 	Now func() time.Time
+	// PerRecipientPerHour bounds the messages to one address in an hour
+	// (0: DefaultPerRecipientPerHour; see limit.go).
+	PerRecipientPerHour int
+	recipients          recipientLimiter
 }
 
 // New parses an SMTP URL: smtp://[user[:password]@]host[:port] (port 587
@@ -124,6 +129,13 @@ func (s *Sender) Send(ctx context.Context, m cognito.Message) error {
 	if err != nil {
 		return err
 	}
+	if to.Name != "" || !strings.EqualFold(to.Address, strings.TrimSpace(m.To)) {
+		// An email attribute such as "victim<attacker@example.com>" would
+		// send the code to the address in brackets while the attribute,
+		// once verified, says something else: only a bare address, the
+		// attribute itself, receives mail.
+		return fmt.Errorf("mail: the To address %q is not a bare address", m.To)
+	}
 	var replyTo *mail.Address
 	if m.ReplyTo != "" {
 		if replyTo, err = parseAddress("Reply-To", m.ReplyTo); err != nil {
@@ -134,7 +146,21 @@ func (s *Sender) Send(ctx context.Context, m cognito.Message) error {
 	if err != nil {
 		return err
 	}
+	limit := s.PerRecipientPerHour
+	if limit <= 0 {
+		limit = DefaultPerRecipientPerHour
+	}
+	if !s.recipients.allow(to.Address, limit, s.now()) {
+		return ErrRecipientLimit
+	}
 	return s.deliver(ctx, from.Address, to.Address, msg)
+}
+
+func (s *Sender) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // parseAddress reads one address; CR and LF are refused outright, so that
@@ -157,10 +183,6 @@ func (s *Sender) compose(from, to, replyTo *mail.Address, subject, body string) 
 	if strings.ContainsAny(subject, "\r\n\x00") {
 		return nil, errors.New("mail: the subject holds a line break")
 	}
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
 	id := make([]byte, 16)
 	rand.Read(id)
 	domain := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
@@ -172,7 +194,7 @@ func (s *Sender) compose(from, to, replyTo *mail.Address, subject, body string) 
 		header("Reply-To", replyTo.String())
 	}
 	header("Subject", mime.QEncoding.Encode("utf-8", subject))
-	header("Date", now().Format(time.RFC1123Z))
+	header("Date", s.now().Format(time.RFC1123Z))
 	header("Message-ID", "<"+hex.EncodeToString(id)+"@"+domain+">")
 	header("MIME-Version", "1.0")
 	header("Content-Type", `text/html; charset="UTF-8"`)

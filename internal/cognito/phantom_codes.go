@@ -1,0 +1,97 @@
+package cognito
+
+import (
+	"sync"
+	"time"
+)
+
+// phantomCodes keeps, in memory, the state of the codes a client that
+// prevents user-existence errors pretends to have for names that do not
+// exist (or, for ForgotPassword, have nowhere to receive one): the sends,
+// bounded as real users' are (maxCodeSends per sendWindow), a pending
+// reset code that wrong guesses spend, and sign-up codes that wrong
+// guesses lock. Without it, a few requests would tell the names that
+// exist: only they ever answered LimitExceededException or
+// ExpiredCodeException. It is bounded like phantomLockouts: past
+// maxPhantoms names it starts afresh.
+type phantomCodes struct {
+	mu    sync.Mutex
+	names map[string]*phantomWindow
+}
+
+type phantomWindow struct {
+	sends int
+	start time.Time
+	// pending and attempts play a password reset code's part for
+	// ConfirmForgotPassword: a code is pending once one was pretended
+	// sent, and wrong guesses spend it as they spend a real one.
+	pending  bool
+	attempts int
+	// failed and lockedUntil play a sign-up code's lockout for
+	// ConfirmSignUp (checkLockedCode).
+	failed      int
+	lockedUntil time.Time
+}
+
+// send counts one pretended send for key at now, as countSend counts a
+// real one (countInWindow), and reports whether the bound refuses it.
+func (p *phantomCodes) send(key string, now time.Time) (refused bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.names == nil || len(p.names) >= maxPhantoms {
+		p.names = map[string]*phantomWindow{}
+	}
+	w := p.names[key]
+	if w == nil {
+		w = &phantomWindow{}
+		p.names[key] = w
+	}
+	if countInWindow(&w.sends, &w.start, now, sendWindow, maxCodeSends) {
+		return true
+	}
+	w.pending, w.attempts = true, 0
+	return false
+}
+
+// confirm answers ConfirmForgotPassword for key, a name whose codes send
+// pretends, as checkResetCode answers a real user's wrong code: no code
+// pending is ExpiredCodeException; wrong guesses are CodeMismatchException
+// and spend the code at the maxCodeAttempts-th; past that it is
+// LimitExceededException until a new code is asked for.
+func (p *phantomCodes) confirm(key string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w := p.names[key]
+	switch {
+	case w == nil || !w.pending && w.attempts == 0:
+		return ErrExpiredCode
+	case w.attempts >= maxCodeAttempts:
+		return ErrLimitExceeded.WithMessage(msgConfirmAttempts)
+	}
+	w.attempts++
+	if w.attempts >= maxCodeAttempts {
+		w.pending = false
+	}
+	return ErrCodeMismatch
+}
+
+// confirmSignUp answers ConfirmSignUp for key, a name that does not exist,
+// as a real unconfirmed user's wrong code is answered: the code can never
+// match, and wrong codes lock as checkLockedCode locks them.
+func (p *phantomCodes) confirmSignUp(key, code string, now time.Time) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.names == nil || len(p.names) >= maxPhantoms {
+		p.names = map[string]*phantomWindow{}
+	}
+	w := p.names[key]
+	if w == nil {
+		w = &phantomWindow{}
+		p.names[key] = w
+	}
+	mismatch, err := checkLockedCode("", code, time.Time{}, &w.failed, &w.lockedUntil, now)
+	if err != nil {
+		return err
+	}
+	return mismatch
+}

@@ -367,7 +367,7 @@ func (s *Service) clientSettings(ctx context.Context, r Reader, pool *UserPool, 
 	if err := checkTokenValidity(&st); err != nil {
 		return st, err
 	}
-	if err := checkExplicitAuthFlows(st.ExplicitAuthFlows); err != nil {
+	if err := checkExplicitAuthFlows(st.ExplicitAuthFlows, st.RefreshTokenRotation); err != nil {
 		return st, err
 	}
 	if err := checkAttributes(pool, st.ReadAttributes, msgInvalidReadAttributes); err != nil {
@@ -531,7 +531,12 @@ func tokenTTL(v *int32, units *TokenValidityUnits, pick func(*TokenValidityUnits
 // be mixed with the ALLOW_ ones.
 var legacyAuthFlows = []string{"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"}
 
-func checkExplicitAuthFlows(flows []string) error {
+// checkExplicitAuthFlows refuses lists Cognito refuses: legacy and ALLOW_
+// values mixed, and ALLOW_ values without ALLOW_REFRESH_TOKEN_AUTH ("should
+// always be allowed", so every client that signs in can refresh). A client
+// that rotates refresh tokens refreshes through GetTokensFromRefreshToken,
+// which does not need the flag.
+func checkExplicitAuthFlows(flows []string, rotation *RefreshTokenRotation) error {
 	legacy, modern := false, false
 	for _, f := range flows {
 		if slices.Contains(legacyAuthFlows, f) {
@@ -542,6 +547,10 @@ func checkExplicitAuthFlows(flows []string) error {
 	}
 	if legacy && modern {
 		return ErrInvalidParameter.WithMessage(msgMixedExplicitAuthFlows)
+	}
+	rotates := rotation != nil && rotation.Feature == "ENABLED"
+	if modern && !rotates && !slices.Contains(flows, "ALLOW_REFRESH_TOKEN_AUTH") {
+		return ErrInvalidParameter.WithMessage(msgRefreshAlwaysAllowed)
 	}
 	return nil
 }

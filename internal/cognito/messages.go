@@ -25,15 +25,16 @@ const (
 	msgCallbackURLsRequired     = "CallbackUrls can not be empty when code flow or implicit flow is selected"
 	msgInvalidScope             = "Invalid scope requested: %s"
 	msgURLNoHTTP                = "%s cannot use the HTTP protocol."
-	msgURLFragment              = "%s cannot contain a fragment."                                        // (unconfirmed)
-	msgURLInvalid               = "%s is not a valid URL."                                               // (unconfirmed)
-	msgDefaultRedirectNotInList = "DefaultRedirectURI must be one of the CallbackURLs."                  // (unconfirmed)
-	msgTokenValidityRange       = "Invalid range for token validity."                                    // (unconfirmed)
-	msgRefreshShorterThanTokens = "Invalid range for token validity."                                    // (unconfirmed: no capture; the range message is the likeliest)
-	msgUnknownIdentityProvider  = "The provider %s does not exist for User Pool %s"                      // (unconfirmed)
-	msgInvalidReadAttributes    = "Invalid read attributes specified while creating a client"            // (unconfirmed)
-	msgInvalidWriteAttributes   = "Invalid write attributes specified while creating a client"           // (unconfirmed)
-	msgMixedExplicitAuthFlows   = "ExplicitAuthFlows can not have both legacy and new values."           // (unconfirmed)
+	msgURLFragment              = "%s cannot contain a fragment."                              // (unconfirmed)
+	msgURLInvalid               = "%s is not a valid URL."                                     // (unconfirmed)
+	msgDefaultRedirectNotInList = "DefaultRedirectURI must be one of the CallbackURLs."        // (unconfirmed)
+	msgTokenValidityRange       = "Invalid range for token validity."                          // (unconfirmed)
+	msgRefreshShorterThanTokens = "Invalid range for token validity."                          // (unconfirmed: no capture; the range message is the likeliest)
+	msgUnknownIdentityProvider  = "The provider %s does not exist for User Pool %s"            // (unconfirmed)
+	msgInvalidReadAttributes    = "Invalid read attributes specified while creating a client"  // (unconfirmed)
+	msgInvalidWriteAttributes   = "Invalid write attributes specified while creating a client" // (unconfirmed)
+	msgMixedExplicitAuthFlows   = "ExplicitAuthFlows can not have both legacy and new values." // (unconfirmed)
+	msgRefreshAlwaysAllowed     = "REFRESH_TOKEN_AUTH should always be allowed."
 	msgSecretWithoutGenerate    = "ClientSecret can only be set when GenerateSecret is true or omitted." // (unconfirmed)
 
 	msgDomainTaken             = "Domain already associated with another user pool."

@@ -151,11 +151,16 @@ func TestRefreshWithoutRotation(t *testing.T) {
 		AuthParameters: map[string]string{"REFRESH_TOKEN": *first.RefreshToken}}); err != nil {
 		t.Fatal(err)
 	}
-	// A client that turned REFRESH_TOKEN_AUTH off refreshes nothing.
-	off, _ := e.newClient(t, nil, false, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth)
-	tok := e.signIn(t, off, "")
-	_, err := e.refresh(off, "", *tok.RefreshToken)
-	wantAPIError(t, err, "InvalidParameterException", "Auth flow not enabled for this client")
+	// A client cannot turn REFRESH_TOKEN_AUTH off, as in Cognito; one that
+	// rotates refresh tokens need not list it.
+	_, err := e.c.CreateUserPoolClient(context.Background(), &cip.CreateUserPoolClientInput{UserPoolId: aws.String(e.poolID), ClientName: aws.String("off"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}})
+	wantAPIError(t, err, "InvalidParameterException", "REFRESH_TOKEN_AUTH should always be allowed.")
+	_, err = e.c.UpdateUserPoolClient(context.Background(), &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(e.poolID), ClientId: aws.String(id),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth}})
+	wantAPIError(t, err, "InvalidParameterException", "REFRESH_TOKEN_AUTH should always be allowed.")
+	rotatingOnly, _ := e.newClient(t, rotating(0), false, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth)
+	e.mustRefresh(t, rotatingOnly, "", *e.signIn(t, rotatingOnly, "").RefreshToken)
 }
 
 func TestRefreshRotationGracePeriod(t *testing.T) {

@@ -40,7 +40,8 @@ type ForgotPasswordInput struct {
 }
 
 // CodeDeliveryOutput is ForgotPasswordResponse,
-// ResendConfirmationCodeResponse and the like.
+// ResendConfirmationCodeResponse, GetUserAttributeVerificationCodeResponse
+// and the like.
 type CodeDeliveryOutput struct {
 	CodeDeliveryDetails *CodeDeliveryDetails `json:"CodeDeliveryDetails,omitempty"`
 }

@@ -33,11 +33,9 @@ type phantomWindow struct {
 	lockedUntil time.Time
 }
 
-// send counts one pretended send for key at now, as countSend counts a
-// real one (countInWindow), and reports whether the bound refuses it.
-func (p *phantomCodes) send(key string, now time.Time) (refused bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+// window returns key's state, made afresh if there is none; past
+// maxPhantoms names, all are forgotten first. p.mu must be held.
+func (p *phantomCodes) window(key string) *phantomWindow {
 	if p.names == nil || len(p.names) >= maxPhantoms {
 		p.names = map[string]*phantomWindow{}
 	}
@@ -46,6 +44,15 @@ func (p *phantomCodes) send(key string, now time.Time) (refused bool) {
 		w = &phantomWindow{}
 		p.names[key] = w
 	}
+	return w
+}
+
+// send counts one pretended send for key at now, as countSend counts a
+// real one (countInWindow), and reports whether the bound refuses it.
+func (p *phantomCodes) send(key string, now time.Time) (refused bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w := p.window(key)
 	if countInWindow(&w.sends, &w.start, now, sendWindow, maxCodeSends) {
 		return true
 	}
@@ -81,14 +88,7 @@ func (p *phantomCodes) confirm(key string) error {
 func (p *phantomCodes) confirmSignUp(key, code string, now time.Time) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.names == nil || len(p.names) >= maxPhantoms {
-		p.names = map[string]*phantomWindow{}
-	}
-	w := p.names[key]
-	if w == nil {
-		w = &phantomWindow{}
-		p.names[key] = w
-	}
+	w := p.window(key)
 	mismatch, err := checkLockedCode("", code, time.Time{}, &w.failed, &w.lockedUntil, now)
 	if err != nil {
 		return err

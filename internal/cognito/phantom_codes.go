@@ -33,6 +33,18 @@ type phantomWindow struct {
 	lockedUntil time.Time
 }
 
+// phantomDelivery answers a request for a code for a name that does not
+// exist (or has nowhere to receive one) as a real user's request is
+// answered: the pretended sends under key are bounded as a real user's
+// are, or the sixth request would tell which names exist; then a
+// plausible destination for attrName.
+func (s *Service) phantomDelivery(pool *UserPool, key, name, attrName string) (*CodeDeliveryOutput, error) {
+	if s.phantomCodes.send(key, s.now().UTC()) {
+		return nil, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
+	}
+	return &CodeDeliveryOutput{CodeDeliveryDetails: s.phantomDestination(pool, name, attrName)}, nil
+}
+
 // window returns key's state, made afresh if there is none; past
 // maxPhantoms names, all are forgotten first. p.mu must be held.
 func (p *phantomCodes) window(key string) *phantomWindow {

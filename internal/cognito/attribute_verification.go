@@ -80,12 +80,6 @@ type GetUserAttributeVerificationCodeInput struct {
 	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
 }
 
-// GetUserAttributeVerificationCodeOutput is
-// GetUserAttributeVerificationCodeResponse.
-type GetUserAttributeVerificationCodeOutput struct {
-	CodeDeliveryDetails *CodeDeliveryDetails `json:"CodeDeliveryDetails,omitempty"`
-}
-
 // VerifyUserAttributeInput is VerifyUserAttributeRequest.
 type VerifyUserAttributeInput struct {
 	AccessToken   string `json:"AccessToken,omitempty"`
@@ -274,7 +268,7 @@ func checkVerifiable(name string) error {
 
 // GetUserAttributeVerificationCode sends the signed-in user a new code for
 // their email or phone number (the pending value, if one waits).
-func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetUserAttributeVerificationCodeInput) (*GetUserAttributeVerificationCodeOutput, error) {
+func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetUserAttributeVerificationCodeInput) (*CodeDeliveryOutput, error) {
 	if err := Validate("GetUserAttributeVerificationCode", in); err != nil {
 		return nil, err
 	}
@@ -300,7 +294,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 	if err != nil {
 		return nil, err
 	}
-	out := &GetUserAttributeVerificationCodeOutput{}
+	out := &CodeDeliveryOutput{}
 	if d := s.send(ctx, pool, u, []pendingCode{code}); len(d) > 0 {
 		out.CodeDeliveryDetails = &d[0]
 	}

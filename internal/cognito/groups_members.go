@@ -98,11 +98,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, in *AdminListGroup
 	if err := Validate("AdminListGroupsForUser", in); err != nil {
 		return nil, err
 	}
-	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, s.store, pool, in.Username)
+	pool, u, err := s.getUser(ctx, s.store, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

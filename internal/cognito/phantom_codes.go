@@ -33,11 +33,21 @@ type phantomWindow struct {
 	lockedUntil time.Time
 }
 
-// send counts one pretended send for key at now, as countSend counts a
-// real one (countInWindow), and reports whether the bound refuses it.
-func (p *phantomCodes) send(key string, now time.Time) (refused bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+// phantomDelivery answers a request for a code for a name that does not
+// exist (or has nowhere to receive one) as a real user's request is
+// answered: the pretended sends under key are bounded as a real user's
+// are, or the sixth request would tell which names exist; then a
+// plausible destination for attrName.
+func (s *Service) phantomDelivery(pool *UserPool, key, name, attrName string) (*CodeDeliveryOutput, error) {
+	if s.phantomCodes.send(key, s.now().UTC()) {
+		return nil, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
+	}
+	return &CodeDeliveryOutput{CodeDeliveryDetails: s.phantomDestination(pool, name, attrName)}, nil
+}
+
+// window returns key's state, made afresh if there is none; past
+// maxPhantoms names, all are forgotten first. p.mu must be held.
+func (p *phantomCodes) window(key string) *phantomWindow {
 	if p.names == nil || len(p.names) >= maxPhantoms {
 		p.names = map[string]*phantomWindow{}
 	}
@@ -46,6 +56,15 @@ func (p *phantomCodes) send(key string, now time.Time) (refused bool) {
 		w = &phantomWindow{}
 		p.names[key] = w
 	}
+	return w
+}
+
+// send counts one pretended send for key at now, as countSend counts a
+// real one (countInWindow), and reports whether the bound refuses it.
+func (p *phantomCodes) send(key string, now time.Time) (refused bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w := p.window(key)
 	if countInWindow(&w.sends, &w.start, now, sendWindow, maxCodeSends) {
 		return true
 	}
@@ -81,14 +100,7 @@ func (p *phantomCodes) confirm(key string) error {
 func (p *phantomCodes) confirmSignUp(key, code string, now time.Time) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.names == nil || len(p.names) >= maxPhantoms {
-		p.names = map[string]*phantomWindow{}
-	}
-	w := p.names[key]
-	if w == nil {
-		w = &phantomWindow{}
-		p.names[key] = w
-	}
+	w := p.window(key)
 	mismatch, err := checkLockedCode("", code, time.Time{}, &w.failed, &w.lockedUntil, now)
 	if err != nil {
 		return err

@@ -40,7 +40,8 @@ type ForgotPasswordInput struct {
 }
 
 // CodeDeliveryOutput is ForgotPasswordResponse,
-// ResendConfirmationCodeResponse and the like.
+// ResendConfirmationCodeResponse, GetUserAttributeVerificationCodeResponse
+// and the like.
 type CodeDeliveryOutput struct {
 	CodeDeliveryDetails *CodeDeliveryDetails `json:"CodeDeliveryDetails,omitempty"`
 }
@@ -172,12 +173,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	}
 	prevent := client.Settings.PreventUserExistenceErrors == "ENABLED"
 	phantom := func() (*CodeDeliveryOutput, error) {
-		// Bounded as a real user's codes are, or the sixth request
-		// would tell which names exist.
-		if s.phantomCodes.send(phantomResetKey(pool, in.Username), s.now().UTC()) {
-			return nil, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
-		}
-		return &CodeDeliveryOutput{CodeDeliveryDetails: s.phantomDestination(pool, in.Username, firstRecoveryAttribute(pool))}, nil
+		return s.phantomDelivery(pool, phantomResetKey(pool, in.Username), in.Username, firstRecoveryAttribute(pool))
 	}
 	code := newConfirmationCode()
 	var u *User

@@ -67,16 +67,11 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 		return tx.UpdateUser(ctx, u)
 	})
 	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
-		// Bounded as a real user's resends are, or the sixth request
-		// would tell which names exist.
-		if s.phantomCodes.send(pool.ID+"/"+CodeSignUpResend+"/"+signInKey(pool, in.Username), s.now().UTC()) {
-			return nil, ErrLimitExceeded.WithMessage(msgConfirmAttempts)
-		}
 		attrName := "email"
 		if slices.Contains(pool.Settings.AutoVerifiedAttributes, "phone_number") && !slices.Contains(pool.Settings.AutoVerifiedAttributes, "email") {
 			attrName = "phone_number"
 		}
-		return &CodeDeliveryOutput{CodeDeliveryDetails: s.phantomDestination(pool, in.Username, attrName)}, nil
+		return s.phantomDelivery(pool, pool.ID+"/"+CodeSignUpResend+"/"+signInKey(pool, in.Username), in.Username, attrName)
 	}
 	if err != nil {
 		return nil, err

@@ -161,6 +161,20 @@ func (s *Service) findUser(ctx context.Context, r Reader, pool *UserPool, name s
 	return u, asError(err)
 }
 
+// getUser returns a pool the caller sees and a user of it, as findUser
+// finds them.
+func (s *Service) getUser(ctx context.Context, r Reader, poolID, name string) (*UserPool, *User, error) {
+	pool, err := s.getPool(ctx, r, poolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.findUser(ctx, r, pool, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pool, u, nil
+}
+
 func temporaryPasswordDays(pool *UserPool) int {
 	if pp := pool.Settings.Policies; pp != nil && pp.PasswordPolicy != nil && pp.PasswordPolicy.TemporaryPasswordValidityDays != nil {
 		return int(*pp.PasswordPolicy.TemporaryPasswordValidityDays)
@@ -291,11 +305,7 @@ func (s *Service) changePoolUser(ctx context.Context, pool *UserPool, username s
 // sees.
 func (s *Service) withUser(ctx context.Context, poolID, username string, fn func(tx Tx, pool *UserPool, u *User) error) error {
 	return s.updateUncached(ctx, func(tx Tx) error {
-		pool, err := s.getPool(ctx, tx, poolID)
-		if err != nil {
-			return err
-		}
-		u, err := s.findUser(ctx, tx, pool, username)
+		pool, u, err := s.getUser(ctx, tx, poolID, username)
 		if err != nil {
 			return err
 		}
@@ -320,11 +330,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *AdminUserInput) (*AdminG
 	if err := Validate("AdminGetUser", in); err != nil {
 		return nil, err
 	}
-	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(ctx, s.store, pool, in.Username)
+	_, u, err := s.getUser(ctx, s.store, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -340,11 +346,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	// The user and the policy are checked before the hash, and the hash
 	// made before the transaction: it is slow and memory-hard, and the
 	// store has one writer. The transaction checks both again.
-	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	found, err := s.findUser(ctx, s.store, pool, in.Username)
+	pool, found, err := s.getUser(ctx, s.store, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

@@ -207,31 +207,36 @@ func (h *Handler) showSecret(w http.ResponseWriter, r *http.Request, s *session)
 	h.renderClient(w, r, s, true)
 }
 
-func (h *Handler) renderClient(w http.ResponseWriter, r *http.Request, s *session, showSecret bool) {
+// loadClientForm loads the client the path names and its form; when it
+// cannot, it has answered the request and ok is false.
+func (h *Handler) loadClientForm(w http.ResponseWriter, r *http.Request, s *session) (clientForm, bool) {
 	p, c, ok := h.loadClient(w, r, s)
 	if !ok {
-		return
+		return clientForm{}, false
 	}
 	f, err := h.clientFormFor(r, p, c)
 	if err != nil {
 		h.serverError(w, r, err)
+		return clientForm{}, false
+	}
+	return f, true
+}
+
+func (h *Handler) renderClient(w http.ResponseWriter, r *http.Request, s *session, showSecret bool) {
+	f, ok := h.loadClientForm(w, r, s)
+	if !ok {
 		return
 	}
 	f.ShowSecret = showSecret
-	h.render(w, r, "client", http.StatusOK, page{Title: c.ClientName, Session: s, Data: f})
+	h.render(w, r, "client", http.StatusOK, page{Title: f.Client.ClientName, Session: s, Data: f})
 }
 
 func (h *Handler) editClientPage(w http.ResponseWriter, r *http.Request, s *session) {
-	p, c, ok := h.loadClient(w, r, s)
+	f, ok := h.loadClientForm(w, r, s)
 	if !ok {
 		return
 	}
-	f, err := h.clientFormFor(r, p, c)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	h.render(w, r, "client_form", http.StatusOK, page{Title: "Edit " + c.ClientName, Session: s, Data: f})
+	h.render(w, r, "client_form", http.StatusOK, page{Title: "Edit " + f.Client.ClientName, Session: s, Data: f})
 }
 
 func (h *Handler) updateClient(w http.ResponseWriter, r *http.Request, s *session) {

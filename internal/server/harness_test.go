@@ -38,6 +38,9 @@ type testServer struct {
 	// log holds what the service logged: the temporary passwords and
 	// confirmation codes cognitod "sends" users.
 	log *syncBuffer
+	// dbPath is the SQLite file, for tests that tamper with rows as an
+	// attacker with write access to the database would.
+	dbPath string
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent writers.
@@ -62,14 +65,17 @@ func (b *syncBuffer) String() string {
 // file, with a known root access key.
 func newTestServer(t testing.TB, limits cognito.Limits) *testServer {
 	t.Helper()
-	return newTestServerWith(t, limits, nil)
+	return newTestServerWith(t, limits, nil, nil)
 }
 
-// newTestServerWith is newTestServer with a hook to change the Config.
-func newTestServerWith(t testing.TB, limits cognito.Limits, configure func(*Config)) *testServer {
+// newTestServerWith is newTestServer with hooks to change the service's
+// cognito.Config (its clock, message sender, ...) and the server's Config;
+// either may be nil.
+func newTestServerWith(t testing.TB, limits cognito.Limits, service func(*cognito.Config), configure func(*Config)) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cognitod.db"))
+	dbPath := filepath.Join(t.TempDir(), "cognitod.db")
+	store, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +85,11 @@ func newTestServerWith(t testing.TB, limits cognito.Limits, configure func(*Conf
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, Limits: limits, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	svcCfg := cognito.Config{Store: store, Sealer: sealer, Limits: limits, Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	if service != nil {
+		service(&svcCfg)
+	}
+	svc, err := cognito.NewService(svcCfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +109,7 @@ func newTestServerWith(t testing.TB, limits cognito.Limits, configure func(*Conf
 	hs.Config.Handler = srv.Handler()
 	hs.Start()
 	t.Cleanup(hs.Close)
-	return &testServer{URL: hs.URL, svc: svc, http: hs, log: logs}
+	return &testServer{URL: hs.URL, svc: svc, http: hs, log: logs, dbPath: dbPath}
 }
 
 // client returns an AWS SDK for Go v2 client for region, signing with the

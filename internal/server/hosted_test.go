@@ -39,7 +39,7 @@ type webPool struct {
 
 func newWebPool(t *testing.T, configure func(*Config), prevent string) *webPool {
 	t.Helper()
-	ts := newTestServerWith(t, cognito.Limits{}, configure)
+	ts := newTestServerWith(t, cognito.Limits{}, nil, configure)
 	ctx := context.Background()
 	c := ts.client("us-east-1")
 	poolID := createPool(t, c, "web")

@@ -418,7 +418,7 @@ func TestVerifyAcceptsCognitodTokens(t *testing.T) {
 // its two signing keys shortly after CreateUserPool, before any request
 // needs them.
 func TestEagerKeys(t *testing.T) {
-	ts := newTestServerWith(t, cognito.Limits{}, func(c *Config) { c.EagerKeys = true })
+	ts := newTestServerWith(t, cognito.Limits{}, nil, func(c *Config) { c.EagerKeys = true })
 	poolID := createPool(t, ts.client("us-east-1"), "eager")
 	deadline := time.Now().Add(30 * time.Second)
 	for {

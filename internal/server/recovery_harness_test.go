@@ -1,11 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
-	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"sync"
 	"testing"
@@ -16,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitod/cognitod/internal/cognito"
-	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
 // testClock is a clock a test moves forward. Only the service reads it:
@@ -42,37 +37,12 @@ func (c *testClock) Advance(d time.Duration) {
 // (nil: the log, as by default) and clock chosen.
 func newMessagingServer(t testing.TB, messages cognito.MessageSender, clock *testClock) *testServer {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cognitod.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	sealer, err := cognito.NewSealer(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	cfg := cognito.Config{Store: store, Sealer: sealer, Logger: slog.New(slog.NewTextHandler(logs, nil)), Messages: messages}
-	if clock != nil {
-		cfg.Now = clock.Now
-	}
-	svc, err := cognito.NewService(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.EnsureAccessKey(ctx, testKeyID, testSecret); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewUnstartedServer(nil)
-	srv, err := New(Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs.Config.Handler = srv.Handler()
-	hs.Start()
-	t.Cleanup(hs.Close)
-	return &testServer{URL: hs.URL, svc: svc, http: hs, log: logs}
+	return newTestServerWith(t, cognito.Limits{}, func(c *cognito.Config) {
+		c.Messages = messages
+		if clock != nil {
+			c.Now = clock.Now
+		}
+	}, nil)
 }
 
 // recoveryPool is a pool for the recovery tests: a public client with

@@ -1,14 +1,10 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"log/slog"
-	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitod/cognitod/internal/cognito"
-	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
 // A rotated refresh token keeps its successor sealed in its row, for
@@ -27,33 +22,7 @@ import (
 // sign-in. It used to open anywhere.
 func TestRefreshSuccessorSealedToItsToken(t *testing.T) {
 	ctx := context.Background()
-	dbPath := filepath.Join(t.TempDir(), "cognitod.db")
-	store, err := sqlite.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	sealer, err := cognito.NewSealer(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.EnsureAccessKey(ctx, testKeyID, testSecret); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewUnstartedServer(nil)
-	srv, err := New(Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs.Config.Handler = srv.Handler()
-	hs.Start()
-	t.Cleanup(hs.Close)
-	ts := &testServer{URL: hs.URL, svc: svc, http: hs, log: logs}
+	ts := newTestServer(t, cognito.Limits{})
 
 	c := ts.client("us-east-1")
 	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("rotation")})
@@ -98,7 +67,7 @@ func TestRefreshSuccessorSealedToItsToken(t *testing.T) {
 	}
 	hash := func(tok string) string { s := sha256.Sum256([]byte(tok)); return hex.EncodeToString(s[:]) }
 
-	db, err := sql.Open("sqlite", dbPath+"?_busy_timeout=5000")
+	db, err := sql.Open("sqlite", ts.dbPath+"?_busy_timeout=5000")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,9 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitod/cognitod/internal/cognito"
-	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
 // rotationEnv is a server whose domain clock can be moved forward (SigV4
@@ -28,34 +23,16 @@ type rotationEnv struct {
 	ts     *testServer
 	c      *cip.Client
 	poolID string
-	skew   *atomic.Int64
+	clock  *testClock
 }
 
 func newRotationEnv(t *testing.T) *rotationEnv {
 	t.Helper()
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cognitod.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	sealer, err := cognito.NewSealer(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	skew := new(atomic.Int64)
-	logs := &syncBuffer{}
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		Now: func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.EnsureAccessKey(ctx, testKeyID, testSecret); err != nil {
-		t.Fatal(err)
-	}
-	ts := startServer(t, svc, logs)
+	clock := &testClock{}
+	ts := newTestServerWith(t, cognito.Limits{}, func(c *cognito.Config) { c.Now = clock.Now }, nil)
 	c := ts.client("us-east-1")
-	e := &rotationEnv{ts: ts, c: c, poolID: createPool(t, c, "rotation"), skew: skew}
+	e := &rotationEnv{ts: ts, c: c, poolID: createPool(t, c, "rotation"), clock: clock}
 	if _, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(e.poolID), Username: aws.String("rita"),
 		MessageAction: types.MessageActionTypeSuppress}); err != nil {
 		t.Fatal(err)
@@ -67,7 +44,7 @@ func newRotationEnv(t *testing.T) *rotationEnv {
 	return e
 }
 
-func (e *rotationEnv) advance(d time.Duration) { e.skew.Add(int64(d)) }
+func (e *rotationEnv) advance(d time.Duration) { e.clock.Advance(d) }
 
 // newClient makes an app client; rotation nil leaves it off.
 func (e *rotationEnv) newClient(t *testing.T, rotation *types.RefreshTokenRotationType, secret bool, flows ...types.ExplicitAuthFlowsType) (id, clientSecret string) {
@@ -438,18 +415,4 @@ func TestTokenEndpointRefreshRotation(t *testing.T) {
 	if status != 200 || strings.Contains(body, "refresh_token") {
 		t.Fatalf("refresh grant without rotation: %d %s", status, body)
 	}
-}
-
-// startServer serves svc on a loopback port, as newTestServer does.
-func startServer(t *testing.T, svc *cognito.Service, logs *syncBuffer) *testServer {
-	t.Helper()
-	hs := httptest.NewUnstartedServer(nil)
-	srv, err := New(Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs.Config.Handler = srv.Handler()
-	hs.Start()
-	t.Cleanup(hs.Close)
-	return &testServer{URL: hs.URL, svc: svc, http: hs, log: logs}
 }

@@ -46,6 +46,9 @@ func TestUnimplementedOperationsListed(t *testing.T) {
 		want += "- " + m + "\n"
 	}
 	updateDoc(t, compatDoc, "<!-- unimplemented:start -->\n", "<!-- unimplemented:end -->", want)
+	// The README says the same in one paragraph.
+	updateDoc(t, "../../README.md", "<!-- readme-unimplemented:start -->\n", "<!-- readme-unimplemented:end -->",
+		itoa(len(operations))+" of Cognito's "+itoa(len(all))+" operations are served; these "+itoa(len(missing))+" are not: "+strings.Join(missing, ", ")+".\n")
 }
 
 func itoa(n int) string {

@@ -224,12 +224,28 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op, request
 	w.Write(b)
 }
 
-// headerSafe keeps a message usable as a header value.
+// maxErrorHeader bounds the x-amzn-ErrorMessage header. A validation
+// message quotes the bad value, and a caller's value can be nearly as large
+// as the request body: copied whole it makes one header line of hundreds of
+// kilobytes, which proxies and clients with header limits (often 8 KB) turn
+// into a failed response instead of an error. The JSON body keeps the whole
+// message; the header is a convenience copy.
+const maxErrorHeader = 1024
+
+// headerSafe keeps a message usable as a header value: printable ASCII
+// only (so no CR/LF and, being ASCII, every cut is on a character
+// boundary), at most maxErrorHeader bytes.
 func headerSafe(s string) string {
-	return strings.Map(func(r rune) rune {
+	if len(s) > maxErrorHeader {
+		// Each byte maps to at most one output byte (a multi-byte rune
+		// becomes one '?'), so maxErrorHeader input bytes suffice.
+		s = s[:maxErrorHeader]
+	}
+	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || r > 0x7e {
 			return '?'
 		}
 		return r
 	}, s)
+	return s
 }

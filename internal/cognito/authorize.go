@@ -66,7 +66,7 @@ func (s *Service) CheckAuthorize(ctx context.Context, poolID string, req Authori
 	if err != nil {
 		return nil, err
 	}
-	if req.RedirectURI == "" || !slices.Contains(client.Settings.CallbackURLs, req.RedirectURI) {
+	if req.RedirectURI == "" || !slices.Contains(client.Settings.CallbackURLs, req.RedirectURI) || !RedirectURLAllowed(req.RedirectURI) {
 		return nil, page("redirect_mismatch", "redirect_uri is not one of the client's callback URLs")
 	}
 	if req.ResponseType != "code" && req.ResponseType != "token" {

@@ -25,6 +25,7 @@ const (
 	msgCallbackURLsRequired     = "CallbackUrls can not be empty when code flow or implicit flow is selected"
 	msgInvalidScope             = "Invalid scope requested: %s"
 	msgURLNoHTTP                = "%s cannot use the HTTP protocol."
+	msgURLUnsafeScheme          = "%s cannot use the %s protocol."                             // cognitod's own, shaped like the HTTP message
 	msgURLFragment              = "%s cannot contain a fragment."                              // (unconfirmed)
 	msgURLInvalid               = "%s is not a valid URL."                                     // (unconfirmed)
 	msgDefaultRedirectNotInList = "DefaultRedirectURI must be one of the CallbackURLs."        // (unconfirmed)

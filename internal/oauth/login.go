@@ -387,7 +387,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, poolID string) 
 		h.render(w, r, "error", http.StatusBadRequest, page{Title: "Error", Base: base(r, poolID), Error: "invalid_request: unknown client_id"})
 		return
 	}
-	if lo := q.Get("logout_uri"); lo != "" && slices.Contains(client.Settings.LogoutURLs, lo) {
+	if lo := q.Get("logout_uri"); lo != "" && slices.Contains(client.Settings.LogoutURLs, lo) && cognito.RedirectURLAllowed(lo) {
 		clear()
 		http.Redirect(w, r, lo, http.StatusFound)
 		return

@@ -145,6 +145,15 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	if (c.rootKeyID == "") != (c.rootSecret == "") {
 		problems = append(problems, "COGNITOD_ROOT_ACCESS_KEY_ID and COGNITOD_ROOT_SECRET_ACCESS_KEY must be set together")
 	}
+	// AWS secret access keys are 40 characters of base64 (about 240
+	// bits). A root secret is the whole of the API's authentication and
+	// SigV4 lets anyone who has one signed request try guesses offline,
+	// with no lockout to slow them: a short, memorable secret falls to a
+	// dictionary. 32 characters still fits the hand-made keys CI systems
+	// use while keeping well over 128 bits even from a small alphabet.
+	if c.rootSecret != "" && len(c.rootSecret) < minRootSecret {
+		problems = append(problems, fmt.Sprintf("COGNITOD_ROOT_SECRET_ACCESS_KEY is %d characters: use at least %d (AWS secret keys are 40), e.g. openssl rand -base64 30", len(c.rootSecret), minRootSecret))
+	}
 	if c.limits.ScopesPerResourceServer > 100 {
 		problems = append(problems, "--max-scopes: the cognito-idp API carries at most 100 scopes per resource server")
 	}
@@ -161,6 +170,10 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	c.publicURL = strings.TrimRight(c.publicURL, "/")
 	return c, nil
 }
+
+// minRootSecret is the shortest root secret access key serve accepts
+// (see parseServe).
+const minRootSecret = 32
 
 func serve(args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseServe(args, stderr)

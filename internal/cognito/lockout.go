@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
 )
@@ -45,8 +46,18 @@ func lockoutFor(failures int) (time.Duration, bool) {
 // maxPhantoms names it starts afresh.
 type phantomLockouts struct {
 	mu    sync.Mutex
-	names map[string]*phantom
+	names map[phantomKey]*phantom
 }
+
+// phantomKey is the SHA-256 of a phantom's key (pool ID and folded name):
+// the names are the caller's, and keyed by them the maps would hold
+// maxPhantoms names of any length an anonymous caller chose. Hashed, each
+// entry has a fixed size, so maxPhantoms bounds the bytes as well as the
+// count. SHA-256 keeps distinct names apart (no collision to lock one name
+// out through another).
+type phantomKey [sha256.Size]byte
+
+func phantomKeyOf(key string) phantomKey { return sha256.Sum256([]byte(key)) }
 
 type phantom struct {
 	failures    int
@@ -61,12 +72,13 @@ func (p *phantomLockouts) fail(name string, now time.Time) (locked bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.names == nil || len(p.names) >= maxPhantoms {
-		p.names = map[string]*phantom{}
+		p.names = map[phantomKey]*phantom{}
 	}
-	ph := p.names[name]
+	k := phantomKeyOf(name)
+	ph := p.names[k]
 	if ph == nil {
 		ph = &phantom{}
-		p.names[name] = ph
+		p.names[k] = ph
 	}
 	if now.Before(ph.lockedUntil) {
 		return true

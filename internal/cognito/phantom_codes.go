@@ -16,7 +16,7 @@ import (
 // maxPhantoms names it starts afresh.
 type phantomCodes struct {
 	mu    sync.Mutex
-	names map[string]*phantomWindow
+	names map[phantomKey]*phantomWindow // keyed by hash, as phantomLockouts is
 }
 
 type phantomWindow struct {
@@ -49,12 +49,13 @@ func (s *Service) phantomDelivery(pool *UserPool, key, name, attrName string) (*
 // maxPhantoms names, all are forgotten first. p.mu must be held.
 func (p *phantomCodes) window(key string) *phantomWindow {
 	if p.names == nil || len(p.names) >= maxPhantoms {
-		p.names = map[string]*phantomWindow{}
+		p.names = map[phantomKey]*phantomWindow{}
 	}
-	w := p.names[key]
+	k := phantomKeyOf(key)
+	w := p.names[k]
 	if w == nil {
 		w = &phantomWindow{}
-		p.names[key] = w
+		p.names[k] = w
 	}
 	return w
 }
@@ -80,7 +81,7 @@ func (p *phantomCodes) send(key string, now time.Time) (refused bool) {
 func (p *phantomCodes) confirm(key string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	w := p.names[key]
+	w := p.names[phantomKeyOf(key)]
 	switch {
 	case w == nil || !w.pending && w.attempts == 0:
 		return ErrExpiredCode

@@ -148,9 +148,21 @@ func (s *Service) subTaken(ctx context.Context, r Reader, poolID, name string) b
 	return err == nil
 }
 
+// maxUsernameLength is UsernameType's max in the service model: Cognito
+// counts it as Java does, in UTF-16 code units (utf16Len).
+const maxUsernameLength = 128
+
 // findUser finds a user by sign-in name (username, or the email or phone
 // number a pool signs in with) or by sub.
 func (s *Service) findUser(ctx context.Context, r Reader, pool *UserPool, name string) (*User, error) {
+	// No user has a name longer than the model's UsernameType allows, but
+	// AuthParameters and ChallengeResponses carry USERNAME as a map value,
+	// which the model bounds only at 131,072 characters: such a name is
+	// answered as the unknown name it is, before any lookup. Checked on
+	// bytes first, so that a long name costs nothing to refuse.
+	if len(name) > maxUsernameLength && (len(name) > 4*maxUsernameLength || utf16Len(name) > maxUsernameLength) {
+		return nil, ErrUserNotFound
+	}
 	u, err := r.GetUser(ctx, pool.ID, signInKey(pool, name))
 	if errors.Is(err, ErrNotFound) {
 		u, err = r.GetUserBySub(ctx, pool.ID, name)

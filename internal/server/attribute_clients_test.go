@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"golang.org/x/oauth2"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/verify"
@@ -177,15 +176,7 @@ func TestUserInfoCustomAttributes(t *testing.T) {
 	}
 	cfg := p.oauthConfig(*out.UserPoolClient.ClientId, "")
 	cfg.Scopes = []string{"openid"}
-	verifier := oauth2.GenerateVerifier()
-	final, page := newBrowserless(t).signInOverHTTP(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), "alice", "Alice-pass-1")
-	if final == nil {
-		t.Fatalf("sign-in did not redirect: %.300s", page)
-	}
-	tok, err := cfg.Exchange(ctx, final.Query().Get("code"), oauth2.VerifierOption(verifier))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := codeFlowTokens(t, cfg, "alice", "Alice-pass-1")
 	req, _ := http.NewRequest(http.MethodGet, p.issuer()+"/oauth2/userInfo", nil)
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	resp, err := http.DefaultClient.Do(req)

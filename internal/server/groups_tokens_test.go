@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
 
@@ -179,15 +178,7 @@ func TestGroupClaimsHostedLogin(t *testing.T) {
 	join(t, p.c, p.poolID, "alice", "staff", "admins")
 
 	cfg := p.oauthConfig(p.clientID, "")
-	verifier := oauth2.GenerateVerifier()
-	final, page := newBrowserless(t).signInOverHTTP(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), "alice", "Alice-pass-1")
-	if final == nil {
-		t.Fatalf("sign-in did not redirect: %.300s", page)
-	}
-	tok, err := cfg.Exchange(ctx, final.Query().Get("code"), oauth2.VerifierOption(verifier))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := codeFlowTokens(t, cfg, "alice", "Alice-pass-1")
 	id, _ := tok.Extra("id_token").(string)
 	wantGroupClaims(t, "authorization code", tok.AccessToken, id, []string{"admins", "staff"}, []string{roleA, roleB}, roleA)
 

@@ -135,6 +135,23 @@ func (b *browserless) post(u string, form url.Values) (*http.Response, string) {
 var formAction = regexp.MustCompile(`action="([^"]+)"`)
 var hidden = func(name string) *regexp.Regexp { return regexp.MustCompile(`name="` + name + `" value="([^"]*)"`) }
 
+// codeFlowTokens signs alice in through the hosted page with the
+// authorization code flow and PKCE (as golang.org/x/oauth2 does it) and
+// exchanges the code: the tokens an OAuth web app gets.
+func codeFlowTokens(t *testing.T, cfg *oauth2.Config, username, password string) *oauth2.Token {
+	t.Helper()
+	verifier := oauth2.GenerateVerifier()
+	final, page := newBrowserless(t).signInOverHTTP(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), username, password)
+	if final == nil {
+		t.Fatalf("sign-in with %v did not redirect: %.300s", cfg.Scopes, page)
+	}
+	tok, err := cfg.Exchange(context.Background(), final.Query().Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
 // signInOverHTTP is what scripts written for Cognito's hosted UI do: open
 // authorize, follow to /login, fetch the form, post username, password
 // and _csrf. It returns the final redirect's URL.

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"golang.org/x/oauth2"
 )
 
 // TestUsersCannotVerifyThemselves: the verified flags are not the user's
@@ -106,12 +105,7 @@ func TestUserInfoOtherPool(t *testing.T) {
 	p := newWebPool(t, nil, "")
 	other := createPool(t, p.c, "other")
 	cfg := p.oauthConfig(p.clientID, "")
-	v := oauth2.GenerateVerifier()
-	final, _ := newBrowserless(t).signInOverHTTP(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(v)), "alice", "Alice-pass-1")
-	tok, err := cfg.Exchange(context.Background(), final.Query().Get("code"), oauth2.VerifierOption(v))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := codeFlowTokens(t, cfg, "alice", "Alice-pass-1")
 	for pool, want := range map[string]int{p.poolID: 200, other: 401} {
 		req, _ := http.NewRequest(http.MethodGet, p.ts.URL+"/"+pool+"/oauth2/userInfo", nil)
 		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
@@ -183,15 +177,7 @@ func TestUserInfoReleases(t *testing.T) {
 		t.Helper()
 		cfg := p.oauthConfig(p.clientID, "")
 		cfg.Scopes = scopes
-		verifier := oauth2.GenerateVerifier()
-		final, page := newBrowserless(t).signInOverHTTP(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), "alice", "Alice-pass-1")
-		if final == nil {
-			t.Fatalf("sign-in with %v did not redirect: %.300s", scopes, page)
-		}
-		tok, err := cfg.Exchange(ctx, final.Query().Get("code"), oauth2.VerifierOption(verifier))
-		if err != nil {
-			t.Fatal(err)
-		}
+		tok := codeFlowTokens(t, cfg, "alice", "Alice-pass-1")
 		req, _ := http.NewRequest(http.MethodGet, p.issuer()+"/oauth2/userInfo", nil)
 		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 		resp, err := http.DefaultClient.Do(req)

@@ -146,20 +146,15 @@ func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *DomainInput) (*E
 	return empty(err)
 }
 
-// UpdateUserPoolDomainInput is UpdateUserPoolDomainRequest.
-type UpdateUserPoolDomainInput struct {
-	Domain              string          `json:"Domain,omitempty"`
-	UserPoolId          string          `json:"UserPoolId,omitempty"`
-	ManagedLoginVersion *int32          `json:"ManagedLoginVersion,omitempty"`
-	CustomDomainConfig  *map[string]any `json:"CustomDomainConfig,omitempty"`
-}
+// UpdateUserPoolDomainInput is UpdateUserPoolDomainRequest, which has the
+// members of CreateUserPoolDomainRequest.
+type UpdateUserPoolDomainInput CreateUserPoolDomainInput
 
 // UpdateUserPoolDomainOutput is UpdateUserPoolDomainResponse. Cognito
-// returns CloudFrontDomain only for custom domains, which cognitod does
-// not serve, so it is never set here.
+// adds CloudFrontDomain only for custom domains, which cognitod does not
+// serve, so the member is left out.
 type UpdateUserPoolDomainOutput struct {
 	ManagedLoginVersion *int32 `json:"ManagedLoginVersion,omitempty"`
-	CloudFrontDomain    string `json:"CloudFrontDomain,omitempty"`
 }
 
 // checkLoginVersion refuses a branding version other than 1 (hosted UI,

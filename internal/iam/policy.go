@@ -54,7 +54,9 @@ type ParseError struct{ Message string }
 
 func (e *ParseError) Error() string { return "invalid policy: " + e.Message }
 
-func perr(format string, args ...any) error { return &ParseError{Message: fmt.Sprintf(format, args...)} }
+func perr(format string, args ...any) error {
+	return &ParseError{Message: fmt.Sprintf(format, args...)}
+}
 
 // Parse parses and validates a policy document.
 func Parse(text string) (*Policy, error) {

@@ -52,6 +52,8 @@ type Reader interface {
 
 	GetAccessKey(ctx context.Context, accessKeyID string) (*AccessKey, error)
 	CountAccessKeys(ctx context.Context) (int, error)
+	// ListAccessKeys returns every access key, oldest first (then by ID).
+	ListAccessKeys(ctx context.Context) ([]*AccessKey, error)
 
 	// ListSigningKeys returns a pool's signing keys, oldest first.
 	ListSigningKeys(ctx context.Context, poolID string) ([]*SigningKey, error)
@@ -100,6 +102,9 @@ type Tx interface {
 
 	CreateAccessKey(ctx context.Context, k *AccessKey) error
 	DeleteAccessKey(ctx context.Context, accessKeyID string) error
+	// UpdateAccessKey writes k's name, root flag and policy (never its
+	// secret or creation date), finding it by ID.
+	UpdateAccessKey(ctx context.Context, k *AccessKey) error
 
 	// CreateSigningKey inserts k. A pool has at most one active and one
 	// next key: a second one is ErrAlreadyExists, as is a duplicate kid.

@@ -197,6 +197,14 @@ type AccessKey struct {
 	AccessKeyID  string
 	SealedSecret []byte
 	CreationDate time.Time
+	// Name names the key's holder: it is the IAM user name in the ARN an
+	// AccessDeniedException quotes. Rotated keys share their name.
+	Name string
+	// Root keys have full rights and no policy.
+	Root bool
+	// Policy is the key's IAM-style policy document as its owner wrote
+	// it; "" is no policy, which for a non-root key denies everything.
+	Policy string
 }
 
 // Signing key states. A pool has one active key, which signs, and one

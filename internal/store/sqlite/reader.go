@@ -253,24 +253,42 @@ func (r reader) GetDomainByPool(ctx context.Context, poolID string) (*cognito.Do
 
 // ---- access keys
 
-func (r reader) GetAccessKey(ctx context.Context, accessKeyID string) (*cognito.AccessKey, error) {
+const accessKeyColumns = `access_key_id, sealed_secret, created_ms, name, root, policy`
+
+func scanAccessKey(row rowScanner) (*cognito.AccessKey, error) {
 	var (
 		k       cognito.AccessKey
 		secret  []byte
 		created int64
+		policy  sql.NullString
 	)
-	err := r.q.QueryRowContext(ctx,
-		`SELECT access_key_id, sealed_secret, created_ms FROM access_keys WHERE access_key_id = ?`, accessKeyID).
-		Scan(&k.AccessKeyID, &secret, &created)
+	if err := row.Scan(&k.AccessKeyID, &secret, &created, &k.Name, &k.Root, &policy); err != nil {
+		return nil, err
+	}
+	k.SealedSecret = blobOut(secret)
+	k.CreationDate = fromMS(created)
+	k.Policy = policy.String
+	return &k, nil
+}
+
+func (r reader) GetAccessKey(ctx context.Context, accessKeyID string) (*cognito.AccessKey, error) {
+	k, err := scanAccessKey(r.q.QueryRowContext(ctx,
+		`SELECT `+accessKeyColumns+` FROM access_keys WHERE access_key_id = ?`, accessKeyID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("access key", accessKeyID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: get access key %q: %w", accessKeyID, err)
 	}
-	k.SealedSecret = blobOut(secret)
-	k.CreationDate = fromMS(created)
-	return &k, nil
+	return k, nil
+}
+
+func (r reader) ListAccessKeys(ctx context.Context) ([]*cognito.AccessKey, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys ORDER BY created_ms, access_key_id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list access keys: %w", err)
+	}
+	return collect(rows, scanAccessKey, "list access keys")
 }
 
 func (r reader) CountAccessKeys(ctx context.Context) (int, error) {

@@ -175,8 +175,8 @@ func (t *tx) DeleteDomain(ctx context.Context, region, domain string) error {
 
 func (t *tx) CreateAccessKey(ctx context.Context, k *cognito.AccessKey) error {
 	_, err := t.st.ExecContext(ctx,
-		`INSERT INTO access_keys (access_key_id, sealed_secret, created_ms) VALUES (?, ?, ?)`,
-		k.AccessKeyID, blobArg(k.SealedSecret), toMS(k.CreationDate))
+		`INSERT INTO access_keys (access_key_id, sealed_secret, created_ms, name, root, policy) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.AccessKeyID, blobArg(k.SealedSecret), toMS(k.CreationDate), k.Name, k.Root, optText(k.Policy))
 	if err != nil {
 		return writeErr(fmt.Sprintf("create access key %q", k.AccessKeyID), err)
 	}
@@ -186,6 +186,21 @@ func (t *tx) CreateAccessKey(ctx context.Context, k *cognito.AccessKey) error {
 func (t *tx) DeleteAccessKey(ctx context.Context, accessKeyID string) error {
 	res, err := t.st.ExecContext(ctx, `DELETE FROM access_keys WHERE access_key_id = ?`, accessKeyID)
 	return affected(res, err, fmt.Sprintf("delete access key %q", accessKeyID), "access key", accessKeyID)
+}
+
+func (t *tx) UpdateAccessKey(ctx context.Context, k *cognito.AccessKey) error {
+	res, err := t.st.ExecContext(ctx, `UPDATE access_keys SET name = ?, root = ?, policy = ? WHERE access_key_id = ?`,
+		k.Name, k.Root, optText(k.Policy), k.AccessKeyID)
+	return affected(res, err, fmt.Sprintf("update access key %q", k.AccessKeyID), "access key", k.AccessKeyID)
+}
+
+// optText stores "" as NULL: a key without a policy has none, not an
+// empty one.
+func optText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // ---- signing keys

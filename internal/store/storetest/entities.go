@@ -581,6 +581,52 @@ func accessKeyCases() []testCase {
 			n, err := e.s.CountAccessKeys(e.ctx)
 			wantCount(t, "CountAccessKeys", n, err, 1)
 		}},
+		{"access-keys/name-root-policy", func(t *testing.T, e *env) {
+			root := newKey()
+			root.Name, root.Root = "root", true
+			createKey(t, e, root)
+			limited := newKey()
+			limited.Name, limited.Policy = "ci-reader", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"cognito-idp:List*","Resource":"*"}}`
+			createKey(t, e, limited)
+			for _, k := range []*cognito.AccessKey{root, limited} {
+				got, err := e.s.GetAccessKey(e.ctx, k.AccessKeyID)
+				wantNoError(t, "GetAccessKey", err)
+				wantEqual(t, "GetAccessKey", got, storedKey(k))
+			}
+		}},
+		{"access-keys/list", func(t *testing.T, e *env) {
+			got, err := e.s.ListAccessKeys(e.ctx)
+			wantNoError(t, "ListAccessKeys of an empty store", err)
+			if len(got) != 0 {
+				t.Fatalf("ListAccessKeys of an empty store: got %d keys", len(got))
+			}
+			a, b, c := newKey(), newKey(), newKey()
+			a.CreationDate, b.CreationDate, c.CreationDate = t0.Add(2*time.Second), t0, t0.Add(time.Second)
+			b.Name, b.Policy = "b", `{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}`
+			for _, k := range []*cognito.AccessKey{a, b, c} {
+				createKey(t, e, k)
+			}
+			got, err = e.s.ListAccessKeys(e.ctx)
+			wantNoError(t, "ListAccessKeys", err)
+			wantEqual(t, "ListAccessKeys (oldest first)", got, []*cognito.AccessKey{storedKey(b), storedKey(c), storedKey(a)})
+		}},
+		{"access-keys/update", func(t *testing.T, e *env) {
+			k := newKey()
+			k.Name, k.Policy = "ops", `{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`
+			createKey(t, e, k)
+			changed := *k
+			changed.Name, changed.Policy, changed.Root = "ops2", "", true
+			changed.SealedSecret, changed.CreationDate = []byte("ignored"), t0.Add(time.Hour)
+			update(t, e, func(tx cognito.Tx) error { return tx.UpdateAccessKey(e.ctx, &changed) })
+			got, err := e.s.GetAccessKey(e.ctx, k.AccessKeyID)
+			wantNoError(t, "GetAccessKey after UpdateAccessKey", err)
+			want := storedKey(k)
+			want.Name, want.Policy, want.Root = "ops2", "", true
+			wantEqual(t, "GetAccessKey after UpdateAccessKey (secret and creation date kept)", got, want)
+			missing := newKey()
+			err = e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.UpdateAccessKey(e.ctx, missing) })
+			wantNotFound(t, "UpdateAccessKey of a missing key", err)
+		}},
 		{"access-keys/delete-missing", func(t *testing.T, e *env) {
 			createKey(t, e, newKey())
 			err := e.s.Update(e.ctx, func(tx cognito.Tx) error { return tx.DeleteAccessKey(e.ctx, cognito.NewAccessKeyID()) })

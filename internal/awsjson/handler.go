@@ -115,7 +115,8 @@ func (h *Handler) serve(r *http.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		ctx = cognito.WithCaller(ctx, cognito.Caller{AccessKeyID: id.AccessKeyID, Region: id.Region})
+		ip, tls := cognito.ConnInfo(r)
+		ctx = cognito.WithCaller(ctx, cognito.Caller{AccessKeyID: id.AccessKeyID, Region: id.Region, SourceIP: ip, SecureTransport: tls})
 	}
 	if err := checkInput(name, body); err != nil {
 		return nil, err
@@ -123,6 +124,13 @@ func (h *Handler) serve(r *http.Request) (any, error) {
 	in, err := call.decode(body)
 	if err != nil {
 		return nil, err
+	}
+	if !info.Unsigned {
+		// The key's IAM-style policy, after validation so that the
+		// resource ARN is built from a bounded, well-formed pool ID.
+		if err := h.svc.Authorize(ctx, name, in); err != nil {
+			return nil, err
+		}
 	}
 	return call.call(ctx, h.svc, in)
 }

@@ -7,12 +7,13 @@ import (
 
 func accessKeyPurpose(id string) string { return "access-key:" + id }
 
-// EnsureAccessKey stores the access key (id, secret) unless a key with that
-// ID exists, in which case its secret is replaced. It is how an operator
-// sets the root key explicitly.
+// EnsureAccessKey stores the root access key (id, secret) unless a key
+// with that ID exists, in which case it is replaced by a root key with
+// this secret. It is how an operator sets the root key explicitly.
 func (s *Service) EnsureAccessKey(ctx context.Context, id, secret string) error {
 	return s.updateUncached(ctx, func(tx Tx) error {
-		k := &AccessKey{AccessKeyID: id, SealedSecret: s.sealer.Seal(accessKeyPurpose(id), []byte(secret)), CreationDate: s.now().UTC()}
+		k := &AccessKey{AccessKeyID: id, SealedSecret: s.sealer.Seal(accessKeyPurpose(id), []byte(secret)), CreationDate: s.now().UTC(),
+			Name: RootKeyName, Root: true}
 		err := tx.CreateAccessKey(ctx, k)
 		if errors.Is(err, ErrAlreadyExists) {
 			if err := tx.DeleteAccessKey(ctx, id); err != nil {
@@ -24,7 +25,7 @@ func (s *Service) EnsureAccessKey(ctx context.Context, id, secret string) error 
 	})
 }
 
-// CreateRootAccessKeyIfNone creates an access key when the store has none,
+// CreateRootAccessKeyIfNone creates a root access key when the store has none,
 // and returns it; created is false when keys already existed.
 func (s *Service) CreateRootAccessKeyIfNone(ctx context.Context) (id, secret string, created bool, err error) {
 	err = s.updateUncached(ctx, func(tx Tx) error {
@@ -34,7 +35,8 @@ func (s *Service) CreateRootAccessKeyIfNone(ctx context.Context) (id, secret str
 		}
 		id, secret = NewAccessKeyID(), NewSecretAccessKey()
 		created = true
-		return tx.CreateAccessKey(ctx, &AccessKey{AccessKeyID: id, SealedSecret: s.sealer.Seal(accessKeyPurpose(id), []byte(secret)), CreationDate: s.now().UTC()})
+		return tx.CreateAccessKey(ctx, &AccessKey{AccessKeyID: id, SealedSecret: s.sealer.Seal(accessKeyPurpose(id), []byte(secret)), CreationDate: s.now().UTC(),
+			Name: RootKeyName, Root: true})
 	})
 	if err != nil || !created {
 		return "", "", false, err

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/netip"
 	"time"
 )
 
@@ -68,6 +70,7 @@ type Service struct {
 	srpUsed      usedSRPBlocks
 	phantomCodes phantomCodes
 	messages     MessageSender
+	policies     policyCache
 }
 
 // OnPoolCreated registers fn to run after each CreateUserPool commits
@@ -133,10 +136,27 @@ func (s *Service) Sealer() *Sealer { return s.sealer }
 func (s *Service) AccountID() string { return s.accountID }
 
 // Caller is who makes a request: the verified access key and the region
-// of its SigV4 credential scope.
+// of its SigV4 credential scope, and what IAM conditions see of the
+// connection.
 type Caller struct {
 	AccessKeyID string
 	Region      string
+	// SourceIP is the connection's peer address (never a forwarded-for
+	// header, which the client writes); the zero Addr when unknown.
+	SourceIP netip.Addr
+	// SecureTransport is whether the request came over TLS.
+	SecureTransport bool
+}
+
+// ConnInfo returns what IAM conditions see of r's connection: the peer
+// address of r.RemoteAddr and whether r came over TLS.
+func ConnInfo(r *http.Request) (netip.Addr, bool) {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	var ip netip.Addr
+	if err == nil {
+		ip = ap.Addr().Unmap()
+	}
+	return ip, r.TLS != nil
 }
 
 type callerKey struct{}

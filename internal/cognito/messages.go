@@ -182,12 +182,12 @@ const (
 // Access keys and their policies (issue 11).
 const (
 	msgKeyNameInvalid      = "The key name must be 1 to 64 characters: letters, digits and + = , . @ _ -" // cognitod's own
-	msgKeyNameRoot         = "The name root is kept for root keys."                                          // cognitod's own
-	msgTooManyKeys         = "An instance holds at most %d access keys."                                     // cognitod's own
-	msgKeyNotFound         = "Access key %s does not exist."                                                 // cognitod's own
-	msgLastRootKey         = "The last root access key cannot be deleted."                                   // cognitod's own
-	msgRootKeyPolicy       = "A root access key has full rights and no policy."                             // cognitod's own
-	msgPolicyUnknownAction = "Action cognito-idp:%s matches no cognito-idp operation."                       // cognitod's own
+	msgKeyNameRoot         = "The name root is kept for root keys."                                       // cognitod's own
+	msgTooManyKeys         = "An instance holds at most %d access keys."                                  // cognitod's own
+	msgKeyNotFound         = "Access key %s does not exist."                                              // cognitod's own
+	msgLastRootKey         = "The last root access key cannot be deleted."                                // cognitod's own
+	msgRootKeyPolicy       = "A root access key has full rights and no policy."                           // cognitod's own
+	msgPolicyUnknownAction = "Action cognito-idp:%s matches no cognito-idp operation."                    // cognitod's own
 	// AWS's AccessDeniedException texts for identity-based policies
 	// (cognito-behaviour.md; the explicit-deny form as AWS services send it).
 	msgAccessDeniedImplicit = "User: %s is not authorized to perform: %s on resource: %s because no identity-based policy allows the %s action"

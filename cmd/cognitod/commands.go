@@ -26,12 +26,13 @@ func envOr(name, def string) string {
 	return def
 }
 
-// keysCmd runs `cognitod keys rotate --pool <id>`.
-func keysCmd(args []string, stdout, stderr io.Writer) error {
+// signingKeysCmd runs `cognitod signing-keys rotate --pool <id>` (also
+// spelt `cognitod keys rotate --pool <id>`, its older name).
+func signingKeysCmd(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "rotate" {
-		return errors.New("usage: cognitod keys rotate --pool <user pool ID> [--data-dir DIR] [--db FILE]")
+		return errors.New("usage: cognitod signing-keys rotate --pool <user pool ID> [--data-dir DIR] [--db FILE]")
 	}
-	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
+	fs := flag.NewFlagSet("signing-keys rotate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pool := fs.String("pool", "", "user pool ID whose signing keys to rotate")
 	dataDir := fs.String("data-dir", envOr("DATA_DIR", "./cognitod-data"), "data directory (COGNITOD_DATA_DIR)")

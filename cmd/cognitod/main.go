@@ -2,7 +2,8 @@
 // Amazon Cognito's user pool API and OAuth 2.0 endpoints.
 //
 //	cognitod serve [flags]
-//	cognitod keys rotate --pool <id>
+//	cognitod keys create|list|delete|rotate|set-policy ...
+//	cognitod signing-keys rotate --pool <id>   (also: keys rotate --pool <id>)
 //	cognitod bench token [--url URL] [--concurrency N] [--duration D]
 //
 // Every flag has a COGNITOD_* environment twin (--data-dir and
@@ -38,7 +39,13 @@ const usage = `cognitod: a self-hosted, Cognito-compatible authorization server.
 
 Usage:
   cognitod serve [flags]              start the server (cognitod serve -h lists the flags)
-  cognitod keys rotate --pool <id>    promote a pool's next signing key and make a new next key
+  cognitod keys create --name NAME [--policy FILE]
+                                      make an access key limited by an IAM-style policy
+  cognitod keys list|delete ID|rotate ID|set-policy ID --policy FILE
+                                      list and manage access keys (secrets are never listed)
+  cognitod signing-keys rotate --pool <id>
+                                      promote a pool's next signing key and make a new next key
+                                      (also spelt: cognitod keys rotate --pool <id>)
   cognitod bench token [flags]        measure the token endpoint of a running server
 `
 
@@ -53,6 +60,8 @@ func main() {
 		err = serve(os.Args[2:], os.Stdout, os.Stderr)
 	case "keys":
 		err = keysCmd(os.Args[2:], os.Stdout, os.Stderr)
+	case "signing-keys":
+		err = signingKeysCmd(os.Args[2:], os.Stdout, os.Stderr)
 	case "bench":
 		err = benchCmd(os.Args[2:], os.Stdout, os.Stderr)
 	case "-h", "--help", "help":

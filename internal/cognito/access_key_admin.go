@@ -226,3 +226,43 @@ func (s *Service) SetAccessKeyPolicy(ctx context.Context, id, policy string) err
 		return tx.UpdateAccessKey(ctx, k)
 	})
 }
+
+// PolicySummary describes a key's rights in a few words, for listings:
+// "full rights (root)", "none: denied everything", or its statements
+// ("Allow cognito-idp:Describe*,cognito-idp:List* on arn:...; Deny ...").
+func PolicySummary(k AccessKeyInfo) string {
+	if k.Root {
+		return "full rights (root)"
+	}
+	if k.Policy == "" {
+		return "none: denied everything"
+	}
+	p, err := iam.Parse(k.Policy)
+	if err != nil {
+		return "unreadable policy: denied everything"
+	}
+	var parts []string
+	for _, st := range p.Statements {
+		eff := "Allow"
+		if st.Effect == iam.Deny {
+			eff = "Deny"
+		}
+		act, res := "", ""
+		if st.NotAction {
+			act = "all but "
+		}
+		if st.NotResource {
+			res = "all but "
+		}
+		s := eff + " " + act + strings.Join(st.Actions, ",") + " on " + res + strings.Join(st.Resources, ",")
+		if len(st.Conditions) > 0 {
+			s += " (with conditions)"
+		}
+		parts = append(parts, s)
+	}
+	out := strings.Join(parts, "; ")
+	if len(out) > 160 {
+		out = out[:157] + "..."
+	}
+	return out
+}

@@ -27,7 +27,7 @@ var staticFS embed.FS
 // Handler serves the console under /console/. It is safe for concurrent
 // use.
 type Handler struct {
-	svc       *cognito.Service
+	svc       api
 	logger    *slog.Logger
 	publicURL string
 	secure    bool
@@ -50,7 +50,7 @@ var regions = []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-c
 
 // New returns the console handler.
 func New(cfg Config) (*Handler, error) {
-	h := &Handler{svc: cfg.Service, logger: cfg.Logger, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
+	h := &Handler{svc: api{cfg.Service}, logger: cfg.Logger, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		secure: strings.HasPrefix(cfg.PublicURL, "https://")}
 	if h.logger == nil {
 		h.logger = slog.Default()
@@ -157,6 +157,7 @@ func (h *Handler) routes() {
 	auth("GET /console/pools/{pool}/clients/{client}/edit", h.editClientPage)
 	auth("POST /console/pools/{pool}/clients/{client}", h.updateClient)
 	auth("POST /console/pools/{pool}/clients/{client}/delete", h.deleteClient)
+	h.accessKeyRoutes(auth)
 	h.mux = m
 }
 
@@ -181,7 +182,10 @@ func (h *Handler) requireSession(fn func(w http.ResponseWriter, r *http.Request,
 				return
 			}
 		}
-		ctx := cognito.WithCaller(r.Context(), cognito.Caller{AccessKeyID: s.AccessKeyID, Region: s.Region})
+		// The console acts with the signed-in key's policy, under the
+		// same conditions (source address, TLS) as the JSON API.
+		ip, tls := cognito.ConnInfo(r)
+		ctx := cognito.WithCaller(r.Context(), cognito.Caller{AccessKeyID: s.AccessKeyID, Region: s.Region, SourceIP: ip, SecureTransport: tls})
 		w.Header().Set("Cache-Control", "no-store")
 		fn(w, r.WithContext(ctx), s)
 	}
@@ -262,4 +266,14 @@ func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, s *session, t
 		h.sessions.change(s.ID, func(ss *session) { ss.Flash = flash })
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// joinMessages keeps the error of the action that failed and adds the
+// error of a listing on the page it re-renders (both may be denied by the
+// key's policy), instead of one hiding the other.
+func joinMessages(first, second string) string {
+	if first == "" || first == second {
+		return second
+	}
+	return first + " " + second
 }

@@ -45,7 +45,7 @@ func (h *Handler) renderGroups(w http.ResponseWriter, r *http.Request, s *sessio
 	d.HasPrev = next != ""
 	out, err := h.svc.ListGroups(r.Context(), &cognito.ListGroupsInput{UserPoolId: p.Id, Limit: ptr[int32](25), NextToken: next})
 	if err != nil {
-		errMsg = h.message(r.Context(), err)
+		errMsg = joinMessages(errMsg, h.message(r.Context(), err))
 	} else {
 		d.Groups = out.Groups
 		if out.NextToken != nil {
@@ -118,7 +118,7 @@ func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, s *session,
 	mine, err := h.svc.AdminListGroupsForUser(r.Context(), &cognito.AdminListGroupsForUserInput{UserPoolId: p.Id, Username: name,
 		Limit: ptr[int32](60), NextToken: r.URL.Query().Get("next")})
 	if err != nil {
-		errMsg = h.message(r.Context(), err)
+		errMsg = joinMessages(errMsg, h.message(r.Context(), err))
 	} else {
 		d.Groups = mine.Groups
 		if mine.NextToken != nil {

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -67,7 +68,12 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 			Data:  signInData{CSRF: h.setPreSession(w), Next: safeNext(r.PostForm.Get("next")), AccessKeyID: id, Region: region}})
 		return
 	}
-	s := h.sessions.create(id, region)
+	info, err := h.svc.GetAccessKey(r.Context(), id)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	s := h.sessions.create(id, region, info.Root)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.ID, Path: "/console", HttpOnly: true,
 		Secure: h.secure, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionLifetime.Seconds())})
 	http.SetCookie(w, &http.Cookie{Name: preSessionCookie, Value: "", Path: "/console", MaxAge: -1})
@@ -104,7 +110,7 @@ func (h *Handler) renderPools(w http.ResponseWriter, r *http.Request, s *session
 	next := r.URL.Query().Get("next")
 	out, err := h.svc.ListUserPools(r.Context(), &cognito.ListUserPoolsInput{MaxResults: ptr[int32](20), NextToken: next})
 	if err != nil {
-		errMsg = h.message(r.Context(), err)
+		errMsg = joinMessages(errMsg, h.message(r.Context(), err))
 		out = &cognito.ListUserPoolsOutput{}
 	}
 	d := poolsData{Pools: out.UserPools, NewName: newName, HasPrev: next != ""}
@@ -140,6 +146,10 @@ type poolData struct {
 
 func (h *Handler) loadPool(w http.ResponseWriter, r *http.Request, s *session) (*cognito.UserPoolType, bool) {
 	out, err := h.svc.DescribeUserPool(r.Context(), &cognito.UserPoolIDInput{UserPoolId: r.PathValue("pool")})
+	if errors.Is(err, cognito.ErrAccessDenied) {
+		h.render(w, r, "notfound", http.StatusForbidden, page{Title: "Access denied", Session: s, Error: h.message(r.Context(), err)})
+		return nil, false
+	}
 	if err != nil {
 		h.render(w, r, "notfound", http.StatusNotFound, page{Title: "Not found", Session: s, Error: h.message(r.Context(), err)})
 		return nil, false
@@ -205,7 +215,7 @@ func (h *Handler) renderAppIntegration(w http.ResponseWriter, r *http.Request, s
 	q := r.URL.Query()
 	servers, err := h.svc.ListResourceServers(r.Context(), &cognito.ListResourceServersInput{UserPoolId: p.Id, MaxResults: ptr[int32](20), NextToken: q.Get("servers_next")})
 	if err != nil {
-		errMsg = h.message(r.Context(), err)
+		errMsg = joinMessages(errMsg, h.message(r.Context(), err))
 	} else {
 		d.Servers = servers.ResourceServers
 		if servers.NextToken != nil {
@@ -214,7 +224,7 @@ func (h *Handler) renderAppIntegration(w http.ResponseWriter, r *http.Request, s
 	}
 	clients, err := h.svc.ListUserPoolClients(r.Context(), &cognito.ListUserPoolClientsInput{UserPoolId: p.Id, MaxResults: ptr[int32](20), NextToken: q.Get("clients_next")})
 	if err != nil {
-		errMsg = h.message(r.Context(), err)
+		errMsg = joinMessages(errMsg, h.message(r.Context(), err))
 	} else {
 		d.Clients = clients.UserPoolClients
 		if clients.NextToken != nil {

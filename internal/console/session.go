@@ -23,8 +23,11 @@ type session struct {
 	ID          string
 	AccessKeyID string
 	Region      string
-	CSRF        string
-	Expires     time.Time
+	// Root is whether the key was a root key at sign-in, for the menu
+	// only: the Access keys pages check the key again on each request.
+	Root    bool
+	CSRF    string
+	Expires time.Time
 	// Flash is a message for the next page shown (post/redirect/get).
 	Flash string
 }
@@ -43,7 +46,7 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (s *sessions) create(accessKeyID, region string) *session {
+func (s *sessions) create(accessKeyID, region string, root bool) *session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
@@ -60,7 +63,7 @@ func (s *sessions) create(accessKeyID, region string) *session {
 			}
 		}
 	}
-	ss := &session{ID: randomToken(), AccessKeyID: accessKeyID, Region: region, CSRF: randomToken(), Expires: now.Add(sessionLifetime)}
+	ss := &session{ID: randomToken(), AccessKeyID: accessKeyID, Region: region, Root: root, CSRF: randomToken(), Expires: now.Add(sessionLifetime)}
 	s.all[ss.ID] = ss
 	return ss
 }

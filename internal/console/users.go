@@ -36,7 +36,7 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, s *session
 	d.HasPrev = next != ""
 	out, err := h.svc.ListUsers(r.Context(), &cognito.ListUsersInput{UserPoolId: p.Id, Limit: ptr[int32](25), PaginationToken: next})
 	if err != nil {
-		errMsg = h.message(r.Context(), err)
+		errMsg = joinMessages(errMsg, h.message(r.Context(), err))
 	} else {
 		for _, u := range out.Users {
 			row := userRow{Username: u.Username, Status: u.UserStatus, Enabled: u.Enabled, Created: u.UserCreateDate}

@@ -254,7 +254,7 @@ func PolicySummary(k AccessKeyInfo) string {
 		if st.NotResource {
 			res = "all but "
 		}
-		s := eff + " " + act + strings.Join(st.Actions, ",") + " on " + res + strings.Join(st.Resources, ",")
+		s := eff + " " + act + strings.Join(st.ActionText, ",") + " on " + res + strings.Join(st.Resources, ",")
 		if len(st.Conditions) > 0 {
 			s += " (with conditions)"
 		}

@@ -39,10 +39,12 @@ type Policy struct {
 // Statement is one statement. Exactly one of Actions/NotActions and one of
 // Resources/NotResources is set (the Not flags say which).
 type Statement struct {
-	Sid         string
-	Effect      Effect
-	NotAction   bool
-	Actions     []string // lower-cased "cognito-idp:<pattern>" or "*"
+	Sid       string
+	Effect    Effect
+	NotAction bool
+	Actions   []string // lower-cased "cognito-idp:<pattern>" or "*"
+	// ActionText is the Action (or NotAction) values as written.
+	ActionText  []string
 	NotResource bool
 	Resources   []string
 	Conditions  []condition
@@ -182,6 +184,7 @@ func parseStatement(m map[string]any) (Statement, error) {
 			return st, err
 		}
 		st.Actions = append(st.Actions, act)
+		st.ActionText = append(st.ActionText, s)
 	}
 	r, nr := m["Resource"], m["NotResource"]
 	switch {

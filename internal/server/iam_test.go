@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -185,6 +187,33 @@ func TestIAMConditions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// forwardedFor adds the headers a client would forge to pass for another
+// address.
+type forwardedFor struct{ next http.RoundTripper }
+
+func (f forwardedFor) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("X-Forwarded-For", "10.1.2.3")
+	r.Header.Set("X-Real-Ip", "10.1.2.3")
+	r.Header.Set("Forwarded", "for=10.1.2.3")
+	return f.next.RoundTrip(r)
+}
+
+// TestIAMSourceIPIgnoresForwardedHeaders: aws:SourceIp is the connection's
+// peer, whatever the client writes in forwarding headers.
+func TestIAMSourceIPIgnoresForwardedHeaders(t *testing.T) {
+	f := newIAMFixture(t)
+	id, secret, err := f.ts.svc.CreateAccessKey(context.Background(), "from-10", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"cognito-idp:ListUserPools","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(f.ts.URL), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(id, secret, ""),
+		HTTPClient:  &http.Client{Transport: forwardedFor{bufferedBodies{http.DefaultTransport}}}})
+	_, err = c.ListUserPools(context.Background(), &cip.ListUserPoolsInput{MaxResults: aws.Int32(10)})
+	wantDenied(t, err, denied("from-10", "ListUserPools", "*"))
 }
 
 // TestIAMPolicyChangeTakesEffectAtOnce: the next request after

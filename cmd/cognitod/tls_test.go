@@ -32,7 +32,9 @@ func trusting(t *testing.T, caFile, dialTo string) *http.Client {
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true}
 	if dialTo != "" {
 		var d net.Dialer
-		tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) { return d.DialContext(ctx, network, dialTo) }
+		tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, network, dialTo)
+		}
 	}
 	return &http.Client{Transport: tr}
 }

@@ -139,3 +139,64 @@ func TestNodeOIDCClientsOverTLS(t *testing.T) {
 	}
 	t.Logf("refusals: %v", got.Refusals)
 }
+
+// TestNodeOIDCCodeFlowOverTLS: openid-client runs the authorization code
+// flow (PKCE, nonce, state) through the URLs discovery advertises for a
+// pool that has a domain, over --tls-self-signed HTTPS; the script signs in
+// on the issuer-path hosted login page, openid-client validates the ID
+// token's claims and aws-jwt-verify verifies its signature.
+func TestNodeOIDCCodeFlowOverTLS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts cognitod and Node")
+	}
+	dir := oidcDir(t)
+	dataDir := t.TempDir()
+	p := start(t, dataDir, "--addr", "127.0.0.1:0", "--tls-self-signed")
+	caFile := filepath.Join(dataDir, "tls", "ca.pem")
+	public := p.publicURL(t)
+	c := tlsSDKClient(t, dataDir, public, trusting(t, caFile, ""))
+	ctx := context.Background()
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("node-code")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := pool.UserPool.Id
+	if _, err := c.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: poolID, Domain: aws.String("node-code")}); err != nil {
+		t.Fatal(err)
+	}
+	const redirect = "http://localhost:8081/callback"
+	cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: poolID, ClientName: aws.String("web"), GenerateSecret: true,
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthScopes: []string{"openid", "email"}, CallbackURLs: []string{redirect}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: poolID, Username: aws.String("carol"), MessageAction: types.MessageActionTypeSuppress,
+		TemporaryPassword: aws.String("Temp-pass-1"), UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("carol@example.com")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: poolID, Username: aws.String("carol"), Password: aws.String("Carol-pass-1"), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	issuer := public + "/" + aws.ToString(poolID)
+	clientID := aws.ToString(cl.UserPoolClient.ClientId)
+	var got struct {
+		AuthorizationEndpoint string
+		Claims                map[string]any
+		VerifiedSub           string
+		SubMatches            bool
+	}
+	runNodeScript(t, dir, "code_flow_tls.mjs", map[string]string{
+		"NODE_EXTRA_CA_CERTS": caFile, "ISSUER": issuer, "CLIENT_ID": clientID, "CLIENT_SECRET": aws.ToString(cl.UserPoolClient.ClientSecret),
+		"REDIRECT_URI": redirect, "USERNAME": "carol", "PASSWORD": "Carol-pass-1",
+	}, &got)
+	if got.AuthorizationEndpoint != issuer+"/oauth2/authorize" {
+		t.Errorf("authorization_endpoint %s, want the issuer path", got.AuthorizationEndpoint)
+	}
+	if got.Claims["iss"] != issuer || got.Claims["aud"] != clientID || got.Claims["email"] != "carol@example.com" || got.Claims["token_use"] != "id" || got.Claims["nonce"] == "" {
+		t.Errorf("ID token claims: %v", got.Claims)
+	}
+	if got.VerifiedSub == "" || !got.SubMatches {
+		t.Errorf("aws-jwt-verify: sub %q, matches openid-client's %v", got.VerifiedSub, got.SubMatches)
+	}
+}

@@ -51,6 +51,13 @@ func checkTLSFlags(fs *flag.FlagSet, c *serveConfig) []string {
 		}
 	})
 	var problems []string
+	for _, name := range []string{"COGNITOD_TLS_SELF_SIGNED", "COGNITOD_DOMAIN_HOSTS_RESOLVE"} {
+		if v, ok := os.LookupEnv(name); ok && v != "" {
+			if _, err := strconv.ParseBool(v); err != nil {
+				problems = append(problems, fmt.Sprintf("%s=%.20q: want true or false", name, v))
+			}
+		}
+	}
 	if (o.certFile == "") != (o.keyFile == "") {
 		problems = append(problems, "--tls-cert and --tls-key must be given together")
 	}

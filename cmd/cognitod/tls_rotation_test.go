@@ -128,20 +128,33 @@ func TestParseServeTLSFlags(t *testing.T) {
 		}
 	}
 	cfg, err := parseServe([]string{"--tls-self-signed", "--public-url", "https://localhost:8443"}, io.Discard)
-	if err != nil || !cfg.tls.publicURLSet || cfg.publicURL != "https://localhost:8443" {
-		t.Errorf("explicit https public URL: %+v %v", cfg, err)
+	if err != nil {
+		t.Fatalf("explicit https public URL: %v", err)
 	}
-	cfg, err = parseServe(nil, io.Discard)
-	if err != nil || cfg.tls.on() || cfg.tls.domainHostsResolve || listenScheme(cfg) != "http" {
-		t.Errorf("defaults: TLS %v, domain hosts resolve %v, %v", cfg.tls.on(), cfg.tls.domainHostsResolve, err)
+	if !cfg.tls.publicURLSet || cfg.publicURL != "https://localhost:8443" || listenScheme(cfg) != "https" {
+		t.Errorf("explicit https public URL: %+v %s", cfg.tls, cfg.publicURL)
+	}
+	if cfg, err = parseServe(nil, io.Discard); err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+	if cfg.tls.on() || cfg.tls.domainHostsResolve || listenScheme(cfg) != "http" {
+		t.Errorf("defaults: %+v", cfg.tls)
 	}
 	t.Setenv("COGNITOD_TLS_SELF_SIGNED", "true")
 	t.Setenv("COGNITOD_DOMAIN_HOSTS_RESOLVE", "1")
-	cfg, err = parseServe(nil, io.Discard)
-	if err != nil || !cfg.tls.selfSigned || !cfg.tls.domainHostsResolve || cfg.tls.publicURLSet {
-		t.Errorf("environment twins: %+v %v", cfg.tls, err)
+	if cfg, err = parseServe(nil, io.Discard); err != nil {
+		t.Fatalf("environment twins: %v", err)
 	}
-	if _, err := parseServe([]string{"--tls-self-signed=false"}, io.Discard); err != nil {
+	if !cfg.tls.selfSigned || !cfg.tls.domainHostsResolve || cfg.tls.publicURLSet {
+		t.Errorf("environment twins: %+v", cfg.tls)
+	}
+	if cfg, err := parseServe([]string{"--tls-self-signed=false"}, io.Discard); err != nil {
 		t.Errorf("a flag overriding the environment: %v", err)
+	} else if cfg.tls.selfSigned {
+		t.Error("--tls-self-signed=false did not win over COGNITOD_TLS_SELF_SIGNED=true")
+	}
+	t.Setenv("COGNITOD_TLS_SELF_SIGNED", "yes please")
+	if _, err := parseServe(nil, io.Discard); err == nil || !strings.Contains(err.Error(), "COGNITOD_TLS_SELF_SIGNED") {
+		t.Errorf("a malformed environment twin: %v", err)
 	}
 }

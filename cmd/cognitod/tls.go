@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"flag"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/tlsconfig"
@@ -79,7 +81,7 @@ func listen(c *serveConfig, svc *cognito.Service, logger *slog.Logger, stdout io
 	case c.tls.selfSigned:
 		s, err := tlsconfig.NewSelfSigned(tlsconfig.SelfSignedOptions{
 			Dir: filepath.Join(c.dataDir, "tls"), DomainSuffix: c.domainSuffix,
-			IsPoolHost: func(name string) bool { _, _, ok := svc.ParseDomainHost(name); return ok },
+			IsPoolHost: func(name string) bool { return poolDomainExists(svc, name) },
 		})
 		if err != nil {
 			return nil, nil, err
@@ -112,6 +114,21 @@ func listen(c *serveConfig, svc *cognito.Service, logger *slog.Logger, stdout io
 		logger.Warn("the development CA certifies only localhost, loopback addresses and pool domain hosts, not the public URL's host; use --tls-cert for it", "public_url", c.publicURL)
 	}
 	return ln, cfg, nil
+}
+
+// poolDomainExists reports whether name is the host of a pool domain that
+// exists: the development CA mints leaves for those only, so a client
+// sending made-up domain-shaped names costs a lookup, not a signature,
+// and cannot churn the leaf cache.
+func poolDomainExists(svc *cognito.Service, name string) bool {
+	prefix, region, ok := svc.ParseDomainHost(name)
+	if !ok {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	d, err := svc.LookupDomain(ctx, region, prefix)
+	return err == nil && cognito.RegionOfPoolID(d.UserPoolID) == region
 }
 
 func loopbackName(host string) bool {

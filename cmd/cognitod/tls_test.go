@@ -138,7 +138,8 @@ func TestServeSelfSigned(t *testing.T) {
 		t.Errorf("domain host: %d, certificate for %v", resp.StatusCode, resp.TLS.PeerCertificates[0].DNSNames)
 	}
 	// Names outside localhost and the pool domains get no certificate.
-	for _, name := range []string{"example.com", "tls-photos.auth.us-east-1.example.com"} {
+	// Nor do domain-shaped names of domains that do not exist.
+	for _, name := range []string{"example.com", "tls-photos.auth.us-east-1.example.com", "no-such-domain.auth.us-east-1.localhost", "tls-photos.auth.eu-west-1.localhost"} {
 		if _, err := trusting(t, caFile, "127.0.0.1:"+port).Get("https://" + name + ":" + port + "/healthz"); err == nil {
 			t.Errorf("%s: a certificate verified", name)
 		}

@@ -57,8 +57,10 @@ func TestDiscoveryEndpointsResolve(t *testing.T) {
 		t.Fatalf("issuer %v, want %s", doc["issuer"], issuer)
 	}
 	public, _ := url.Parse(publicURL)
+	checked := map[string]bool{}
 	endpoint := func(name string) string {
 		t.Helper()
+		checked[name] = true
 		s, _ := doc[name].(string)
 		u, err := url.Parse(s)
 		if err != nil || u.Scheme != "http" || u.Host == "" {
@@ -140,6 +142,13 @@ func TestDiscoveryEndpointsResolve(t *testing.T) {
 		t.Errorf("userinfo with the access token: %v %v", resp, err)
 	} else {
 		resp.Body.Close()
+	}
+
+	// Every URL the document advertises was resolved and called above.
+	for name, v := range doc {
+		if s, ok := v.(string); ok && name != "issuer" && strings.Contains(s, "://") && !checked[name] {
+			t.Errorf("discovery advertises %s %s, which this test does not call", name, s)
+		}
 	}
 }
 

@@ -85,6 +85,7 @@ type serveConfig struct {
 	// environment's value is not a flag default (-h would show it).
 	smtpURL string
 	mailer  *mail.Sender
+	tls     tlsOptions // tls.go
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -122,6 +123,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.limits.ScopesPerResourceServer, "max-scopes", envInt("MAX_SCOPES", d.ScopesPerResourceServer), "custom scopes per resource server, at most 100 (COGNITOD_MAX_SCOPES)")
 	fs.IntVar(&c.limits.GroupsPerPool, "max-groups", envInt("MAX_GROUPS", d.GroupsPerPool), "groups per user pool (COGNITOD_MAX_GROUPS)")
 	fs.IntVar(&c.limits.GroupsPerUser, "max-groups-per-user", envInt("MAX_GROUPS_PER_USER", d.GroupsPerUser), "groups a user can belong to (COGNITOD_MAX_GROUPS_PER_USER)")
+	addTLSFlags(fs, c)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -134,7 +136,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	if c.smtpURL == "" {
 		c.smtpURL = os.Getenv("COGNITOD_SMTP_URL")
 	}
-	var problems []string
+	problems := checkTLSFlags(fs, c)
 	if c.smtpURL != "" {
 		m, err := mail.New(c.smtpURL)
 		if err != nil {
@@ -270,24 +272,25 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(signers + 1)
 	}
-	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers})
+	ln, tlsCfg, err := listen(cfg, svc, logger, stdout) // tls.go; may set the public URL
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
+	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers, DomainHostsResolve: cfg.tls.domainHostsResolve})
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn), TLSConfig: tlsCfg}
 	printBanner(stdout, cfg, ln.Addr().String(), credsPath)
-	err = srv.Serve(ctx, httpSrv, func() error { return httpSrv.Serve(ln) })
+	err = srv.Serve(ctx, httpSrv, func() error { return serveOn(httpSrv, ln) })
 	logger.Info("stopped")
 	return err
 }
 
 func printBanner(w io.Writer, cfg *serveConfig, addr, credsPath string) {
-	fmt.Fprintf(w, "cognitod listening on http://%s (public URL %s)\n", addr, cfg.publicURL)
+	fmt.Fprintf(w, "cognitod listening on %s://%s (public URL %s)\n", listenScheme(cfg), addr, cfg.publicURL)
 	fmt.Fprintf(w, "  database: %s\n", cfg.db)
 	fmt.Fprintf(w, "  console:  %s/console (sign in with the access key)\n", cfg.publicURL)
 	fmt.Fprintf(w, "Point the AWS CLI at it:\n")

@@ -47,7 +47,7 @@ type process struct {
 	stdout []string
 }
 
-var listening = regexp.MustCompile(`^cognitod listening on (http://\S+)`)
+var listening = regexp.MustCompile(`^cognitod listening on (https?://\S+)`)
 
 // start runs cognitod serve on a free loopback port over dataDir and waits
 // until it listens.

@@ -25,7 +25,7 @@ type discoveryDoc struct {
 }
 
 func (h *Handler) discovery(w http.ResponseWriter, r *http.Request, poolID string) {
-	base, err := h.endpointBase(r.Context(), poolID)
+	base, err := h.endpointBase(r, poolID)
 	if err != nil {
 		h.serverError(w, r, err)
 		return

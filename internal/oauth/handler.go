@@ -1,7 +1,6 @@
 package oauth
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -9,8 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
-	"strings"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/token"
@@ -27,6 +24,9 @@ type Handler struct {
 	publicURL *url.URL
 	domainMux *http.ServeMux
 	ended     endedSessions
+	// domainHostsResolve: discovery fetched on the issuer path may send
+	// clients to pool domain hosts (see Config).
+	domainHostsResolve bool
 }
 
 // Config configures a Handler.
@@ -35,6 +35,14 @@ type Config struct {
 	Issuer    *token.Issuer
 	Logger    *slog.Logger
 	PublicURL string
+	// DomainHostsResolve says pool domain hosts
+	// (<prefix>.auth.<region>.<suffix>) resolve to this server for every
+	// client, as when the operator runs DNS for the suffix. Without it,
+	// discovery on the issuer path advertises the issuer-path endpoints,
+	// which any client that reached the issuer can reach: <x>.localhost
+	// resolves in browsers but not in Go's, Node's or Python's resolvers
+	// on Linux.
+	DomainHostsResolve bool
 }
 
 // New returns the OAuth handler.
@@ -43,7 +51,7 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u}
+	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u, domainHostsResolve: cfg.DomainHostsResolve}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -114,21 +122,9 @@ func (h *Handler) withDomain(next poolHandler) http.HandlerFunc {
 	}
 }
 
-var domainHostPattern = regexp.MustCompile(`^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.auth\.([a-z]{2}(?:-[a-z]+)+-[0-9]{1,2})\.(.+)$`)
-
 // parseDomainHost splits <prefix>.auth.<region>.<suffix>[:port].
 func (h *Handler) parseDomainHost(host string) (prefix, region string, ok bool) {
-	if !strings.Contains(host, ".auth.") {
-		return "", "", false // most requests: skip the regular expression
-	}
-	if hst, _, err := net.SplitHostPort(host); err == nil {
-		host = hst
-	}
-	m := domainHostPattern.FindStringSubmatch(strings.ToLower(host))
-	if m == nil || m[3] != h.svc.DomainSuffix() {
-		return "", "", false
-	}
-	return m[1], m[2], true
+	return h.svc.ParseDomainHost(host)
 }
 
 type poolHandler func(w http.ResponseWriter, r *http.Request, poolID string)
@@ -166,16 +162,23 @@ func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error)
 	w.Write([]byte(`{"error":"server_error"}`))
 }
 
-// endpointBase is where a pool's OAuth endpoints are reached: its domain
-// host when it has one (with the public URL's scheme and port), else the
-// issuer URL.
-func (h *Handler) endpointBase(ctx context.Context, poolID string) (string, error) {
-	d, err := h.svc.PoolDomain(ctx, poolID)
+// endpointBase is where discovery sends clients for a pool's OAuth
+// endpoints. Asked on the pool's domain host, it is that host: the client
+// evidently resolves it. Asked on the issuer path, it is the issuer URL,
+// unless the operator said domain hosts resolve and the pool has one
+// (with the public URL's scheme and port).
+func (h *Handler) endpointBase(r *http.Request, poolID string) (string, error) {
+	issuer := h.issuer.IssuerURL(poolID)
+	onIssuerPath := base(r, poolID) != ""
+	if onIssuerPath && !h.domainHostsResolve {
+		return issuer, nil
+	}
+	d, err := h.svc.PoolDomain(r.Context(), poolID)
 	if err != nil {
 		return "", err
 	}
 	if d == nil {
-		return h.issuer.IssuerURL(poolID), nil
+		return issuer, nil
 	}
 	host := h.svc.DomainHost(d)
 	if port := h.publicURL.Port(); port != "" {

@@ -32,6 +32,8 @@ type Config struct {
 	EagerKeys bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// DomainHostsResolve: see oauth.Config.
+	DomainHostsResolve bool
 }
 
 // Server is cognitod's HTTP side.
@@ -69,7 +71,7 @@ func New(cfg Config) (*Server, error) {
 			}()
 		})
 	}
-	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
+	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL, DomainHostsResolve: cfg.DomainHostsResolve})
 	if err != nil {
 		return nil, err
 	}

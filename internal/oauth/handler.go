@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/token"
 )
 
@@ -27,6 +28,7 @@ type Handler struct {
 	publicURL *url.URL
 	domainMux *http.ServeMux
 	ended     endedSessions
+	limits    *ratelimit.Limits
 }
 
 // Config configures a Handler.
@@ -35,6 +37,9 @@ type Config struct {
 	Issuer    *token.Issuer
 	Logger    *slog.Logger
 	PublicURL string
+	// Limits are the request-rate quotas and per-source limits (see
+	// limits.go); nil limits nothing.
+	Limits *ratelimit.Limits
 }
 
 // New returns the OAuth handler.
@@ -43,7 +48,7 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u}
+	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u, limits: cfg.Limits}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}

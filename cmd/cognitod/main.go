@@ -30,6 +30,7 @@ import (
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/mail"
+	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/server"
 	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
@@ -76,6 +77,9 @@ type serveConfig struct {
 	// environment's value is not a flag default (-h would show it).
 	smtpURL string
 	mailer  *mail.Sender
+	// quotaFlags and quotas: request-rate settings (quotas.go).
+	quotaFlags *quotaFlags
+	quotas     server.QuotaOptions
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -113,6 +117,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.limits.ScopesPerResourceServer, "max-scopes", envInt("MAX_SCOPES", d.ScopesPerResourceServer), "custom scopes per resource server, at most 100 (COGNITOD_MAX_SCOPES)")
 	fs.IntVar(&c.limits.GroupsPerPool, "max-groups", envInt("MAX_GROUPS", d.GroupsPerPool), "groups per user pool (COGNITOD_MAX_GROUPS)")
 	fs.IntVar(&c.limits.GroupsPerUser, "max-groups-per-user", envInt("MAX_GROUPS_PER_USER", d.GroupsPerUser), "groups a user can belong to (COGNITOD_MAX_GROUPS_PER_USER)")
+	addQuotaFlags(fs, c)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -126,6 +131,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 		c.smtpURL = os.Getenv("COGNITOD_SMTP_URL")
 	}
 	var problems []string
+	c.quotas, problems = c.quotaOptions() // quotas.go
 	if c.smtpURL != "" {
 		m, err := mail.New(c.smtpURL)
 		if err != nil {
@@ -261,7 +267,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(signers + 1)
 	}
-	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers})
+	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers,
+		Limits: ratelimit.New(server.RateLimits(cfg.quotas))})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
 package ratelimit
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Quotas holds one bucket per (region, name): Cognito's quotas are "a
 // maximum volume of requests in one AWS Region in one AWS account", and a
@@ -10,8 +13,11 @@ type Quotas struct {
 	rates map[string]Rate // read-only after NewQuotas
 	clock Clock
 
-	mu      sync.RWMutex
-	buckets map[quotaKey]*Bucket
+	// buckets is replaced, never changed, under mu: the hot path reads
+	// it with one atomic load and no lock, so concurrent requests share no
+	// written cache line until they reach their bucket.
+	mu      sync.Mutex
+	buckets atomic.Pointer[map[quotaKey]*Bucket]
 }
 
 type quotaKey struct{ region, name string }
@@ -31,7 +37,9 @@ func NewQuotas(rates map[string]Rate, clock Clock) *Quotas {
 			r[k] = v
 		}
 	}
-	return &Quotas{rates: r, clock: clock, buckets: make(map[quotaKey]*Bucket)}
+	q := &Quotas{rates: r, clock: clock}
+	q.buckets.Store(&map[quotaKey]*Bucket{})
+	return q
 }
 
 // Rate returns the rate of a bucket name.
@@ -60,24 +68,27 @@ func (q *Quotas) bucket(region, name string) *Bucket {
 		return unlimited
 	}
 	k := quotaKey{region, name}
-	q.mu.RLock()
-	b := q.buckets[k]
-	q.mu.RUnlock()
-	if b != nil {
+	if b := (*q.buckets.Load())[k]; b != nil {
 		return b
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if b = q.buckets[k]; b != nil {
+	m := *q.buckets.Load()
+	if b := m[k]; b != nil {
 		return b
 	}
-	if len(q.buckets) >= maxQuotaBuckets {
+	if len(m) >= maxQuotaBuckets {
 		k.region = "*"
-		if b = q.buckets[k]; b != nil {
+		if b := m[k]; b != nil {
 			return b
 		}
 	}
-	b = NewBucket(rate, q.clock)
-	q.buckets[k] = b
+	b := NewBucket(rate, q.clock)
+	next := make(map[quotaKey]*Bucket, len(m)+1)
+	for key, v := range m {
+		next[key] = v
+	}
+	next[k] = b
+	q.buckets.Store(&next)
 	return b
 }

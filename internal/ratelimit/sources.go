@@ -111,9 +111,7 @@ func (s *Sources) Empty(k Source) bool {
 	if !ok {
 		return false
 	}
-	b.refill(s.rate, now)
-	sh.m[k] = b
-	return b.tokens < 1
+	return !b.full(Rate{PerSecond: s.rate.PerSecond, Burst: 1}, now) // less than one token by now
 }
 
 // evictionSample is how many entries makeRoom looks at: enough that the

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/server"
+)
+
+// quotaFlags are serve's request-rate settings: --quotas on|off and
+// --quota CATEGORY=RPS (repeatable), with COGNITOD_QUOTAS and
+// COGNITOD_QUOTA (a comma-separated CATEGORY=RPS list) as their twins.
+type quotaFlags struct {
+	mode      string
+	overrides map[string]float64
+	problems  []string
+}
+
+// quotaList is the repeatable --quota flag.
+type quotaList struct{ q *quotaFlags }
+
+func (l quotaList) String() string { return "" }
+
+func (l quotaList) Set(v string) error {
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, rps, ok := strings.Cut(item, "=")
+		if !ok {
+			return fmt.Errorf("%q: want CATEGORY=RPS", item)
+		}
+		if !cognito.IsQuotaCategory(name) {
+			return fmt.Errorf("%q: unknown category (one of %s)", name, strings.Join(quotaCategories(), ", "))
+		}
+		n, err := strconv.ParseFloat(rps, 64)
+		if err != nil || n < 0 || n > 1e9 {
+			return fmt.Errorf("%q: want a number of requests per second, 0 for no limit", item)
+		}
+		l.q.overrides[name] = n
+	}
+	return nil
+}
+
+func quotaCategories() []string {
+	var names []string
+	for name := range cognito.DefaultQuotas {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// addQuotaFlags registers the flags; c.quotas is filled in by Parse and
+// checked by quotaProblems.
+func addQuotaFlags(fs *flag.FlagSet, c *serveConfig) {
+	q := &quotaFlags{overrides: map[string]float64{}}
+	c.quotaFlags = q
+	mode := "on"
+	if v, ok := os.LookupEnv("COGNITOD_QUOTAS"); ok {
+		mode = v
+	}
+	fs.StringVar(&q.mode, "quotas", mode, "Cognito's request-rate quotas: on (Cognito's default rates) or off; per-source sign-in limits stay on (COGNITOD_QUOTAS)")
+	if v, ok := os.LookupEnv("COGNITOD_QUOTA"); ok {
+		if err := (quotaList{q}).Set(v); err != nil {
+			q.problems = append(q.problems, "COGNITOD_QUOTA: "+err.Error())
+		}
+	}
+	fs.Var(quotaList{q}, "quota", "set one category's rate in requests per second, CATEGORY=RPS (0: no limit); repeatable (COGNITOD_QUOTA, comma-separated)")
+}
+
+// quotaOptions returns the parsed settings, or the problems found.
+func (c *serveConfig) quotaOptions() (server.QuotaOptions, []string) {
+	q := c.quotaFlags
+	problems := q.problems
+	if q.mode != "on" && q.mode != "off" {
+		problems = append(problems, fmt.Sprintf("--quotas %q: want on or off", q.mode))
+	}
+	return server.QuotaOptions{Off: q.mode == "off", Overrides: q.overrides}, problems
+}

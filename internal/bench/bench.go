@@ -97,7 +97,7 @@ func (r *Report) Comparison() string {
 	if on == nil {
 		return ""
 	}
-	return fmt.Sprintf(`quota checking on vs lifted, concurrency %d, %s each:
+	return fmt.Sprintf(`quota checking on vs lifted, concurrency %d, %s each (interleaved in quarters):
   on:      %.0f tokens/s  p99 %s  (%d errors)
   lifted:  %.0f tokens/s  p99 %s  (%d errors)
   difference: %+.1f%% tokens/s, %+.1f%% p99 (on relative to lifted)`,
@@ -253,42 +253,98 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		signDur = 3 * time.Second
 	}
 	raw := RawSignRate(signDur)
-	phase := func(quotas string) (*Report, error) {
+	report := func(quotas string, samples ...*sample) *Report {
 		rep := &Report{Concurrency: c.Concurrency, Duration: c.Duration, Cores: runtime.GOMAXPROCS(0), RawSignPerSec: raw, Quotas: quotas}
-		return rep, c.drive(ctx, rep, tokenURL, basic, body, call)
+		rep.fill(samples)
+		return rep
 	}
 	if c.Quotas != QuotasCompare {
-		return phase(c.Quotas)
+		s, err := c.drive(ctx, c.Duration, tokenURL, basic, body, call)
+		if err != nil {
+			return nil, err
+		}
+		return report(c.Quotas, s), nil
 	}
-	on, err := phase(QuotasOn)
-	if err != nil {
-		return nil, err
+	// Compare: the machine's load drifts over seconds (and a shared one's
+	// jumps), so the phases are interleaved in an ABBA order, each given
+	// the whole duration in quarters, and the pool's tag switched between.
+	order := []string{QuotasOn, QuotasLifted, QuotasLifted, QuotasOn, QuotasOn, QuotasLifted, QuotasLifted, QuotasOn}
+	samples := map[string][]*sample{}
+	current := QuotasOn
+	for _, phase := range order {
+		if phase != current {
+			if err := c.setQuotaTag(ctx, hc, cl, phase == QuotasLifted); err != nil {
+				return nil, err
+			}
+			current = phase
+		}
+		s, err := c.drive(ctx, c.Duration/4, tokenURL, basic, body, call)
+		if err != nil {
+			return nil, err
+		}
+		samples[phase] = append(samples[phase], s)
 	}
-	var ignored map[string]any
-	if err := c.admin(ctx, hc, "TagResource", map[string]any{"ResourceArn": cl.poolARN, "Tags": map[string]string{quotaTag: "off"}}, &ignored); err != nil {
-		return nil, fmt.Errorf("bench: lift the quotas for the second phase: %w", err)
-	}
-	lifted, err := phase(QuotasLifted)
-	if err != nil {
-		return nil, err
-	}
-	lifted.QuotasChecked = on
+	lifted := report(QuotasLifted, samples[QuotasLifted]...)
+	lifted.QuotasChecked = report(QuotasOn, samples[QuotasOn]...)
 	return lifted, nil
 }
 
-// drive runs one phase of load against the token endpoint into rep.
-func (c *Config) drive(ctx context.Context, rep *Report, tokenURL, basic string, body []byte, call func(context.Context) error) error {
+// setQuotaTag tags the benchmark pool cognitod:quotas=off, or removes
+// the tag.
+func (c *Config) setQuotaTag(ctx context.Context, hc *http.Client, cl *client, lifted bool) error {
+	var ignored map[string]any
+	var err error
+	if lifted {
+		err = c.admin(ctx, hc, "TagResource", map[string]any{"ResourceArn": cl.poolARN, "Tags": map[string]string{quotaTag: "off"}}, &ignored)
+	} else {
+		err = c.admin(ctx, hc, "UntagResource", map[string]any{"ResourceArn": cl.poolARN, "TagKeys": []string{quotaTag}}, &ignored)
+	}
+	if err != nil {
+		return fmt.Errorf("bench: switch the pool's %s tag: %w", quotaTag, err)
+	}
+	return nil
+}
+
+// sample is what one stretch of load measured.
+type sample struct {
+	tokens, errors int64
+	elapsed        time.Duration
+	latencies      []time.Duration
+}
+
+// fill sets rep's figures from samples taken under the same conditions.
+func (rep *Report) fill(samples []*sample) {
+	var all []time.Duration
+	var elapsed time.Duration
+	for _, s := range samples {
+		rep.Tokens += s.tokens
+		rep.Errors += s.errors
+		elapsed += s.elapsed
+		all = append(all, s.latencies...)
+	}
+	slices.Sort(all)
+	if elapsed > 0 {
+		rep.TokensPerSec = float64(rep.Tokens) / elapsed.Seconds()
+	}
+	if len(all) > 0 {
+		pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
+		rep.P50, rep.P90, rep.P99, rep.Max = pct(0.50), pct(0.90), pct(0.99), all[len(all)-1]
+	}
+}
+
+// drive puts load on the token endpoint for d.
+func (c *Config) drive(ctx context.Context, d time.Duration, tokenURL, basic string, body []byte, call func(context.Context) error) (*sample, error) {
 	// The load generator shares the machine with the server it measures:
 	// one core's worth of goroutines is enough to keep the endpoint busy,
 	// and more would only take CPU from the signatures being measured.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 
-	runCtx, cancel := context.WithTimeout(ctx, c.Duration)
+	runCtx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	end, _ := runCtx.Deadline()
 	parsed, err := url.Parse(tokenURL)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Plain HTTP goes through tokenConn, light enough not to take the
 	// server's CPU; HTTPS through net/http.
@@ -329,16 +385,7 @@ func (c *Config) drive(ctx context.Context, rep *Report, tokenURL, basic string,
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	rep.Tokens, rep.Errors = tokens.Load(), failures.Load()
-	rep.TokensPerSec = float64(rep.Tokens) / elapsed.Seconds()
-	if len(all) > 0 {
-		pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
-		rep.P50, rep.P90, rep.P99, rep.Max = pct(0.50), pct(0.90), pct(0.99), all[len(all)-1]
-	}
-	return nil
+	return &sample{tokens: tokens.Load(), errors: failures.Load(), elapsed: time.Since(start), latencies: slices.Concat(lat...)}, nil
 }
 
 // RawSignRate is how many RS256 signatures (crypto/rsa, 2048-bit keys, as

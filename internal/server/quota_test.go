@@ -330,3 +330,29 @@ func TestFailedClientAuthBackOff(t *testing.T) {
 		t.Fatalf("refusals for failed authentication counted: %d, want 3", counts.get(ratelimit.SourceAuthFailures))
 	}
 }
+
+// TestHostedSignInPerSourceLimit: the hosted page's sign-in POST is an
+// anonymous sign-in attempt, limited per source.
+func TestHostedSignInPerSourceLimit(t *testing.T) {
+	clk, counts := &quotaClock{}, &throttleCounts{}
+	cfg := RateLimits(QuotaOptions{Off: true, SignIn: ratelimit.Rate{PerSecond: 1, Burst: 2}, OnThrottle: counts.add})
+	cfg.Clock = clk.now
+	p := newWebPool(t, func(c *Config) { c.Limits = ratelimit.New(cfg) }, "")
+	authURL := p.oauthConfig(p.clientID, "").AuthCodeURL("s")
+	for i := 1; i <= 2; i++ {
+		if final, page := newBrowserless(t).signInOverHTTP(authURL, "alice", "Alice-pass-1"); final == nil {
+			t.Fatalf("sign-in %d of 2: %.300s", i, page)
+		}
+	}
+	final, page := newBrowserless(t).signInOverHTTP(authURL, "alice", "Alice-pass-1")
+	if final != nil || !strings.Contains(page, "Rate exceeded") {
+		t.Fatalf("third sign-in from one source in an instant: %v %.300s", final, page)
+	}
+	if counts.get(ratelimit.SourceSignIn) != 1 {
+		t.Fatalf("throttled hosted sign-ins counted: %d", counts.get(ratelimit.SourceSignIn))
+	}
+	clk.advance(time.Second)
+	if final, page := newBrowserless(t).signInOverHTTP(authURL, "alice", "Alice-pass-1"); final == nil {
+		t.Fatalf("after a second: %.300s", page)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/server"
 )
 
@@ -19,6 +20,11 @@ type quotaFlags struct {
 	mode      string
 	overrides map[string]float64
 	problems  []string
+	// The per-source limits: sign-in attempts per second (burst five
+	// seconds' worth) and failed client authentications (that many, then
+	// that many a minute).
+	signInRPS    float64
+	authFailures float64
 }
 
 // quotaList is the repeatable --quota flag.
@@ -72,6 +78,10 @@ func addQuotaFlags(fs *flag.FlagSet, c *serveConfig) {
 			q.problems = append(q.problems, "COGNITOD_QUOTA: "+err.Error())
 		}
 	}
+	fs.Float64Var(&q.signInRPS, "source-signin-rps", envFloat("SOURCE_SIGNIN_RPS", ratelimit.DefaultSignIn.PerSecond),
+		"anonymous sign-in attempts per second from one client address, with a burst of five seconds' worth; always on (COGNITOD_SOURCE_SIGNIN_RPS)")
+	fs.Float64Var(&q.authFailures, "source-auth-failures", envFloat("SOURCE_AUTH_FAILURES", ratelimit.DefaultAuthFailures.Burst),
+		"failed client authentications (secret, SECRET_HASH, SigV4) one client address may make before it is refused, refilling at that many a minute; always on (COGNITOD_SOURCE_AUTH_FAILURES)")
 	fs.Var(quotaList{q}, "quota", "set one category's rate in requests per second, CATEGORY=RPS (0: no limit); repeatable (COGNITOD_QUOTA, comma-separated)")
 }
 
@@ -82,5 +92,23 @@ func (c *serveConfig) quotaOptions() (server.QuotaOptions, []string) {
 	if q.mode != "on" && q.mode != "off" {
 		problems = append(problems, fmt.Sprintf("--quotas %q: want on or off", q.mode))
 	}
-	return server.QuotaOptions{Off: q.mode == "off", Overrides: q.overrides}, problems
+	if !(q.signInRPS > 0 && q.signInRPS <= 1e6) {
+		problems = append(problems, fmt.Sprintf("--source-signin-rps %v: want a positive rate (the per-source limits cannot be turned off)", q.signInRPS))
+	}
+	if !(q.authFailures >= 1 && q.authFailures <= 1e6) {
+		problems = append(problems, fmt.Sprintf("--source-auth-failures %v: want at least 1 (the per-source limits cannot be turned off)", q.authFailures))
+	}
+	return server.QuotaOptions{Off: q.mode == "off", Overrides: q.overrides,
+		SignIn:       ratelimit.Rate{PerSecond: q.signInRPS, Burst: 5 * q.signInRPS},
+		AuthFailures: ratelimit.Rate{PerSecond: q.authFailures / 60, Burst: q.authFailures}}, problems
+}
+
+// envFloat is COGNITOD_<name> as a number, or def.
+func envFloat(name string, def float64) float64 {
+	if v, ok := os.LookupEnv("COGNITOD_" + name); ok {
+		if n, err := strconv.ParseFloat(v, 64); err == nil {
+			return n
+		}
+	}
+	return def
 }

@@ -4,12 +4,17 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/cognitod/cognitod/internal/ratelimit"
 )
 
 func TestQuotaFlags(t *testing.T) {
 	cfg, err := parseServe(nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if d := cfg.quotas; d.SignIn != ratelimit.DefaultSignIn || d.AuthFailures.Burst != ratelimit.DefaultAuthFailures.Burst {
+		t.Fatalf("default per-source limits: %+v %+v", d.SignIn, d.AuthFailures)
 	}
 	if cfg.quotas.Off || len(cfg.quotas.Overrides) != 0 {
 		t.Fatalf("default: %+v, want Cognito's quotas on", cfg.quotas)
@@ -22,7 +27,7 @@ func TestQuotaFlags(t *testing.T) {
 	if !o.Off || o.Overrides["UserPoolRead"] != 5 || o.Overrides["ClientAuthentication"] != 1e6 || o.Overrides["UserList"] != 0 || len(o.Overrides) != 3 {
 		t.Fatalf("parsed: %+v", o)
 	}
-	for _, bad := range [][]string{{"--quota", "NoSuchCategory=5"}, {"--quota", "UserRead"}, {"--quota", "UserRead=-1"}, {"--quota", "UserRead=lots"}, {"--quotas", "sometimes"}} {
+	for _, bad := range [][]string{{"--quota", "NoSuchCategory=5"}, {"--quota", "UserRead"}, {"--quota", "UserRead=-1"}, {"--quota", "UserRead=lots"}, {"--quotas", "sometimes"}, {"--source-signin-rps", "0"}, {"--source-auth-failures", "0"}} {
 		if _, err := parseServe(bad, io.Discard); err == nil {
 			t.Errorf("%v accepted", bad)
 		}

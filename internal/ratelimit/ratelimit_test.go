@@ -201,20 +201,55 @@ func TestSourcesBoundedUnderFlood(t *testing.T) {
 	t.Logf("%d sources: %d entries, heap %d -> %d bytes", flood, s.Len(), before.HeapAlloc, after.HeapAlloc)
 }
 
-// TestSourcesEvictIdleFirst: a flood of new sources must not push out a
-// source that is still being throttled while idle ones are available.
+// TestSourcesEvictIdleFirst: new sources arriving at a full shard must
+// push out the idle sources there (whose buckets have refilled, so
+// forgetting them changes nothing) before a source that is still being
+// throttled: otherwise a few new addresses would reset an attacker's
+// bucket.
 func TestSourcesEvictIdleFirst(t *testing.T) {
 	clk := &fakeClock{}
-	s := NewSources(Rate{PerSecond: 1, Burst: 2}, 64, clk.now) // one entry per shard
+	const perShard = 4 // all of a shard's entries fit in one eviction sample
+	s := NewSources(Rate{PerSecond: 1, Burst: 2}, perShard*sourceShards, clk.now)
 	attacker := Source(netip.MustParseAddr("192.0.2.66").As16())
+	// sameShard returns n sources other than the attacker in its shard.
+	next := 0
+	sameShard := func(n int) []Source {
+		var out []Source
+		for len(out) < n {
+			next++
+			k := Source(netip.AddrFrom4([4]byte{10, byte(next >> 16), byte(next >> 8), byte(next)}).As16())
+			if s.shard(k) == s.shard(attacker) {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	for _, k := range sameShard(perShard - 1) {
+		s.Take(k) // seen once, then idle
+	}
+	clk.advance(10 * time.Second) // the idle ones refill
 	for range 3 {
 		s.Take(attacker)
 	}
 	if !s.Empty(attacker) {
 		t.Fatal("attacker not throttled")
 	}
-	if s.Len() > 64 {
-		t.Fatal("over capacity")
+	// The shard is full: each new source must evict one of the idle ones.
+	for _, k := range sameShard(perShard - 1) {
+		s.Take(k)
+		if !s.Empty(attacker) {
+			t.Fatal("a new source evicted the throttled attacker while idle sources were held")
+		}
+	}
+	if n := len(s.shard(attacker).m); n != perShard {
+		t.Fatalf("shard holds %d entries, want %d", n, perShard)
+	}
+	// With no idle entry left, the least recently refilled goes: the
+	// attacker's table entry is not sacred, the bound is.
+	clk.advance(time.Millisecond)
+	s.Take(sameShard(1)[0])
+	if n := len(s.shard(attacker).m); n != perShard {
+		t.Fatalf("shard holds %d entries after eviction, want %d", n, perShard)
 	}
 }
 

@@ -134,7 +134,14 @@ func TestQuotasOff(t *testing.T) {
 // tokenFrom posts a client_credentials request from ip.
 func tokenFrom(t *testing.T, ip string, m *m2m, secret string) (int, string, http.Header) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, m.tokenURL(), strings.NewReader("grant_type=client_credentials"))
+	return clientPostFrom(t, ip, m, secret, m.tokenURL(), "grant_type=client_credentials")
+}
+
+// clientPostFrom posts form to an OAuth endpoint from ip, authenticating
+// as m's client with secret by HTTP Basic.
+func clientPostFrom(t *testing.T, ip string, m *m2m, secret, endpoint, form string) (int, string, http.Header) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(m.clientID)+":"+url.QueryEscape(secret))))
 	resp, err := httpFrom(ip).Do(req)
@@ -354,5 +361,41 @@ func TestHostedSignInPerSourceLimit(t *testing.T) {
 	clk.advance(time.Second)
 	if final, page := newBrowserless(t).signInOverHTTP(authURL, "alice", "Alice-pass-1"); final == nil {
 		t.Fatalf("after a second: %.300s", page)
+	}
+}
+
+// TestRevokeFailedClientAuthBackOff: wrong client secrets at
+// /oauth2/revoke use up the source's failures as the token endpoint's do
+// (one table: the source is then refused at both), while another source
+// revokes normally.
+func TestRevokeFailedClientAuthBackOff(t *testing.T) {
+	clk, counts := &quotaClock{}, &throttleCounts{}
+	ts := newLimitedServer(t, clk, counts, QuotaOptions{AuthFailures: ratelimit.Rate{PerSecond: 1, Burst: 2}}, nil)
+	m := newLimitedM2M(t, ts)
+	revokeURL := ts.URL + "/" + m.poolID + "/oauth2/revoke"
+	revoke := func(ip, secret string) (int, string) {
+		status, body, _ := clientPostFrom(t, ip, m, secret, revokeURL, "token=not-a-token")
+		return status, body
+	}
+	for i := 1; i <= 2; i++ {
+		if status, body := revoke("127.0.0.6", "wrong-secret"); status != 400 || !strings.Contains(body, "invalid_client") {
+			t.Fatalf("revoke with a wrong secret %d: %d %s", i, status, body)
+		}
+	}
+	if status, body := revoke("127.0.0.6", m.secret); status != http.StatusTooManyRequests || body != `{"error":"too_many_requests"}` {
+		t.Fatalf("revoke with the right secret after 2 failures: %d %s, want 429", status, body)
+	}
+	if status, body, _ := tokenFrom(t, "127.0.0.6", m, m.secret); status != http.StatusTooManyRequests {
+		t.Fatalf("token endpoint from the same source: %d %s, want 429", status, body)
+	}
+	if status, body := revoke("127.0.0.7", m.secret); status != 200 {
+		t.Fatalf("another source's revocation: %d %s", status, body)
+	}
+	if got := counts.get(ratelimit.SourceAuthFailures); got != 2 {
+		t.Fatalf("refusals counted: %d, want 2", got)
+	}
+	clk.advance(time.Second)
+	if status, body := revoke("127.0.0.6", m.secret); status != 200 {
+		t.Fatalf("after back-off: %d %s", status, body)
 	}
 }

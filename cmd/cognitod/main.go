@@ -267,6 +267,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(signers + 1)
 	}
+	startThrottleLog(ctx, &cfg.quotas, logger, time.Minute) // quotas.go
 	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers,
 		Limits: ratelimit.New(server.RateLimits(cfg.quotas))})
 	if err != nil {

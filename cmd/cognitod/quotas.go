@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"log/slog"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/ratelimit"
@@ -111,4 +116,65 @@ func envFloat(name string, def float64) float64 {
 		}
 	}
 	return def
+}
+
+// throttleLog counts the requests the limits refuse, by bucket, and logs
+// the counts once an interval when there were any: the operator sees that
+// (and where) cognitod throttles without a line per refused request,
+// which a flood would turn into a flood of log lines. The names are the
+// fixed set of quota buckets and per-source limits, so the map is bounded.
+type throttleLog struct {
+	mu sync.Mutex
+	n  map[string]int64
+}
+
+// add is the limits' OnThrottle callback.
+func (l *throttleLog) add(name string) {
+	l.mu.Lock()
+	if l.n == nil {
+		l.n = map[string]int64{}
+	}
+	l.n[name]++
+	l.mu.Unlock()
+}
+
+// take returns the counts since the last call and starts again.
+func (l *throttleLog) take() map[string]int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := l.n
+	l.n = nil
+	return n
+}
+
+// startThrottleLog makes o count refused requests and logs the counts
+// every interval until ctx ends.
+func startThrottleLog(ctx context.Context, o *server.QuotaOptions, logger *slog.Logger, every time.Duration) {
+	l := &throttleLog{}
+	o.OnThrottle = l.add
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				l.flush(logger, every)
+			}
+		}
+	}()
+}
+
+// flush logs the counts since the last flush, if there were any.
+func (l *throttleLog) flush(logger *slog.Logger, every time.Duration) {
+	n := l.take()
+	if len(n) == 0 {
+		return
+	}
+	args := make([]any, 0, 2*len(n))
+	for _, name := range slices.Sorted(maps.Keys(n)) {
+		args = append(args, name, n[name])
+	}
+	logger.Warn("requests refused over a rate limit in the last "+every.String(), args...)
 }

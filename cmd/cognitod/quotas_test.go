@@ -2,8 +2,10 @@ package main
 
 import (
 	"io"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cognitod/cognitod/internal/ratelimit"
 )
@@ -52,5 +54,31 @@ func TestQuotaEnvironment(t *testing.T) {
 	t.Setenv("COGNITOD_QUOTA", "Nope=1")
 	if _, err := parseServe(nil, io.Discard); err == nil || !strings.Contains(err.Error(), "COGNITOD_QUOTA") {
 		t.Fatalf("a bad COGNITOD_QUOTA: %v", err)
+	}
+}
+
+// TestThrottleLog: refused requests are summed by bucket and logged once
+// per interval, not once each; an interval with none logs nothing.
+func TestThrottleLog(t *testing.T) {
+	var buf strings.Builder
+	logger := slog.New(slog.NewTextHandler(&buf, nil))
+	l := &throttleLog{}
+	l.flush(logger, time.Minute)
+	if buf.Len() != 0 {
+		t.Fatalf("logged with nothing refused: %s", buf.String())
+	}
+	for range 3 {
+		l.add("ClientAuthentication")
+	}
+	l.add(ratelimit.SourceSignIn)
+	l.flush(logger, time.Minute)
+	want := `level=WARN msg="requests refused over a rate limit in the last 1m0s" ClientAuthentication=3 source:SignIn=1`
+	if got := strings.TrimSpace(buf.String()); !strings.HasSuffix(got, want) || strings.Count(got, "\n") != 0 {
+		t.Fatalf("log:\n%s\nwant one line ending\n%s", got, want)
+	}
+	buf.Reset()
+	l.flush(logger, time.Minute)
+	if buf.Len() != 0 {
+		t.Fatalf("counts not reset: %s", buf.String())
 	}
 }

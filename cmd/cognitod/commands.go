@@ -77,7 +77,7 @@ func signingKeysCmd(args []string, stdout, stderr io.Writer) error {
 // benchCmd runs `cognitod bench token`.
 func benchCmd(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "token" {
-		return errors.New("usage: cognitod bench token [--url URL] [--concurrency N] [--duration D]")
+		return errors.New("usage: cognitod bench token [--url URL] [--concurrency N] [--duration D] [--quotas lifted|on|compare]")
 	}
 	fs := flag.NewFlagSet("bench token", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -87,6 +87,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to drive the token endpoint")
 	fs.DurationVar(&cfg.SignDuration, "sign-duration", 3*time.Second, "how long to measure the raw RS256 signing rate")
 	fs.StringVar(&cfg.Region, "region", "us-east-1", "region to create the benchmark pool in")
+	fs.StringVar(&cfg.Quotas, "quotas", bench.QuotasLifted, "the server's request-rate quotas for the benchmark pool: lifted (tag the pool cognitod:quotas=off), on (counted; start the server with limits above the load), or compare (one phase of each, and the difference)")
 	creds := fs.String("credentials", filepath.Join(envOr("DATA_DIR", "./cognitod-data"), "credentials"), "AWS credentials file with a [cognitod] profile")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -109,6 +110,12 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if on := rep.QuotasChecked; on != nil {
+		fmt.Fprintln(stdout, on)
+	}
 	fmt.Fprintln(stdout, rep)
+	if c := rep.Comparison(); c != "" {
+		fmt.Fprintln(stdout, c)
+	}
 	return nil
 }

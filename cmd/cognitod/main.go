@@ -31,6 +31,7 @@ import (
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/mail"
+	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/server"
 	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
@@ -86,6 +87,9 @@ type serveConfig struct {
 	smtpURL string
 	mailer  *mail.Sender
 	tls     tlsOptions // tls.go
+	// quotaFlags and quotas: request-rate settings (quotas.go).
+	quotaFlags *quotaFlags
+	quotas     server.QuotaOptions
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -124,6 +128,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.limits.GroupsPerPool, "max-groups", envInt("MAX_GROUPS", d.GroupsPerPool), "groups per user pool (COGNITOD_MAX_GROUPS)")
 	fs.IntVar(&c.limits.GroupsPerUser, "max-groups-per-user", envInt("MAX_GROUPS_PER_USER", d.GroupsPerUser), "groups a user can belong to (COGNITOD_MAX_GROUPS_PER_USER)")
 	addTLSFlags(fs, c)
+	addQuotaFlags(fs, c)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -137,6 +142,9 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 		c.smtpURL = os.Getenv("COGNITOD_SMTP_URL")
 	}
 	problems := checkTLSFlags(fs, c)
+	var quotaProblems []string
+	c.quotas, quotaProblems = c.quotaOptions() // quotas.go
+	problems = append(problems, quotaProblems...)
 	if c.smtpURL != "" {
 		m, err := mail.New(c.smtpURL)
 		if err != nil {
@@ -276,7 +284,9 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers, DomainHostsResolve: cfg.tls.domainHostsResolve})
+	startThrottleLog(ctx, &cfg.quotas, logger, time.Minute) // quotas.go
+	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers, DomainHostsResolve: cfg.tls.domainHostsResolve,
+		Limits: ratelimit.New(server.RateLimits(cfg.quotas))})
 	if err != nil {
 		ln.Close()
 		return err

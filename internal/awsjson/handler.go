@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/sigv4"
 )
 
@@ -30,6 +31,7 @@ type Handler struct {
 	svc      *cognito.Service
 	verifier *sigv4.Verifier
 	logger   *slog.Logger
+	limits   *ratelimit.Limits
 }
 
 // Config configures a Handler.
@@ -38,11 +40,14 @@ type Config struct {
 	Logger  *slog.Logger
 	// Now is the clock SigV4's skew window is measured against.
 	Now func() time.Time
+	// Limits are the request-rate quotas and per-source limits (see
+	// limits.go); nil limits nothing.
+	Limits *ratelimit.Limits
 }
 
 // New returns the API handler.
 func New(cfg Config) *Handler {
-	h := &Handler{svc: cfg.Service, logger: cfg.Logger}
+	h := &Handler{svc: cfg.Service, logger: cfg.Logger, limits: cfg.Limits}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -75,6 +80,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	out, err := h.serve(r)
+	h.observe(r, err) // per-source failed authentications (limits.go)
 	if err != nil {
 		h.writeError(w, r, op, requestID, err)
 		return
@@ -105,6 +111,9 @@ func (h *Handler) serve(r *http.Request) (any, error) {
 	if !known || !served {
 		return nil, errUnknownOperation
 	}
+	if err := h.gate(r, name); err != nil { // per-source limits (limits.go)
+		return nil, err
+	}
 	body, err := readBody(r)
 	if err != nil {
 		return nil, err
@@ -117,6 +126,9 @@ func (h *Handler) serve(r *http.Request) (any, error) {
 		}
 		ip, tls := cognito.ConnInfo(r)
 		ctx = cognito.WithCaller(ctx, cognito.Caller{AccessKeyID: id.AccessKeyID, Region: id.Region, SourceIP: ip, SecureTransport: tls})
+	}
+	if err := h.admit(ctx, name, info.Unsigned, body); err != nil { // request-rate quotas (limits.go)
+		return nil, err
 	}
 	if err := checkInput(name, body); err != nil {
 		return nil, err

@@ -36,7 +36,26 @@ type Config struct {
 	Duration    time.Duration
 	// SignDuration bounds the raw RS256 measurement.
 	SignDuration time.Duration
+	// Quotas is how the server's request-rate quotas treat the run:
+	// QuotasLifted (the default) tags the benchmark pool cognitod:quotas=off
+	// so that the server does not count its calls; QuotasOn leaves them
+	// counted (start the server with limits above the offered load, e.g.
+	// --quota ClientAuthentication=1000000, or see it throttled);
+	// QuotasCompare runs one phase of each on the same pool and reports
+	// the difference.
+	Quotas string
 }
+
+// The values of Config.Quotas.
+const (
+	QuotasLifted  = "lifted"
+	QuotasOn      = "on"
+	QuotasCompare = "compare"
+)
+
+// quotaTag is the server's pool tag that lifts its quotas for one pool
+// (cognito.QuotaTag; the bench speaks only the wire protocol).
+const quotaTag = "cognitod:quotas"
 
 // Report is what a run measured.
 type Report struct {
@@ -49,6 +68,11 @@ type Report struct {
 	Max           time.Duration
 	RawSignPerSec float64
 	Cores         int
+	// Quotas is QuotasLifted or QuotasOn: how this phase ran.
+	Quotas string
+	// QuotasChecked is, in a QuotasCompare run, the phase with quota
+	// checking on (this report being the lifted one).
+	QuotasChecked *Report
 }
 
 // Ratio is tokens/s over the raw signing rate.
@@ -60,9 +84,27 @@ func (r *Report) String() string {
   tokens/s:     %.0f
   latency:      p50 %s  p90 %s  p99 %s  max %s
   raw RS256:    %.0f signatures/s (crypto/rsa, 2048-bit, %d cores; load generator on 1)
-  ratio:        %.1f%% of the raw signing rate`,
+  ratio:        %.1f%% of the raw signing rate
+  quotas:       %s`,
 		r.Concurrency, r.Duration, r.Tokens, r.Errors, r.TokensPerSec,
-		round(r.P50), round(r.P90), round(r.P99), round(r.Max), r.RawSignPerSec, r.Cores, 100*r.Ratio())
+		round(r.P50), round(r.P90), round(r.P99), round(r.Max), r.RawSignPerSec, r.Cores, 100*r.Ratio(), r.Quotas)
+}
+
+// Comparison is a QuotasCompare run's summary: the same figures with the
+// server's quota checking on (limits above the offered load) and lifted.
+func (r *Report) Comparison() string {
+	on := r.QuotasChecked
+	if on == nil {
+		return ""
+	}
+	return fmt.Sprintf(`quota checking on vs lifted, concurrency %d, %s each (interleaved in quarters):
+  on:      %.0f tokens/s  p99 %s  (%d errors)
+  lifted:  %.0f tokens/s  p99 %s  (%d errors)
+  difference: %+.1f%% tokens/s, %+.1f%% p99 (on relative to lifted)`,
+		r.Concurrency, r.Duration,
+		on.TokensPerSec, round(on.P99), on.Errors,
+		r.TokensPerSec, round(r.P99), r.Errors,
+		100*(on.TokensPerSec/r.TokensPerSec-1), 100*(float64(on.P99)/float64(max(r.P99, 1))-1))
 }
 
 func round(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
@@ -124,12 +166,16 @@ func (c *Config) admin(ctx context.Context, hc *http.Client, op string, in, out 
 
 // client is what setup made for the run.
 type client struct {
-	poolID, id, secret string
+	poolID, poolARN, id, secret string
 }
 
-func (c *Config) setup(ctx context.Context, hc *http.Client) (*client, error) {
-	var pool struct{ UserPool struct{ Id string } }
-	if err := c.admin(ctx, hc, "CreateUserPool", map[string]any{"PoolName": "bench-" + time.Now().Format("20060102-150405")}, &pool); err != nil {
+func (c *Config) setup(ctx context.Context, hc *http.Client, lifted bool) (*client, error) {
+	var pool struct{ UserPool struct{ Id, Arn string } }
+	in := map[string]any{"PoolName": "bench-" + time.Now().Format("20060102-150405")}
+	if lifted {
+		in["UserPoolTags"] = map[string]string{quotaTag: "off"}
+	}
+	if err := c.admin(ctx, hc, "CreateUserPool", in, &pool); err != nil {
 		return nil, err
 	}
 	id := pool.UserPool.Id
@@ -146,7 +192,7 @@ func (c *Config) setup(ctx context.Context, hc *http.Client) (*client, error) {
 		"AllowedOAuthScopes": []string{"com.example.photos/read", "com.example.photos/write"}}, &cl); err != nil {
 		return nil, err
 	}
-	return &client{poolID: id, id: cl.UserPoolClient.ClientId, secret: cl.UserPoolClient.ClientSecret}, nil
+	return &client{poolID: id, poolARN: pool.UserPool.Arn, id: cl.UserPoolClient.ClientId, secret: cl.UserPoolClient.ClientSecret}, nil
 }
 
 func (c *Config) cleanup(hc *http.Client, cl *client) {
@@ -161,9 +207,16 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	if c.Concurrency <= 0 || c.Duration <= 0 {
 		return nil, errors.New("bench: concurrency and duration must be positive")
 	}
+	switch c.Quotas {
+	case "":
+		c.Quotas = QuotasLifted
+	case QuotasLifted, QuotasOn, QuotasCompare:
+	default:
+		return nil, fmt.Errorf("bench: quotas %q: want lifted, on or compare", c.Quotas)
+	}
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: c.Concurrency * 2, MaxIdleConnsPerHost: c.Concurrency * 2, IdleConnTimeout: time.Minute}}
-	cl, err := c.setup(ctx, hc)
+	cl, err := c.setup(ctx, hc, c.Quotas == QuotasLifted)
 	if err != nil {
 		return nil, fmt.Errorf("bench: set up through the admin API: %w", err)
 	}
@@ -199,15 +252,94 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	if signDur <= 0 {
 		signDur = 3 * time.Second
 	}
-	rep := &Report{Concurrency: c.Concurrency, Duration: c.Duration, Cores: runtime.GOMAXPROCS(0)}
-	rep.RawSignPerSec = RawSignRate(signDur)
+	raw := RawSignRate(signDur)
+	report := func(quotas string, samples ...*sample) *Report {
+		rep := &Report{Concurrency: c.Concurrency, Duration: c.Duration, Cores: runtime.GOMAXPROCS(0), RawSignPerSec: raw, Quotas: quotas}
+		rep.fill(samples)
+		return rep
+	}
+	if c.Quotas != QuotasCompare {
+		s, err := c.drive(ctx, c.Duration, tokenURL, basic, body, call)
+		if err != nil {
+			return nil, err
+		}
+		return report(c.Quotas, s), nil
+	}
+	// Compare: the machine's load drifts over seconds (and a shared one's
+	// jumps), so the phases are interleaved in an ABBA order, each given
+	// the whole duration in quarters, and the pool's tag switched between.
+	order := []string{QuotasOn, QuotasLifted, QuotasLifted, QuotasOn, QuotasOn, QuotasLifted, QuotasLifted, QuotasOn}
+	samples := map[string][]*sample{}
+	current := QuotasOn
+	for _, phase := range order {
+		if phase != current {
+			if err := c.setQuotaTag(ctx, hc, cl, phase == QuotasLifted); err != nil {
+				return nil, err
+			}
+			current = phase
+		}
+		s, err := c.drive(ctx, c.Duration/4, tokenURL, basic, body, call)
+		if err != nil {
+			return nil, err
+		}
+		samples[phase] = append(samples[phase], s)
+	}
+	lifted := report(QuotasLifted, samples[QuotasLifted]...)
+	lifted.QuotasChecked = report(QuotasOn, samples[QuotasOn]...)
+	return lifted, nil
+}
 
+// setQuotaTag tags the benchmark pool cognitod:quotas=off, or removes
+// the tag.
+func (c *Config) setQuotaTag(ctx context.Context, hc *http.Client, cl *client, lifted bool) error {
+	var ignored map[string]any
+	var err error
+	if lifted {
+		err = c.admin(ctx, hc, "TagResource", map[string]any{"ResourceArn": cl.poolARN, "Tags": map[string]string{quotaTag: "off"}}, &ignored)
+	} else {
+		err = c.admin(ctx, hc, "UntagResource", map[string]any{"ResourceArn": cl.poolARN, "TagKeys": []string{quotaTag}}, &ignored)
+	}
+	if err != nil {
+		return fmt.Errorf("bench: switch the pool's %s tag: %w", quotaTag, err)
+	}
+	return nil
+}
+
+// sample is what one stretch of load measured.
+type sample struct {
+	tokens, errors int64
+	elapsed        time.Duration
+	latencies      []time.Duration
+}
+
+// fill sets rep's figures from samples taken under the same conditions.
+func (rep *Report) fill(samples []*sample) {
+	var all []time.Duration
+	var elapsed time.Duration
+	for _, s := range samples {
+		rep.Tokens += s.tokens
+		rep.Errors += s.errors
+		elapsed += s.elapsed
+		all = append(all, s.latencies...)
+	}
+	slices.Sort(all)
+	if elapsed > 0 {
+		rep.TokensPerSec = float64(rep.Tokens) / elapsed.Seconds()
+	}
+	if len(all) > 0 {
+		pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
+		rep.P50, rep.P90, rep.P99, rep.Max = pct(0.50), pct(0.90), pct(0.99), all[len(all)-1]
+	}
+}
+
+// drive puts load on the token endpoint for d.
+func (c *Config) drive(ctx context.Context, d time.Duration, tokenURL, basic string, body []byte, call func(context.Context) error) (*sample, error) {
 	// The load generator shares the machine with the server it measures:
 	// one core's worth of goroutines is enough to keep the endpoint busy,
 	// and more would only take CPU from the signatures being measured.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 
-	runCtx, cancel := context.WithTimeout(ctx, c.Duration)
+	runCtx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	end, _ := runCtx.Deadline()
 	parsed, err := url.Parse(tokenURL)
@@ -253,16 +385,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	rep.Tokens, rep.Errors = tokens.Load(), failures.Load()
-	rep.TokensPerSec = float64(rep.Tokens) / elapsed.Seconds()
-	if len(all) > 0 {
-		pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
-		rep.P50, rep.P90, rep.P99, rep.Max = pct(0.50), pct(0.90), pct(0.99), all[len(all)-1]
-	}
-	return rep, nil
+	return &sample{tokens: tokens.Load(), errors: failures.Load(), elapsed: time.Since(start), latencies: slices.Concat(lat...)}, nil
 }
 
 // RawSignRate is how many RS256 signatures (crypto/rsa, 2048-bit keys, as

@@ -10,33 +10,44 @@ import (
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/server"
 	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
-// TestRun drives a real cognitod briefly and checks the report adds up.
-func TestRun(t *testing.T) {
+// benchServer starts a real cognitod with the given limits (nil: the
+// server's defaults, Cognito's quotas) and returns its URL and store.
+func benchServer(t *testing.T, limits *ratelimit.Limits) (string, *sqlite.Store) {
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	t.Cleanup(func() { store.Close() })
 	sealer, _ := cognito.NewSealer(bytes.Repeat([]byte{9}, 32))
 	svc, _ := cognito.NewService(cognito.Config{Store: store, Sealer: sealer})
 	if err := svc.EnsureAccessKey(ctx, "AKIDBENCH", "bench-secret"); err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewUnstartedServer(nil)
-	srv, err := server.New(server.Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String()})
+	srv, err := server.New(server.Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: limits})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs.Config.Handler = srv.Handler()
 	hs.Start()
-	defer hs.Close()
+	t.Cleanup(hs.Close)
+	return hs.URL, store
+}
 
-	rep, err := Run(ctx, Config{URL: hs.URL, AccessKeyID: "AKIDBENCH", Secret: "bench-secret", Region: "us-east-1",
+// TestRun drives a real cognitod briefly and checks the report adds up.
+// The server runs with Cognito's default quotas: the run lifts them for
+// its pool, so none of its calls is throttled.
+func TestRun(t *testing.T) {
+	ctx := context.Background()
+	url, store := benchServer(t, nil)
+
+	rep, err := Run(ctx, Config{URL: url, AccessKeyID: "AKIDBENCH", Secret: "bench-secret", Region: "us-east-1",
 		Concurrency: 4, Duration: 300 * time.Millisecond, SignDuration: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +61,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("%d pools left behind", len(pools))
 	}
 	// Wrong credentials fail at set-up, before any load.
-	if _, err := Run(ctx, Config{URL: hs.URL, AccessKeyID: "AKIDBENCH", Secret: "wrong", Region: "us-east-1", Concurrency: 1, Duration: time.Second}); err == nil {
+	if _, err := Run(ctx, Config{URL: url, AccessKeyID: "AKIDBENCH", Secret: "wrong", Region: "us-east-1", Concurrency: 1, Duration: time.Second}); err == nil {
 		t.Error("Run with a wrong secret succeeded")
 	}
 }
@@ -61,5 +72,31 @@ func TestReadCredentials(t *testing.T) {
 	id, secret, err := ReadCredentials(path)
 	if err != nil || id != "AKIA1" || secret != "s3cr3t" {
 		t.Errorf("got %q %q %v", id, secret, err)
+	}
+}
+
+// TestRunQuotasCompare: with the server's ClientAuthentication quota far
+// below the offered load, the phase with quota checking on is throttled
+// and the lifted phase, on the same pool once tagged, is not.
+func TestRunQuotasCompare(t *testing.T) {
+	limits := ratelimit.New(server.RateLimits(server.QuotaOptions{Overrides: map[string]float64{"ClientAuthentication": 5}}))
+	url, _ := benchServer(t, limits)
+	rep, err := Run(context.Background(), Config{URL: url, AccessKeyID: "AKIDBENCH", Secret: "bench-secret", Region: "us-east-1",
+		Concurrency: 2, Duration: 300 * time.Millisecond, SignDuration: 50 * time.Millisecond, Quotas: QuotasCompare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := rep.QuotasChecked
+	if on == nil || on.Quotas != QuotasOn || rep.Quotas != QuotasLifted {
+		t.Fatalf("compare run: phases %+v / %+v", on, rep)
+	}
+	if on.Errors == 0 || rep.Errors != 0 || rep.Tokens == 0 {
+		t.Errorf("on: %d tokens %d errors; lifted: %d tokens %d errors; want the first throttled, the second not", on.Tokens, on.Errors, rep.Tokens, rep.Errors)
+	}
+	if rep.Comparison() == "" {
+		t.Error("no comparison")
+	}
+	if _, err := Run(context.Background(), Config{URL: url, AccessKeyID: "AKIDBENCH", Secret: "bench-secret", Region: "us-east-1", Concurrency: 1, Duration: time.Second, Quotas: "sometimes"}); err == nil {
+		t.Error("an unknown --quotas value was accepted")
 	}
 }

@@ -177,6 +177,9 @@ const (
 	msgMfaOnRefused            = "MfaConfiguration ON is not supported: cognitod does not enforce multi-factor authentication yet. Use OFF or OPTIONAL." // cognitod's own
 	msgLambdaRefused           = "LambdaConfig %s is not supported: cognitod does not invoke Lambda triggers yet."                                       // cognitod's own
 	msgUnenforcedRefused       = "%s is not supported: cognitod does not enforce it yet."                                                                // cognitod's own
+
+	// Request-rate quotas and per-source limits (quotas.go).
+	MsgRateExceeded = "Rate exceeded"
 )
 
 // Access keys and their policies (issue 11).

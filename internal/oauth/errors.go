@@ -13,7 +13,15 @@ import (
 func (h *Handler) writeTokenError(w http.ResponseWriter, r *http.Request, err error) {
 	code, status := "server_error", http.StatusInternalServerError
 	var ge *cognito.GrantError
+	if cognito.IsClientAuthFailure(err) {
+		h.limits.AuthFailed(r.RemoteAddr) // the per-source failure limit (limits.go)
+	}
 	switch {
+	case errors.Is(err, cognito.ErrGrantRateExceeded):
+		// Throttled: 429, as Cognito's hosted endpoints answer (see
+		// cognito.ErrGrantRateExceeded), with when to try again.
+		code, status = cognito.ErrGrantRateExceeded.Code, http.StatusTooManyRequests
+		w.Header().Set("Retry-After", "1")
 	case errors.As(err, &ge):
 		code, status = ge.Code, http.StatusBadRequest
 		h.logger.DebugContext(r.Context(), "token request refused", "error", ge.Code, "reason", ge.Reason)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/token"
 )
 
@@ -27,6 +28,7 @@ type Handler struct {
 	// domainHostsResolve: discovery fetched on the issuer path may send
 	// clients to pool domain hosts (see Config).
 	domainHostsResolve bool
+	limits             *ratelimit.Limits
 }
 
 // Config configures a Handler.
@@ -43,6 +45,9 @@ type Config struct {
 	// resolves in browsers but not in Go's, Node's or Python's resolvers
 	// on Linux.
 	DomainHostsResolve bool
+	// Limits are the request-rate quotas and per-source limits (see
+	// limits.go); nil limits nothing.
+	Limits *ratelimit.Limits
 }
 
 // New returns the OAuth handler.
@@ -51,7 +56,7 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u, domainHostsResolve: cfg.DomainHostsResolve}
+	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u, domainHostsResolve: cfg.DomainHostsResolve, limits: cfg.Limits}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}

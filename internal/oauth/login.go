@@ -328,6 +328,11 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 	p := h.loginPage(a, r, poolID, cookie.Value)
 	username := strings.TrimSpace(r.PostForm.Get("username"))
 	p.Username = username
+	if !h.admitHostedSignIn(r, poolID) { // limits.go
+		p.Error = cognito.MsgRateExceeded
+		h.render(w, r, "login", http.StatusTooManyRequests, p)
+		return
+	}
 	var u *cognito.User
 	if session := r.PostForm.Get("session"); session != "" {
 		u, err = h.svc.CompleteNewPassword(r.Context(), a.Pool, a.Client, session, username, r.PostForm.Get("new_password"), nil)

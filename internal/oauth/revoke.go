@@ -20,6 +20,9 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request, poolID string) 
 		h.writeTokenError(w, r, errInvalidRequest("no token"))
 		return
 	}
+	if !h.admitClientRequest(w, r, poolID, "") {
+		return
+	}
 	client, _, err := h.svc.AuthenticateClient(r.Context(), poolID, req.auth)
 	if err != nil {
 		h.writeTokenError(w, r, err)

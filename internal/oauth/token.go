@@ -126,6 +126,9 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, poolID string) {
 		h.writeTokenError(w, r, err)
 		return
 	}
+	if !h.admitClientRequest(w, r, poolID, req.grantType) {
+		return
+	}
 	switch req.grantType {
 	case grantClientCredentials:
 		h.clientCredentials(w, r, poolID, req)

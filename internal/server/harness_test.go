@@ -23,6 +23,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
@@ -98,7 +99,10 @@ func newTestServerWith(t testing.TB, limits cognito.Limits, service func(*cognit
 	}
 	hs := httptest.NewUnstartedServer(nil)
 	publicURL := "http://" + hs.Listener.Addr().String()
-	cfg := Config{Service: svc, PublicURL: publicURL}
+	// The harness makes many pools and clients in a moment: quotas are
+	// off unless a test sets Limits (the per-source limits stay on, at
+	// their defaults, as in production).
+	cfg := Config{Service: svc, PublicURL: publicURL, Limits: ratelimit.New(RateLimits(QuotaOptions{Off: true}))}
 	if configure != nil {
 		configure(&cfg)
 	}

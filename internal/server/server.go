@@ -12,6 +12,7 @@ import (
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/console"
 	"github.com/cognitod/cognitod/internal/oauth"
+	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/token"
 )
 
@@ -34,6 +35,9 @@ type Config struct {
 	Now func() time.Time
 	// DomainHostsResolve: see oauth.Config.
 	DomainHostsResolve bool
+	// Limits are the request-rate quotas and per-source limits; nil means
+	// ratelimit.New(RateLimits(QuotaOptions{})): Cognito's defaults.
+	Limits *ratelimit.Limits
 }
 
 // Server is cognitod's HTTP side.
@@ -57,6 +61,9 @@ func New(cfg Config) (*Server, error) {
 		keys := token.NewKeys(cfg.Service.Store(), cfg.Service.Sealer(), cfg.Now)
 		cfg.Issuer = token.NewIssuer(keys, cfg.PublicURL, cfg.Now, cfg.Signers)
 	}
+	if cfg.Limits == nil {
+		cfg.Limits = ratelimit.New(RateLimits(QuotaOptions{}))
+	}
 	cfg.Service.OnPoolDeleted(cfg.Issuer.Keys().Forget)
 	cfg.Service.SetTokens(cfg.Issuer)
 	if cfg.EagerKeys {
@@ -71,7 +78,7 @@ func New(cfg Config) (*Server, error) {
 			}()
 		})
 	}
-	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL, DomainHostsResolve: cfg.DomainHostsResolve})
+	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL, DomainHostsResolve: cfg.DomainHostsResolve, Limits: cfg.Limits})
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +91,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/console/", http.StatusFound)
 	})
-	mux.Handle("POST /{$}", awsjson.New(awsjson.Config{Service: cfg.Service, Logger: cfg.Logger, Now: cfg.Now}))
+	mux.Handle("POST /{$}", awsjson.New(awsjson.Config{Service: cfg.Service, Logger: cfg.Logger, Now: cfg.Now, Limits: cfg.Limits}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

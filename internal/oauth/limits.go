@@ -1,0 +1,55 @@
+package oauth
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+)
+
+// quota takes a token from a pool's region's quota bucket, unless the
+// quotas are off or the pool carries cognitod:quotas=off. The pool lookup
+// is the service's cached one that withPool already made.
+func (h *Handler) quota(ctx context.Context, poolID string, buckets []string) bool {
+	if !h.limits.QuotasOn() {
+		return true
+	}
+	if p, err := h.svc.LookupPool(ctx, poolID); err == nil && cognito.QuotasLifted(p) {
+		return true
+	}
+	return h.limits.Quota(cognito.RegionOfPoolID(poolID), buckets...)
+}
+
+// grantQuota is the quota bucket list a token request's grant draws from.
+func grantQuota(grantType string) []string {
+	switch grantType {
+	case grantClientCredentials:
+		return cognito.QuotaClientCredentialsGrant
+	case grantAuthorizationCode:
+		return cognito.QuotaAuthorizationCodeGrant
+	case grantRefreshToken:
+		return cognito.QuotaRefreshTokenGrant
+	}
+	return nil
+}
+
+// admitClientRequest applies the limits to a token or revocation request
+// before its client is authenticated: the per-source failed-authentication
+// limit, the per-source sign-in limit for the grant that checks a code,
+// and the grant's quota. It writes the refusal and reports false when the
+// request may not go on.
+func (h *Handler) admitClientRequest(w http.ResponseWriter, r *http.Request, poolID, grantType string) bool {
+	ok := h.limits.AuthAllowed(r.RemoteAddr) &&
+		(grantType != grantAuthorizationCode || h.limits.SignInAttempt(r.RemoteAddr)) &&
+		h.quota(r.Context(), poolID, grantQuota(grantType))
+	if !ok {
+		h.writeTokenError(w, r, cognito.ErrGrantRateExceeded)
+	}
+	return ok
+}
+
+// admitHostedSignIn applies the per-source sign-in limit and the
+// UserAuthentication quota to a hosted-page sign-in.
+func (h *Handler) admitHostedSignIn(r *http.Request, poolID string) bool {
+	return h.limits.SignInAttempt(r.RemoteAddr) && h.quota(r.Context(), poolID, cognito.QuotaHostedSignIn)
+}

@@ -76,6 +76,7 @@ type serveConfig struct {
 	// environment's value is not a flag default (-h would show it).
 	smtpURL string
 	mailer  *mail.Sender
+	observe observeConfig // metrics.go
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -113,6 +114,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.limits.ScopesPerResourceServer, "max-scopes", envInt("MAX_SCOPES", d.ScopesPerResourceServer), "custom scopes per resource server, at most 100 (COGNITOD_MAX_SCOPES)")
 	fs.IntVar(&c.limits.GroupsPerPool, "max-groups", envInt("MAX_GROUPS", d.GroupsPerPool), "groups per user pool (COGNITOD_MAX_GROUPS)")
 	fs.IntVar(&c.limits.GroupsPerUser, "max-groups-per-user", envInt("MAX_GROUPS_PER_USER", d.GroupsPerUser), "groups a user can belong to (COGNITOD_MAX_GROUPS_PER_USER)")
+	addMetricsFlags(fs, c)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -157,6 +159,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	if c.limits.ScopesPerResourceServer > 100 {
 		problems = append(problems, "--max-scopes: the cognito-idp API carries at most 100 scopes per resource server")
 	}
+	problems = append(problems, c.observe.problems()...)
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		problems = append(problems, fmt.Sprintf("--log-level %q: %v", c.logLevel, err))
@@ -214,6 +217,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("open database %s: %w", cfg.db, err)
 	}
 	defer store.Close()
+	observed := cfg.observe.newMetrics()
 	var messages cognito.MessageSender = cognito.LogSender{Logger: logger}
 	if cfg.mailer != nil {
 		cfg.mailer.SMS = messages // no SMS gateway: text messages go to the log
@@ -231,7 +235,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	} else {
 		logger.Info("messages to users: written to the log (no --smtp-url)")
 	}
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages})
+	svc, err := cognito.NewService(cognito.Config{Store: observed.WrapStore(store), Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages})
 	if err != nil {
 		return err
 	}
@@ -261,7 +265,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(signers + 1)
 	}
-	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers})
+	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers,
+		Metrics: observed, MetricsElsewhere: cfg.observe.elsewhere(), AccessLog: cfg.observe.accessLogOn()})
 	if err != nil {
 		return err
 	}
@@ -271,6 +276,9 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	}
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	if err := cfg.observe.listen(ctx, observed, logger, stdout); err != nil {
+		return err
+	}
 	printBanner(stdout, cfg, ln.Addr().String(), credsPath)
 	err = srv.Serve(ctx, httpSrv, func() error { return httpSrv.Serve(ln) })
 	logger.Info("stopped")

@@ -68,6 +68,8 @@ type Service struct {
 	srpUsed      usedSRPBlocks
 	phantomCodes phantomCodes
 	messages     MessageSender
+	// onSignInFailure: see OnSignInFailure.
+	onSignInFailure func(flow, reason string)
 }
 
 // OnPoolCreated registers fn to run after each CreateUserPool commits

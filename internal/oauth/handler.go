@@ -27,6 +27,7 @@ type Handler struct {
 	publicURL *url.URL
 	domainMux *http.ServeMux
 	ended     endedSessions
+	onToken   func(grant, outcome string)
 }
 
 // Config configures a Handler.
@@ -35,6 +36,9 @@ type Config struct {
 	Issuer    *token.Issuer
 	Logger    *slog.Logger
 	PublicURL string
+	// OnToken, when set, is told the grant type and outcome of each token
+	// request, and of each implicit grant ("implicit"); see grantLabel.
+	OnToken func(grant, outcome string)
 }
 
 // New returns the OAuth handler.
@@ -43,7 +47,10 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u}
+	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u, onToken: cfg.OnToken}
+	if h.onToken == nil {
+		h.onToken = func(string, string) {}
+	}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}

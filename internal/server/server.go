@@ -11,6 +11,7 @@ import (
 	"github.com/cognitod/cognitod/internal/awsjson"
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/console"
+	"github.com/cognitod/cognitod/internal/metrics"
 	"github.com/cognitod/cognitod/internal/oauth"
 	"github.com/cognitod/cognitod/internal/token"
 )
@@ -32,6 +33,15 @@ type Config struct {
 	EagerKeys bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Metrics collects the server's metrics, served at GET /metrics unless
+	// MetricsElsewhere; nil turns metrics off.
+	Metrics *metrics.Metrics
+	// MetricsElsewhere leaves /metrics off this handler (it is served on
+	// a listener of its own, Metrics.Handler).
+	MetricsElsewhere bool
+	// AccessLog logs one line per request at info level (see
+	// withObservation).
+	AccessLog bool
 }
 
 // Server is cognitod's HTTP side.
@@ -55,6 +65,10 @@ func New(cfg Config) (*Server, error) {
 		keys := token.NewKeys(cfg.Service.Store(), cfg.Service.Sealer(), cfg.Now)
 		cfg.Issuer = token.NewIssuer(keys, cfg.PublicURL, cfg.Now, cfg.Signers)
 	}
+	if cfg.Metrics != nil {
+		cfg.Issuer.OnSign(cfg.Metrics.Signed)
+		cfg.Service.OnSignInFailure(cfg.Metrics.SignInFailure)
+	}
 	cfg.Service.OnPoolDeleted(cfg.Issuer.Keys().Forget)
 	cfg.Service.SetTokens(cfg.Issuer)
 	if cfg.EagerKeys {
@@ -69,7 +83,8 @@ func New(cfg Config) (*Server, error) {
 			}()
 		})
 	}
-	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
+	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
+		OnToken: cfg.Metrics.TokenRequest})
 	if err != nil {
 		return nil, err
 	}
@@ -87,6 +102,9 @@ func New(cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
+	if cfg.Metrics != nil && !cfg.MetricsElsewhere {
+		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	}
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -99,7 +117,7 @@ func New(cfg Config) (*Server, error) {
 		w.Write([]byte("ready\n"))
 	})
 	root := withCORS(oauthHandler.IsDomainHost, withDomainHosts(oauthHandler, withConsole(consoleHandler, mux)))
-	return &Server{cfg: cfg, handler: withAccessLog(cfg.Logger, withRecovery(cfg.Logger, root))}, nil
+	return &Server{cfg: cfg, handler: withObservation(cfg.Logger, cfg.AccessLog, cfg.Metrics, withRecovery(cfg.Logger, root))}, nil
 }
 
 // Handler returns the root handler.

@@ -143,13 +143,13 @@ func TestMetricsAPIAndRoutes(t *testing.T) {
 	}
 	after := scrape(t, ts.URL)
 	wantDelta(t, before, after, map[string]float64{
-		`cognitod_api_requests_total{operation="CreateUserPool",status="200"}`:       3,
-		`cognitod_api_request_duration_seconds_count{operation="CreateUserPool"}`:    3,
-		`cognitod_api_requests_total{operation="unknown",status="400"}`:              3,
+		`cognitod_api_requests_total{operation="CreateUserPool",status="200"}`:        3,
+		`cognitod_api_request_duration_seconds_count{operation="CreateUserPool"}`:     3,
+		`cognitod_api_requests_total{operation="unknown",status="400"}`:               3,
 		`cognitod_store_operation_duration_seconds_count{operation="CreateUserPool"}`: 3,
-		`cognitod_http_requests_total{route="GET /healthz",status="200"}`:            1,
-		`cognitod_http_requests_total{route="unmatched",status="404"}`:               1,
-		`cognitod_http_request_duration_seconds_count{route="unmatched"}`:           1,
+		`cognitod_http_requests_total{route="GET /healthz",status="200"}`:             1,
+		`cognitod_http_requests_total{route="unmatched",status="404"}`:                1,
+		`cognitod_http_request_duration_seconds_count{route="unmatched"}`:             1,
 		// The first scrape is counted by the time the second one is taken.
 		`cognitod_http_requests_total{route="GET /metrics",status="200"}`: 1,
 	})

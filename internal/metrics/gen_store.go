@@ -90,7 +90,7 @@ func method(b *bytes.Buffer, recv, field string, m reflect.Method) {
 	}
 	fmt.Fprintf(b, "func (t *%s) %s(%s) (%s) {\n", recv, m.Name, strings.Join(params, ", "), strings.Join(results, ", "))
 	fmt.Fprintf(b, "\tdefer t.m.since(op%s, time.Now())\n", m.Name)
-	fmt.Fprintf(b, "\treturn %s.%s(%s)\n}\n\n", field, m.Name, strings.Join(args, ", "))
+	fmt.Fprintf(b, "\treturn %s.%s(%s)\n}\n", field, m.Name, strings.Join(args, ", "))
 }
 
 // typeName is t as Go source spells it.

@@ -146,447 +146,358 @@ func (t *timedStore) CountAccessKeys(a0 context.Context) (int, error) {
 	defer t.m.since(opCountAccessKeys, time.Now())
 	return t.s.CountAccessKeys(a0)
 }
-
 func (t *timedTx) CountAccessKeys(a0 context.Context) (int, error) {
 	defer t.m.since(opCountAccessKeys, time.Now())
 	return t.tx.CountAccessKeys(a0)
 }
-
 func (t *timedStore) CountAppClients(a0 context.Context, a1 string) (int, error) {
 	defer t.m.since(opCountAppClients, time.Now())
 	return t.s.CountAppClients(a0, a1)
 }
-
 func (t *timedTx) CountAppClients(a0 context.Context, a1 string) (int, error) {
 	defer t.m.since(opCountAppClients, time.Now())
 	return t.tx.CountAppClients(a0, a1)
 }
-
 func (t *timedStore) CountGroups(a0 context.Context, a1 string) (int, error) {
 	defer t.m.since(opCountGroups, time.Now())
 	return t.s.CountGroups(a0, a1)
 }
-
 func (t *timedTx) CountGroups(a0 context.Context, a1 string) (int, error) {
 	defer t.m.since(opCountGroups, time.Now())
 	return t.tx.CountGroups(a0, a1)
 }
-
 func (t *timedStore) CountGroupsOfUser(a0 context.Context, a1 string, a2 string) (int, error) {
 	defer t.m.since(opCountGroupsOfUser, time.Now())
 	return t.s.CountGroupsOfUser(a0, a1, a2)
 }
-
 func (t *timedTx) CountGroupsOfUser(a0 context.Context, a1 string, a2 string) (int, error) {
 	defer t.m.since(opCountGroupsOfUser, time.Now())
 	return t.tx.CountGroupsOfUser(a0, a1, a2)
 }
-
 func (t *timedStore) CountResourceServers(a0 context.Context, a1 string) (int, error) {
 	defer t.m.since(opCountResourceServers, time.Now())
 	return t.s.CountResourceServers(a0, a1)
 }
-
 func (t *timedTx) CountResourceServers(a0 context.Context, a1 string) (int, error) {
 	defer t.m.since(opCountResourceServers, time.Now())
 	return t.tx.CountResourceServers(a0, a1)
 }
-
 func (t *timedStore) CountUserPools(a0 context.Context, a1 string) (int, error) {
 	defer t.m.since(opCountUserPools, time.Now())
 	return t.s.CountUserPools(a0, a1)
 }
-
 func (t *timedTx) CountUserPools(a0 context.Context, a1 string) (int, error) {
 	defer t.m.since(opCountUserPools, time.Now())
 	return t.tx.CountUserPools(a0, a1)
 }
-
 func (t *timedStore) CountUsers(a0 context.Context, a1 string) (int, error) {
 	defer t.m.since(opCountUsers, time.Now())
 	return t.s.CountUsers(a0, a1)
 }
-
 func (t *timedTx) CountUsers(a0 context.Context, a1 string) (int, error) {
 	defer t.m.since(opCountUsers, time.Now())
 	return t.tx.CountUsers(a0, a1)
 }
-
 func (t *timedStore) GetAccessKey(a0 context.Context, a1 string) (*cognito.AccessKey, error) {
 	defer t.m.since(opGetAccessKey, time.Now())
 	return t.s.GetAccessKey(a0, a1)
 }
-
 func (t *timedTx) GetAccessKey(a0 context.Context, a1 string) (*cognito.AccessKey, error) {
 	defer t.m.since(opGetAccessKey, time.Now())
 	return t.tx.GetAccessKey(a0, a1)
 }
-
 func (t *timedStore) GetAppClient(a0 context.Context, a1 string) (*cognito.AppClient, error) {
 	defer t.m.since(opGetAppClient, time.Now())
 	return t.s.GetAppClient(a0, a1)
 }
-
 func (t *timedTx) GetAppClient(a0 context.Context, a1 string) (*cognito.AppClient, error) {
 	defer t.m.since(opGetAppClient, time.Now())
 	return t.tx.GetAppClient(a0, a1)
 }
-
 func (t *timedStore) GetAuthCode(a0 context.Context, a1 string) (*cognito.AuthCode, error) {
 	defer t.m.since(opGetAuthCode, time.Now())
 	return t.s.GetAuthCode(a0, a1)
 }
-
 func (t *timedTx) GetAuthCode(a0 context.Context, a1 string) (*cognito.AuthCode, error) {
 	defer t.m.since(opGetAuthCode, time.Now())
 	return t.tx.GetAuthCode(a0, a1)
 }
-
 func (t *timedStore) GetDomain(a0 context.Context, a1 string, a2 string) (*cognito.Domain, error) {
 	defer t.m.since(opGetDomain, time.Now())
 	return t.s.GetDomain(a0, a1, a2)
 }
-
 func (t *timedTx) GetDomain(a0 context.Context, a1 string, a2 string) (*cognito.Domain, error) {
 	defer t.m.since(opGetDomain, time.Now())
 	return t.tx.GetDomain(a0, a1, a2)
 }
-
 func (t *timedStore) GetDomainByPool(a0 context.Context, a1 string) (*cognito.Domain, error) {
 	defer t.m.since(opGetDomainByPool, time.Now())
 	return t.s.GetDomainByPool(a0, a1)
 }
-
 func (t *timedTx) GetDomainByPool(a0 context.Context, a1 string) (*cognito.Domain, error) {
 	defer t.m.since(opGetDomainByPool, time.Now())
 	return t.tx.GetDomainByPool(a0, a1)
 }
-
 func (t *timedStore) GetGroup(a0 context.Context, a1 string, a2 string) (*cognito.Group, error) {
 	defer t.m.since(opGetGroup, time.Now())
 	return t.s.GetGroup(a0, a1, a2)
 }
-
 func (t *timedTx) GetGroup(a0 context.Context, a1 string, a2 string) (*cognito.Group, error) {
 	defer t.m.since(opGetGroup, time.Now())
 	return t.tx.GetGroup(a0, a1, a2)
 }
-
 func (t *timedStore) GetRefreshToken(a0 context.Context, a1 string) (*cognito.RefreshToken, error) {
 	defer t.m.since(opGetRefreshToken, time.Now())
 	return t.s.GetRefreshToken(a0, a1)
 }
-
 func (t *timedTx) GetRefreshToken(a0 context.Context, a1 string) (*cognito.RefreshToken, error) {
 	defer t.m.since(opGetRefreshToken, time.Now())
 	return t.tx.GetRefreshToken(a0, a1)
 }
-
 func (t *timedStore) GetRefreshTokenByOriginJTI(a0 context.Context, a1 string, a2 string) (*cognito.RefreshToken, error) {
 	defer t.m.since(opGetRefreshTokenByOriginJTI, time.Now())
 	return t.s.GetRefreshTokenByOriginJTI(a0, a1, a2)
 }
-
 func (t *timedTx) GetRefreshTokenByOriginJTI(a0 context.Context, a1 string, a2 string) (*cognito.RefreshToken, error) {
 	defer t.m.since(opGetRefreshTokenByOriginJTI, time.Now())
 	return t.tx.GetRefreshTokenByOriginJTI(a0, a1, a2)
 }
-
 func (t *timedStore) GetResourceServer(a0 context.Context, a1 string, a2 string) (*cognito.ResourceServer, error) {
 	defer t.m.since(opGetResourceServer, time.Now())
 	return t.s.GetResourceServer(a0, a1, a2)
 }
-
 func (t *timedTx) GetResourceServer(a0 context.Context, a1 string, a2 string) (*cognito.ResourceServer, error) {
 	defer t.m.since(opGetResourceServer, time.Now())
 	return t.tx.GetResourceServer(a0, a1, a2)
 }
-
 func (t *timedStore) GetUser(a0 context.Context, a1 string, a2 string) (*cognito.User, error) {
 	defer t.m.since(opGetUser, time.Now())
 	return t.s.GetUser(a0, a1, a2)
 }
-
 func (t *timedTx) GetUser(a0 context.Context, a1 string, a2 string) (*cognito.User, error) {
 	defer t.m.since(opGetUser, time.Now())
 	return t.tx.GetUser(a0, a1, a2)
 }
-
 func (t *timedStore) GetUserBySub(a0 context.Context, a1 string, a2 string) (*cognito.User, error) {
 	defer t.m.since(opGetUserBySub, time.Now())
 	return t.s.GetUserBySub(a0, a1, a2)
 }
-
 func (t *timedTx) GetUserBySub(a0 context.Context, a1 string, a2 string) (*cognito.User, error) {
 	defer t.m.since(opGetUserBySub, time.Now())
 	return t.tx.GetUserBySub(a0, a1, a2)
 }
-
 func (t *timedStore) GetUserCode(a0 context.Context, a1 string, a2 string, a3 string) (*cognito.UserCode, error) {
 	defer t.m.since(opGetUserCode, time.Now())
 	return t.s.GetUserCode(a0, a1, a2, a3)
 }
-
 func (t *timedTx) GetUserCode(a0 context.Context, a1 string, a2 string, a3 string) (*cognito.UserCode, error) {
 	defer t.m.since(opGetUserCode, time.Now())
 	return t.tx.GetUserCode(a0, a1, a2, a3)
 }
-
 func (t *timedStore) GetUserPool(a0 context.Context, a1 string) (*cognito.UserPool, error) {
 	defer t.m.since(opGetUserPool, time.Now())
 	return t.s.GetUserPool(a0, a1)
 }
-
 func (t *timedTx) GetUserPool(a0 context.Context, a1 string) (*cognito.UserPool, error) {
 	defer t.m.since(opGetUserPool, time.Now())
 	return t.tx.GetUserPool(a0, a1)
 }
-
 func (t *timedStore) IsGroupMember(a0 context.Context, a1 string, a2 string, a3 string) (bool, error) {
 	defer t.m.since(opIsGroupMember, time.Now())
 	return t.s.IsGroupMember(a0, a1, a2, a3)
 }
-
 func (t *timedTx) IsGroupMember(a0 context.Context, a1 string, a2 string, a3 string) (bool, error) {
 	defer t.m.since(opIsGroupMember, time.Now())
 	return t.tx.IsGroupMember(a0, a1, a2, a3)
 }
-
 func (t *timedStore) ListAppClients(a0 context.Context, a1 string, a2 int64, a3 int) ([]*cognito.AppClient, error) {
 	defer t.m.since(opListAppClients, time.Now())
 	return t.s.ListAppClients(a0, a1, a2, a3)
 }
-
 func (t *timedTx) ListAppClients(a0 context.Context, a1 string, a2 int64, a3 int) ([]*cognito.AppClient, error) {
 	defer t.m.since(opListAppClients, time.Now())
 	return t.tx.ListAppClients(a0, a1, a2, a3)
 }
-
 func (t *timedStore) ListGroupMembers(a0 context.Context, a1 string, a2 string, a3 int64, a4 int) ([]*cognito.User, error) {
 	defer t.m.since(opListGroupMembers, time.Now())
 	return t.s.ListGroupMembers(a0, a1, a2, a3, a4)
 }
-
 func (t *timedTx) ListGroupMembers(a0 context.Context, a1 string, a2 string, a3 int64, a4 int) ([]*cognito.User, error) {
 	defer t.m.since(opListGroupMembers, time.Now())
 	return t.tx.ListGroupMembers(a0, a1, a2, a3, a4)
 }
-
 func (t *timedStore) ListGroups(a0 context.Context, a1 string, a2 int64, a3 int) ([]*cognito.Group, error) {
 	defer t.m.since(opListGroups, time.Now())
 	return t.s.ListGroups(a0, a1, a2, a3)
 }
-
 func (t *timedTx) ListGroups(a0 context.Context, a1 string, a2 int64, a3 int) ([]*cognito.Group, error) {
 	defer t.m.since(opListGroups, time.Now())
 	return t.tx.ListGroups(a0, a1, a2, a3)
 }
-
 func (t *timedStore) ListGroupsOfUser(a0 context.Context, a1 string, a2 string, a3 int64, a4 int) ([]*cognito.Group, error) {
 	defer t.m.since(opListGroupsOfUser, time.Now())
 	return t.s.ListGroupsOfUser(a0, a1, a2, a3, a4)
 }
-
 func (t *timedTx) ListGroupsOfUser(a0 context.Context, a1 string, a2 string, a3 int64, a4 int) ([]*cognito.Group, error) {
 	defer t.m.since(opListGroupsOfUser, time.Now())
 	return t.tx.ListGroupsOfUser(a0, a1, a2, a3, a4)
 }
-
 func (t *timedStore) ListResourceServers(a0 context.Context, a1 string, a2 int64, a3 int) ([]*cognito.ResourceServer, error) {
 	defer t.m.since(opListResourceServers, time.Now())
 	return t.s.ListResourceServers(a0, a1, a2, a3)
 }
-
 func (t *timedTx) ListResourceServers(a0 context.Context, a1 string, a2 int64, a3 int) ([]*cognito.ResourceServer, error) {
 	defer t.m.since(opListResourceServers, time.Now())
 	return t.tx.ListResourceServers(a0, a1, a2, a3)
 }
-
 func (t *timedStore) ListSigningKeys(a0 context.Context, a1 string) ([]*cognito.SigningKey, error) {
 	defer t.m.since(opListSigningKeys, time.Now())
 	return t.s.ListSigningKeys(a0, a1)
 }
-
 func (t *timedTx) ListSigningKeys(a0 context.Context, a1 string) ([]*cognito.SigningKey, error) {
 	defer t.m.since(opListSigningKeys, time.Now())
 	return t.tx.ListSigningKeys(a0, a1)
 }
-
 func (t *timedStore) ListUserPools(a0 context.Context, a1 string, a2 int64, a3 int) ([]*cognito.UserPool, error) {
 	defer t.m.since(opListUserPools, time.Now())
 	return t.s.ListUserPools(a0, a1, a2, a3)
 }
-
 func (t *timedTx) ListUserPools(a0 context.Context, a1 string, a2 int64, a3 int) ([]*cognito.UserPool, error) {
 	defer t.m.since(opListUserPools, time.Now())
 	return t.tx.ListUserPools(a0, a1, a2, a3)
 }
-
 func (t *timedStore) ListUsers(a0 context.Context, a1 string, a2 int64, a3 int) ([]*cognito.User, error) {
 	defer t.m.since(opListUsers, time.Now())
 	return t.s.ListUsers(a0, a1, a2, a3)
 }
-
 func (t *timedTx) ListUsers(a0 context.Context, a1 string, a2 int64, a3 int) ([]*cognito.User, error) {
 	defer t.m.since(opListUsers, time.Now())
 	return t.tx.ListUsers(a0, a1, a2, a3)
 }
-
 func (t *timedTx) AddGroupMember(a0 context.Context, a1 string, a2 string, a3 string) error {
 	defer t.m.since(opAddGroupMember, time.Now())
 	return t.tx.AddGroupMember(a0, a1, a2, a3)
 }
-
 func (t *timedTx) CreateAccessKey(a0 context.Context, a1 *cognito.AccessKey) error {
 	defer t.m.since(opCreateAccessKey, time.Now())
 	return t.tx.CreateAccessKey(a0, a1)
 }
-
 func (t *timedTx) CreateAppClient(a0 context.Context, a1 *cognito.AppClient) error {
 	defer t.m.since(opCreateAppClient, time.Now())
 	return t.tx.CreateAppClient(a0, a1)
 }
-
 func (t *timedTx) CreateAuthCode(a0 context.Context, a1 *cognito.AuthCode) error {
 	defer t.m.since(opCreateAuthCode, time.Now())
 	return t.tx.CreateAuthCode(a0, a1)
 }
-
 func (t *timedTx) CreateDomain(a0 context.Context, a1 *cognito.Domain) error {
 	defer t.m.since(opCreateDomain, time.Now())
 	return t.tx.CreateDomain(a0, a1)
 }
-
 func (t *timedTx) CreateGroup(a0 context.Context, a1 *cognito.Group) error {
 	defer t.m.since(opCreateGroup, time.Now())
 	return t.tx.CreateGroup(a0, a1)
 }
-
 func (t *timedTx) CreateRefreshToken(a0 context.Context, a1 *cognito.RefreshToken) error {
 	defer t.m.since(opCreateRefreshToken, time.Now())
 	return t.tx.CreateRefreshToken(a0, a1)
 }
-
 func (t *timedTx) CreateResourceServer(a0 context.Context, a1 *cognito.ResourceServer) error {
 	defer t.m.since(opCreateResourceServer, time.Now())
 	return t.tx.CreateResourceServer(a0, a1)
 }
-
 func (t *timedTx) CreateSigningKey(a0 context.Context, a1 *cognito.SigningKey) error {
 	defer t.m.since(opCreateSigningKey, time.Now())
 	return t.tx.CreateSigningKey(a0, a1)
 }
-
 func (t *timedTx) CreateUser(a0 context.Context, a1 *cognito.User) error {
 	defer t.m.since(opCreateUser, time.Now())
 	return t.tx.CreateUser(a0, a1)
 }
-
 func (t *timedTx) CreateUserPool(a0 context.Context, a1 *cognito.UserPool) error {
 	defer t.m.since(opCreateUserPool, time.Now())
 	return t.tx.CreateUserPool(a0, a1)
 }
-
 func (t *timedTx) DeleteAccessKey(a0 context.Context, a1 string) error {
 	defer t.m.since(opDeleteAccessKey, time.Now())
 	return t.tx.DeleteAccessKey(a0, a1)
 }
-
 func (t *timedTx) DeleteAppClient(a0 context.Context, a1 string, a2 string) error {
 	defer t.m.since(opDeleteAppClient, time.Now())
 	return t.tx.DeleteAppClient(a0, a1, a2)
 }
-
 func (t *timedTx) DeleteDomain(a0 context.Context, a1 string, a2 string) error {
 	defer t.m.since(opDeleteDomain, time.Now())
 	return t.tx.DeleteDomain(a0, a1, a2)
 }
-
 func (t *timedTx) DeleteGroup(a0 context.Context, a1 string, a2 string) error {
 	defer t.m.since(opDeleteGroup, time.Now())
 	return t.tx.DeleteGroup(a0, a1, a2)
 }
-
 func (t *timedTx) DeleteResourceServer(a0 context.Context, a1 string, a2 string) error {
 	defer t.m.since(opDeleteResourceServer, time.Now())
 	return t.tx.DeleteResourceServer(a0, a1, a2)
 }
-
 func (t *timedTx) DeleteSigningKey(a0 context.Context, a1 string, a2 string) error {
 	defer t.m.since(opDeleteSigningKey, time.Now())
 	return t.tx.DeleteSigningKey(a0, a1, a2)
 }
-
 func (t *timedTx) DeleteUser(a0 context.Context, a1 string, a2 string) error {
 	defer t.m.since(opDeleteUser, time.Now())
 	return t.tx.DeleteUser(a0, a1, a2)
 }
-
 func (t *timedTx) DeleteUserCode(a0 context.Context, a1 string, a2 string, a3 string) error {
 	defer t.m.since(opDeleteUserCode, time.Now())
 	return t.tx.DeleteUserCode(a0, a1, a2, a3)
 }
-
 func (t *timedTx) DeleteUserPool(a0 context.Context, a1 string) error {
 	defer t.m.since(opDeleteUserPool, time.Now())
 	return t.tx.DeleteUserPool(a0, a1)
 }
-
 func (t *timedTx) PutUserCode(a0 context.Context, a1 *cognito.UserCode) error {
 	defer t.m.since(opPutUserCode, time.Now())
 	return t.tx.PutUserCode(a0, a1)
 }
-
 func (t *timedTx) RedeemAuthCode(a0 context.Context, a1 string, a2 time.Time, a3 string) error {
 	defer t.m.since(opRedeemAuthCode, time.Now())
 	return t.tx.RedeemAuthCode(a0, a1, a2, a3)
 }
-
 func (t *timedTx) RemoveGroupMember(a0 context.Context, a1 string, a2 string, a3 string) error {
 	defer t.m.since(opRemoveGroupMember, time.Now())
 	return t.tx.RemoveGroupMember(a0, a1, a2, a3)
 }
-
 func (t *timedTx) RevokeRefreshTokens(a0 context.Context, a1 string, a2 string, a3 string, a4 time.Time) error {
 	defer t.m.since(opRevokeRefreshTokens, time.Now())
 	return t.tx.RevokeRefreshTokens(a0, a1, a2, a3, a4)
 }
-
 func (t *timedTx) RotateRefreshToken(a0 context.Context, a1 string, a2 time.Time, a3 []byte) error {
 	defer t.m.since(opRotateRefreshToken, time.Now())
 	return t.tx.RotateRefreshToken(a0, a1, a2, a3)
 }
-
 func (t *timedTx) UpdateAppClient(a0 context.Context, a1 *cognito.AppClient) error {
 	defer t.m.since(opUpdateAppClient, time.Now())
 	return t.tx.UpdateAppClient(a0, a1)
 }
-
 func (t *timedTx) UpdateDomain(a0 context.Context, a1 *cognito.Domain) error {
 	defer t.m.since(opUpdateDomain, time.Now())
 	return t.tx.UpdateDomain(a0, a1)
 }
-
 func (t *timedTx) UpdateGroup(a0 context.Context, a1 *cognito.Group) error {
 	defer t.m.since(opUpdateGroup, time.Now())
 	return t.tx.UpdateGroup(a0, a1)
 }
-
 func (t *timedTx) UpdateResourceServer(a0 context.Context, a1 *cognito.ResourceServer) error {
 	defer t.m.since(opUpdateResourceServer, time.Now())
 	return t.tx.UpdateResourceServer(a0, a1)
 }
-
 func (t *timedTx) UpdateSigningKey(a0 context.Context, a1 *cognito.SigningKey) error {
 	defer t.m.since(opUpdateSigningKey, time.Now())
 	return t.tx.UpdateSigningKey(a0, a1)
 }
-
 func (t *timedTx) UpdateUser(a0 context.Context, a1 *cognito.User) error {
 	defer t.m.since(opUpdateUser, time.Now())
 	return t.tx.UpdateUser(a0, a1)
 }
-
 func (t *timedTx) UpdateUserPool(a0 context.Context, a1 *cognito.UserPool) error {
 	defer t.m.since(opUpdateUserPool, time.Now())
 	return t.tx.UpdateUserPool(a0, a1)

@@ -90,6 +90,7 @@ type serveConfig struct {
 	// quotaFlags and quotas: request-rate settings (quotas.go).
 	quotaFlags *quotaFlags
 	quotas     server.QuotaOptions
+	observe    observeConfig // metrics.go
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -129,6 +130,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.limits.GroupsPerUser, "max-groups-per-user", envInt("MAX_GROUPS_PER_USER", d.GroupsPerUser), "groups a user can belong to (COGNITOD_MAX_GROUPS_PER_USER)")
 	addTLSFlags(fs, c)
 	addQuotaFlags(fs, c)
+	addMetricsFlags(fs, c)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -176,6 +178,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	if c.limits.ScopesPerResourceServer > 100 {
 		problems = append(problems, "--max-scopes: the cognito-idp API carries at most 100 scopes per resource server")
 	}
+	problems = append(problems, c.observe.problems()...)
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		problems = append(problems, fmt.Sprintf("--log-level %q: %v", c.logLevel, err))
@@ -233,6 +236,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("open database %s: %w", cfg.db, err)
 	}
 	defer store.Close()
+	observed := cfg.observe.newMetrics()
 	var messages cognito.MessageSender = cognito.LogSender{Logger: logger}
 	if cfg.mailer != nil {
 		cfg.mailer.SMS = messages // no SMS gateway: text messages go to the log
@@ -250,7 +254,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	} else {
 		logger.Info("messages to users: written to the log (no --smtp-url)")
 	}
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages})
+	svc, err := cognito.NewService(cognito.Config{Store: observed.WrapStore(store), Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages})
 	if err != nil {
 		return err
 	}
@@ -285,14 +289,22 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	startThrottleLog(ctx, &cfg.quotas, logger, time.Minute) // quotas.go
+	// Refused requests go to the minute's log line and to
+	// cognitod_throttled_requests_total.
+	logThrottle := cfg.quotas.OnThrottle
+	cfg.quotas.OnThrottle = func(name string) { logThrottle(name); observed.Throttled(name) }
 	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers, DomainHostsResolve: cfg.tls.domainHostsResolve,
-		Limits: ratelimit.New(server.RateLimits(cfg.quotas))})
+		Limits:  ratelimit.New(server.RateLimits(cfg.quotas)),
+		Metrics: observed, MetricsElsewhere: cfg.observe.elsewhere(), AccessLog: cfg.observe.accessLogOn()})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn), TLSConfig: tlsCfg}
+	if err := cfg.observe.listen(ctx, observed, logger, stdout); err != nil {
+		return err
+	}
 	printBanner(stdout, cfg, ln.Addr().String(), credsPath)
 	err = srv.Serve(ctx, httpSrv, func() error { return serveOn(httpSrv, ln) })
 	logger.Info("stopped")

@@ -71,6 +71,8 @@ type Service struct {
 	phantomCodes phantomCodes
 	messages     MessageSender
 	policies     policyCache
+	// onSignInFailure: see OnSignInFailure.
+	onSignInFailure func(flow, reason string)
 }
 
 // OnPoolCreated registers fn to run after each CreateUserPool commits

@@ -207,6 +207,7 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 		if _, err := checkPassword(ctx, dummyHash, password); err != nil {
 			return nil, err
 		}
+		s.signInFailed(SignInPassword, FailUnknownUser)
 		if client.Settings.PreventUserExistenceErrors == "ENABLED" {
 			// An unknown name locks out like a real one, or six wrong
 			// tries would tell which names exist.
@@ -222,6 +223,7 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 	}
 	now := s.now().UTC()
 	if err := checkCanSignIn(u, now); err != nil {
+		s.signInFailed(SignInPassword, gateReason(err))
 		return nil, err
 	}
 	ok, err := checkPassword(ctx, u.PasswordHash, password)
@@ -246,9 +248,11 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 		return nil, err
 	}
 	if !ok {
+		s.signInFailed(SignInPassword, FailWrongPassword)
 		return nil, wrong
 	}
 	if err := afterProof(u, now); err != nil {
+		s.signInFailed(SignInPassword, gateReason(err))
 		return nil, err
 	}
 	return u, nil

@@ -169,6 +169,7 @@ func (s *Service) respondSRP(ctx context.Context, pool *UserPool, client *AppCli
 	if block.Sub == "" {
 		// An unknown name: the proof cannot be right; lock out as for a
 		// real user, so that lockouts tell nothing.
+		s.signInFailed(SignInSRP, FailUnknownUser)
 		if s.phantoms.fail(pool.ID+"/"+block.Name, now) {
 			return nil, ErrNotAuthorized.WithMessage(msgPasswordAttempts)
 		}
@@ -187,6 +188,7 @@ func (s *Service) respondSRP(ctx context.Context, pool *UserPool, client *AppCli
 		return nil, wrong
 	}
 	if err := checkCanSignIn(u, now); err != nil {
+		s.signInFailed(SignInSRP, gateReason(err))
 		return nil, err
 	}
 	// A password set since the challenge voids it: the key came from the
@@ -196,15 +198,18 @@ func (s *Service) respondSRP(ctx context.Context, pool *UserPool, client *AppCli
 	}
 	if proved && !s.srpUsed.use(string(block.Nonce), time.UnixMilli(block.Expires), now) {
 		// A correct proof seen before: a replay, not a password guess.
+		s.signInFailed(SignInSRP, FailReplay)
 		return nil, ErrNotAuthorized.WithMessage(msgInvalidSession)
 	}
 	if err := s.recordSignIn(ctx, pool, u, proved, now, nil); err != nil {
 		return nil, err
 	}
 	if !proved {
+		s.signInFailed(SignInSRP, FailWrongPassword)
 		return nil, wrong
 	}
 	if err := afterProof(u, now); err != nil {
+		s.signInFailed(SignInSRP, gateReason(err))
 		return nil, err
 	}
 	return s.proved(ctx, pool, client, u)

@@ -9,8 +9,9 @@ import (
 
 // writeTokenError is the one place a token-endpoint error is written.
 // Cognito answers every one of them, invalid_client included, with 400 and
-// a body holding only the code (developer guide, "Token endpoint").
-func (h *Handler) writeTokenError(w http.ResponseWriter, r *http.Request, err error) {
+// a body holding only the code (developer guide, "Token endpoint"). It
+// returns the code, the request's outcome for metrics.
+func (h *Handler) writeTokenError(w http.ResponseWriter, r *http.Request, err error) string {
 	code, status := "server_error", http.StatusInternalServerError
 	var ge *cognito.GrantError
 	if cognito.IsClientAuthFailure(err) {
@@ -31,4 +32,5 @@ func (h *Handler) writeTokenError(w http.ResponseWriter, r *http.Request, err er
 	setTokenHeaders(w.Header())
 	w.WriteHeader(status)
 	w.Write([]byte(`{"error":"` + code + `"}`))
+	return code
 }

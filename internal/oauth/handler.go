@@ -29,6 +29,7 @@ type Handler struct {
 	// clients to pool domain hosts (see Config).
 	domainHostsResolve bool
 	limits             *ratelimit.Limits
+	onToken            func(grant, outcome string)
 }
 
 // Config configures a Handler.
@@ -48,6 +49,9 @@ type Config struct {
 	// Limits are the request-rate quotas and per-source limits (see
 	// limits.go); nil limits nothing.
 	Limits *ratelimit.Limits
+	// OnToken, when set, is told the grant type and outcome of each token
+	// request, and of each implicit grant ("implicit"); see grantLabel.
+	OnToken func(grant, outcome string)
 }
 
 // New returns the OAuth handler.
@@ -56,7 +60,10 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u, domainHostsResolve: cfg.DomainHostsResolve, limits: cfg.Limits}
+	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u, domainHostsResolve: cfg.DomainHostsResolve, limits: cfg.Limits, onToken: cfg.OnToken}
+	if h.onToken == nil {
+		h.onToken = func(string, string) {}
+	}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}

@@ -272,9 +272,11 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request, a *cognito.Au
 	} else {
 		res, err := h.svc.IssueImplicit(r.Context(), a, u, authTime)
 		if err != nil {
+			h.onToken("implicit", "server_error")
 			h.serverError(w, r, err)
 			return
 		}
+		h.onToken("implicit", outcomeIssued)
 		v.Set("access_token", res.AccessToken)
 		if res.IdToken != "" {
 			v.Set("id_token", res.IdToken)

@@ -123,22 +123,39 @@ func parseBasic(header string) (id, secret, raw string, ok bool) {
 func (h *Handler) token(w http.ResponseWriter, r *http.Request, poolID string) {
 	req, err := parseTokenRequest(w, r)
 	if err != nil {
-		h.writeTokenError(w, r, err)
+		h.onToken(grantLabel(r.PostForm.Get("grant_type")), h.writeTokenError(w, r, err))
 		return
 	}
 	if !h.admitClientRequest(w, r, poolID, req.grantType) {
+		h.onToken(grantLabel(req.grantType), "too_many_requests")
 		return
 	}
+	var outcome string
 	switch req.grantType {
 	case grantClientCredentials:
-		h.clientCredentials(w, r, poolID, req)
+		outcome = h.clientCredentials(w, r, poolID, req)
 	case grantAuthorizationCode:
-		h.authorizationCode(w, r, poolID, req)
+		outcome = h.authorizationCode(w, r, poolID, req)
 	case grantRefreshToken:
-		h.refreshToken(w, r, poolID, req)
+		outcome = h.refreshToken(w, r, poolID, req)
 	default:
-		h.writeTokenError(w, r, &cognito.GrantError{Code: cognito.ErrGrantUnsupportedGrant.Code, Reason: "grant_type " + req.grantType})
+		outcome = h.writeTokenError(w, r, &cognito.GrantError{Code: cognito.ErrGrantUnsupportedGrant.Code, Reason: "grant_type " + req.grantType})
 	}
+	h.onToken(grantLabel(req.grantType), outcome)
+}
+
+// outcomeIssued is the outcome of a token request that got tokens; the
+// others are the OAuth error codes.
+const outcomeIssued = "issued"
+
+// grantLabel is the grant type as metrics name it: one of the three, or
+// "unknown" for whatever else the caller sent.
+func grantLabel(grantType string) string {
+	switch grantType {
+	case grantClientCredentials, grantAuthorizationCode, grantRefreshToken:
+		return grantType
+	}
+	return "unknown"
 }
 
 // setTokenHeaders marks a token endpoint answer as JSON that no cache may

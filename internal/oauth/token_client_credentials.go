@@ -6,17 +6,16 @@ import (
 )
 
 // clientCredentials serves grant_type=client_credentials: the domain
-// decides the scopes, the issuer signs.
-func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) {
+// decides the scopes, the issuer signs. It returns the outcome.
+func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) string {
 	grant, err := h.svc.ClientCredentials(r.Context(), poolID, req.auth, req.scope)
 	if err != nil {
-		h.writeTokenError(w, r, err)
-		return
+		return h.writeTokenError(w, r, err)
 	}
 	jwt, err := h.issuer.MintClientCredentials(r.Context(), grant)
 	if err != nil {
-		h.writeTokenError(w, r, err)
-		return
+		return h.writeTokenError(w, r, err)
 	}
 	writeTokenResponse(w, jwt, int64(grant.Lifetime/time.Second))
+	return outcomeIssued
 }

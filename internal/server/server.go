@@ -11,6 +11,7 @@ import (
 	"github.com/cognitod/cognitod/internal/awsjson"
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/console"
+	"github.com/cognitod/cognitod/internal/metrics"
 	"github.com/cognitod/cognitod/internal/oauth"
 	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/token"
@@ -38,6 +39,15 @@ type Config struct {
 	// Limits are the request-rate quotas and per-source limits; nil means
 	// ratelimit.New(RateLimits(QuotaOptions{})): Cognito's defaults.
 	Limits *ratelimit.Limits
+	// Metrics collects the server's metrics, served at GET /metrics unless
+	// MetricsElsewhere; nil turns metrics off.
+	Metrics *metrics.Metrics
+	// MetricsElsewhere leaves /metrics off this handler (it is served on
+	// a listener of its own, Metrics.Handler).
+	MetricsElsewhere bool
+	// AccessLog logs one line per request at info level (see
+	// withObservation).
+	AccessLog bool
 }
 
 // Server is cognitod's HTTP side.
@@ -64,6 +74,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Limits == nil {
 		cfg.Limits = ratelimit.New(RateLimits(QuotaOptions{}))
 	}
+	if cfg.Metrics != nil {
+		cfg.Issuer.OnSign(cfg.Metrics.Signed)
+		cfg.Service.OnSignInFailure(cfg.Metrics.SignInFailure)
+	}
 	cfg.Service.OnPoolDeleted(cfg.Issuer.Keys().Forget)
 	cfg.Service.SetTokens(cfg.Issuer)
 	if cfg.EagerKeys {
@@ -78,7 +92,8 @@ func New(cfg Config) (*Server, error) {
 			}()
 		})
 	}
-	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL, DomainHostsResolve: cfg.DomainHostsResolve, Limits: cfg.Limits})
+	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL, DomainHostsResolve: cfg.DomainHostsResolve, Limits: cfg.Limits,
+		OnToken: cfg.Metrics.TokenRequest})
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +111,9 @@ func New(cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
+	if cfg.Metrics != nil && !cfg.MetricsElsewhere {
+		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	}
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -108,7 +126,7 @@ func New(cfg Config) (*Server, error) {
 		w.Write([]byte("ready\n"))
 	})
 	root := withCORS(oauthHandler.IsDomainHost, withDomainHosts(oauthHandler, withConsole(consoleHandler, mux)))
-	return &Server{cfg: cfg, handler: withAccessLog(cfg.Logger, withRecovery(cfg.Logger, root))}, nil
+	return &Server{cfg: cfg, handler: withObservation(cfg.Logger, cfg.AccessLog, cfg.Metrics, withRecovery(cfg.Logger, root))}, nil
 }
 
 // Handler returns the root handler.

@@ -1,0 +1,62 @@
+package cognito
+
+import "errors"
+
+// The flows and reasons Config.OnSignInFailure reports. They are the only
+// values it is called with, so a metric may use them as labels.
+const (
+	// SignInPassword is a password checked by the server: the
+	// USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH flows, USER_AUTH's
+	// PASSWORD challenge and the hosted sign-in page.
+	SignInPassword = "password"
+	// SignInSRP is a PASSWORD_VERIFIER answer (USER_SRP_AUTH, and
+	// USER_AUTH's PASSWORD_SRP).
+	SignInSRP = "srp"
+
+	FailWrongPassword  = "wrong_password"   // or a wrong SRP proof
+	FailUnknownUser    = "unknown_user"     // no such user (hidden from the caller or not)
+	FailLockedOut      = "locked_out"       // too many failures: the attempt was not checked
+	FailDisabled       = "disabled"         // the user is disabled
+	FailUnconfirmed    = "unconfirmed"      // the user has not confirmed their sign-up
+	FailPasswordExpire = "password_expired" // a temporary password past its validity
+	FailResetRequired  = "reset_required"   // an administrator asked for a password reset
+	FailReplay         = "replay"           // an SRP proof seen before
+)
+
+// SignInFlows and SignInFailureReasons list the values above.
+var (
+	SignInFlows          = []string{SignInPassword, SignInSRP}
+	SignInFailureReasons = []string{FailWrongPassword, FailUnknownUser, FailLockedOut, FailDisabled,
+		FailUnconfirmed, FailPasswordExpire, FailResetRequired, FailReplay}
+)
+
+// OnSignInFailure registers fn to be told of each failed password or SRP
+// sign-in, with one of SignInFlows and one of SignInFailureReasons (for
+// metrics). It runs on the request's goroutine and must be quick. Call it
+// before the service is used.
+func (s *Service) OnSignInFailure(fn func(flow, reason string)) { s.onSignInFailure = fn }
+
+// signInFailed reports a failed sign-in to the OnSignInFailure hook.
+func (s *Service) signInFailed(flow, reason string) {
+	if s.onSignInFailure != nil {
+		s.onSignInFailure(flow, reason)
+	}
+}
+
+// gateReason names the refusal of checkCanSignIn or afterProof.
+func gateReason(err error) string {
+	var e *Error
+	switch {
+	case errors.Is(err, ErrUserNotConfirmed):
+		return FailUnconfirmed
+	case errors.Is(err, ErrPasswordResetRequired):
+		return FailResetRequired
+	case errors.As(err, &e) && e.Message == msgPasswordAttempts:
+		return FailLockedOut
+	case errors.As(err, &e) && e.Message == msgUserDisabled:
+		return FailDisabled
+	case errors.As(err, &e) && e.Message == msgTemporaryPasswordExpired:
+		return FailPasswordExpire
+	}
+	return FailWrongPassword
+}

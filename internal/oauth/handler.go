@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/token"
@@ -27,6 +28,9 @@ type Handler struct {
 	publicURL *url.URL
 	domainMux *http.ServeMux
 	ended     endedSessions
+	// csrfKey signs the hosted form's CSRF tokens (csrf.go).
+	csrfKey []byte
+	now     func() time.Time
 }
 
 // Config configures a Handler.
@@ -35,6 +39,8 @@ type Config struct {
 	Issuer    *token.Issuer
 	Logger    *slog.Logger
 	PublicURL string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // New returns the OAuth handler.
@@ -43,7 +49,11 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u}
+	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u,
+		csrfKey: cfg.Service.Sealer().MACKey(csrfKeyPurpose), now: cfg.Now}
+	if h.now == nil {
+		h.now = time.Now
+	}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}

@@ -69,7 +69,7 @@ func New(cfg Config) (*Server, error) {
 			}()
 		})
 	}
-	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
+	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}

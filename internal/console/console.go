@@ -32,6 +32,7 @@ type Handler struct {
 	publicURL string
 	secure    bool
 	sessions  *sessions
+	backoff   *backoff
 	pages     map[string]*template.Template
 	mux       *http.ServeMux
 }
@@ -60,6 +61,7 @@ func New(cfg Config) (*Handler, error) {
 		now = time.Now
 	}
 	h.sessions = &sessions{all: map[string]*session{}, now: now}
+	h.backoff = newBackoff(now)
 	if err := h.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -61,7 +61,9 @@ func (h *Handler) checkCSRF(poolID, nonce, token string) bool {
 	if len(nonce) != nonceLen || len(token) != csrfTokenLen {
 		return false
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	// Strict: the last character's spare bits must be zero, so one MAC has
+	// one spelling.
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(token)
 	if err != nil || len(raw) != 40 {
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -17,7 +18,11 @@ import (
 // Retry-After. A key ID is cleared by a successful sign-in; a source only
 // by time, so that an attacker holding one key cannot reset the count of
 // its guesses at others. The counts are kept under SHA-256 hashes of the
-// (length-bounded) inputs in a map of bounded size.
+// (length-bounded) inputs, key IDs and sources in two maps of bounded
+// size each, so that a flood of new sources cannot push a locked key ID
+// out of its map (nor the reverse). An IPv6 source counts by its /64
+// prefix: one host is routinely given a whole /64, and counting each of
+// its 2^64 addresses apart would give it as many free guesses.
 
 const (
 	// keyFreeFailures and sourceFreeFailures are the failures allowed
@@ -47,23 +52,74 @@ type backoff struct {
 	mu      sync.Mutex
 	now     func() time.Time
 	entries map[[sha256.Size]byte]*backoffEntry
+	// capacity is maxBackoffEntries; tests lower it.
+	capacity int
 }
 
 func newBackoff(now func() time.Time) *backoff {
-	return &backoff{now: now, entries: map[[sha256.Size]byte]*backoffEntry{}}
+	return &backoff{now: now, entries: map[[sha256.Size]byte]*backoffEntry{}, capacity: maxBackoffEntries}
 }
 
-// signInKeys are the map keys of a sign-in attempt: its key ID and its
-// source address.
-func signInKeys(r *http.Request, keyID string) (key, source [sha256.Size]byte) {
+// signInGuard is the console's sign-in back-off: one table for key IDs,
+// one for sources.
+type signInGuard struct {
+	keys, sources *backoff
+}
+
+func newSignInGuard(now func() time.Time) *signInGuard {
+	return &signInGuard{keys: newBackoff(now), sources: newBackoff(now)}
+}
+
+// wait returns how long a sign-in with keyID from r must still wait, 0 if
+// it may be checked. It looks at nothing stored, so the answer is the
+// same whether the key ID exists or not.
+func (g *signInGuard) wait(r *http.Request, keyID string) time.Duration {
+	return max(g.keys.locked(keyHash(keyID)), g.sources.locked(sourceHash(r)))
+}
+
+// failed counts a failed sign-in against its key ID and its source.
+func (g *signInGuard) failed(r *http.Request, keyID string) {
+	g.keys.fail(keyHash(keyID), keyFreeFailures)
+	g.sources.fail(sourceHash(r), sourceFreeFailures)
+}
+
+// succeeded clears the key ID's count (not the source's).
+func (g *signInGuard) succeeded(keyID string) {
+	g.keys.succeed(keyHash(keyID))
+}
+
+func keyHash(keyID string) [sha256.Size]byte {
 	if len(keyID) > maxKeyIDBytes {
 		keyID = keyID[:maxKeyIDBytes]
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	return sha256.Sum256([]byte(keyID))
+}
+
+func sourceHash(r *http.Request) [sha256.Size]byte {
+	return sha256.Sum256([]byte(sourceOf(r.RemoteAddr)))
+}
+
+// sourceOf is the address a failure is counted against: the IPv4
+// address, or the /64 of an IPv6 one.
+func sourceOf(remoteAddr string) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
 	if err != nil {
-		host = r.RemoteAddr
+		host = remoteAddr
 	}
-	return sha256.Sum256([]byte("key\x00" + keyID)), sha256.Sum256([]byte("source\x00" + host))
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		// Not an address (a test's or a unix socket's RemoteAddr): the
+		// string itself, cut to a bound.
+		if len(host) > 64 {
+			host = host[:64]
+		}
+		return host
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
+		return netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	return ip.String()
 }
 
 // locked returns how long the attempt must still wait, 0 if it may go on.
@@ -88,7 +144,7 @@ func (b *backoff) fail(k [sha256.Size]byte, free int) {
 	now := b.now()
 	e := b.entries[k]
 	if e == nil {
-		if len(b.entries) >= maxBackoffEntries {
+		if len(b.entries) >= b.capacity {
 			b.sweep(now)
 		}
 		e = &backoffEntry{}
@@ -116,7 +172,7 @@ func (b *backoff) sweep(now time.Time) {
 		}
 	}
 	for k := range b.entries {
-		if len(b.entries) < maxBackoffEntries*9/10 {
+		if len(b.entries) < b.capacity*9/10 {
 			break
 		}
 		delete(b.entries, k)

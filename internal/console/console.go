@@ -32,9 +32,11 @@ type Handler struct {
 	publicURL string
 	secure    bool
 	sessions  *sessions
-	backoff   *backoff
 	pages     map[string]*template.Template
 	mux       *http.ServeMux
+
+	// signIns counts failed sign-ins (backoff.go).
+	signIns *signInGuard
 }
 
 // Config configures the console.
@@ -61,7 +63,7 @@ func New(cfg Config) (*Handler, error) {
 		now = time.Now
 	}
 	h.sessions = &sessions{all: map[string]*session{}, now: now}
-	h.backoff = newBackoff(now)
+	h.signIns = newSignInGuard(now)
 	if err := h.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -53,8 +53,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	if !cognito.ValidRegion(region) {
 		region = "us-east-1"
 	}
-	keyHash, sourceHash := signInKeys(r, id)
-	if wait := h.backoff.locked(keyHash, sourceHash); wait > 0 {
+	if wait := h.signIns.wait(r, id); wait > 0 {
 		// Checked before the key is looked up: the answer is the same
 		// whether the key ID exists or not.
 		secs := int((wait + time.Second - 1) / time.Second)
@@ -74,8 +73,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !ok || !tokensEqual(secret, stored) {
-		h.backoff.fail(keyHash, keyFreeFailures)
-		h.backoff.fail(sourceHash, sourceFreeFailures)
+		h.signIns.failed(r, id)
 		logged := id
 		if len(logged) > 32 || strings.IndexFunc(logged, func(c rune) bool { return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') }) >= 0 {
 			logged = "(not shaped like an access key ID; not logged in case it is a secret)"
@@ -86,7 +84,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 			Data:  signInData{CSRF: h.setPreSession(w), Next: safeNext(r.PostForm.Get("next")), AccessKeyID: boundedKeyID(id), Region: region}})
 		return
 	}
-	h.backoff.succeed(keyHash)
+	h.signIns.succeeded(id)
 	s := h.sessions.create(id, region)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.ID, Path: "/console", HttpOnly: true,
 		Secure: h.secure, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionLifetime.Seconds())})

@@ -38,9 +38,12 @@ func (c *consoleClient) signInAs(keyID, secret string) (*http.Response, string) 
 // for a key ID that exists and one that does not; another key and
 // another source are unaffected; the lock passes with time.
 func TestConsoleSignInBackoff(t *testing.T) {
+	// The clock stands still unless the test moves it: a one-second
+	// lockout must not pass while a slow machine runs the next request.
+	start := time.Now()
 	var skew atomic.Int64
 	ts := newTestServerWith(t, cognito.Limits{}, nil, func(c *Config) {
-		c.Now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+		c.Now = func() time.Time { return start.Add(time.Duration(skew.Load())) }
 	})
 	const key2, secret2 = "AKIDCOGNITODTEST0002", "cognitod-test-secret-access-key-2222222222"
 	if err := ts.svc.EnsureAccessKey(context.Background(), key2, secret2); err != nil {

@@ -58,7 +58,7 @@ func poolSigner(t *testing.T, ts *testServer, poolID string) (kid string, sign f
 
 // TestDuplicateMemberNamesRefused: an access token signed with the pool's
 // real key, but whose header or claims name a member twice, is refused by
-// GetUser and userInfo. encoding/json took the last copy and let these
+// GetUser, userInfo and GlobalSignOut. encoding/json took the last copy and let these
 // through; a verifier that takes the first copy reads another user.
 func TestDuplicateMemberNamesRefused(t *testing.T) {
 	p := newUserPool(t, "")
@@ -113,6 +113,24 @@ func TestDuplicateMemberNamesRefused(t *testing.T) {
 				t.Errorf("userInfo answered %d, want 401", st)
 			}
 			wantAPIError(t, getUser(tok), "NotAuthorizedException", "Invalid Access Token")
+			// GlobalSignOut, the one call that revokes by access token,
+			// refuses it too (the checks below show nothing was revoked).
+			_, err := p.c.GlobalSignOut(context.Background(), &cip.GlobalSignOutInput{AccessToken: aws.String(tok)})
+			wantAPIError(t, err, "NotAuthorizedException", "Invalid Access Token")
+			// RevokeToken takes refresh tokens, which are opaque: a JWT
+			// is an unknown token there (RFC 7009: no error) and revokes
+			// nothing.
+			if _, err := p.c.RevokeToken(context.Background(), &cip.RevokeTokenInput{ClientId: aws.String(p.clientID), Token: aws.String(tok)}); err != nil {
+				t.Errorf("RevokeToken with a JWT: %v", err)
+			}
 		})
+	}
+	// Nothing above signed alice out: her own tokens still work.
+	if err := getUser(*auth.AccessToken); err != nil {
+		t.Errorf("GetUser with alice's own token after the refusals: %v", err)
+	}
+	if _, err := p.c.InitiateAuth(context.Background(), &cip.InitiateAuthInput{AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: aws.String(p.clientID),
+		AuthParameters: map[string]string{"REFRESH_TOKEN": *auth.RefreshToken}}); err != nil {
+		t.Errorf("refresh with alice's own refresh token after the refusals: %v", err)
 	}
 }

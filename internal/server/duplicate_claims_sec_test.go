@@ -58,8 +58,9 @@ func poolSigner(t *testing.T, ts *testServer, poolID string) (kid string, sign f
 
 // TestDuplicateMemberNamesRefused: an access token signed with the pool's
 // real key, but whose header or claims name a member twice, is refused by
-// GetUser, userInfo and GlobalSignOut. encoding/json took the last copy and let these
-// through; a verifier that takes the first copy reads another user.
+// GetUser, userInfo and GlobalSignOut. encoding/json took the last copy
+// and let these through; a verifier that takes the first copy reads
+// another user.
 func TestDuplicateMemberNamesRefused(t *testing.T) {
 	p := newUserPool(t, "")
 	auth := signedInUser(t, p)

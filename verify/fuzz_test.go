@@ -46,6 +46,10 @@ func FuzzVerify(f *testing.F) {
 		rawSign(nil, `{"alg":"none"}`, mustJSON(ac)),
 		rawSign(key1, `{"kid":"`+testKID1+`","alg":"RS256","crit":["b64"]}`, mustJSON(ac)),
 		rawSign(key1, `{"kid":"`+testKID1+`","alg":"RS256"}`, `{"exp":1e400}`),
+		// Validly signed, but naming a member twice: refused.
+		rawSign(key1, `{"kid":"`+testKID1+`","alg":"RS256","kid":"`+testKID1+`"}`, mustJSON(ac)),
+		rawSign(key1, `{"kid":"`+testKID1+`","alg":"RS256"}`, strings.Replace(mustJSON(ac), `"exp":`, `"exp":1,"exp":`, 1)),
+		rawSign(key1, `{"kid":"`+testKID1+`","alg":"RS256"}`, strings.Replace(mustJSON(ac), `"exp":`, `"x":{"a":[{"b":1,"\u0062":2}]},"exp":`, 1)),
 		rawSign(key1, `{"kid":"`+testKID1+`","alg":"RS256"}`, `[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`),
 		"", ".", "..", "...", "a.b.c", "eyJ.eyJ.AAAA", "\x00", "é.é.é",
 	} {

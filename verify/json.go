@@ -19,6 +19,52 @@ const maxDepth = 64
 
 var errSyntax = errors.New("invalid JSON or unexpected type")
 
+// errDuplicate refuses an object that names a member twice. RFC 7515
+// section 4 and RFC 7519 section 4 let a parser either reject such a
+// header or claims set or take the last value; parsers disagree on which
+// copy wins (encoding/json and this reader took the last, others the
+// first), so a token that reads one way to a gateway and another way to
+// an app could carry two different "sub" or "exp" values past one check.
+// Rejecting it, at every nesting level, leaves one reading.
+var errDuplicate = errors.New("duplicate member name")
+
+// nameSet detects repeated member names in one object. Small objects
+// (every real token header and claims set) are checked against a fixed
+// array with no allocation; a larger one moves to a map, whose size the
+// token's length bounds.
+type nameSet struct {
+	small [16]string
+	n     int
+	big   map[string]struct{}
+}
+
+// add records name and reports whether it was new.
+func (s *nameSet) add(name string) bool {
+	if s.big != nil {
+		if _, ok := s.big[name]; ok {
+			return false
+		}
+		s.big[name] = struct{}{}
+		return true
+	}
+	for _, k := range s.small[:s.n] {
+		if k == name {
+			return false
+		}
+	}
+	if s.n < len(s.small) {
+		s.small[s.n] = name
+		s.n++
+		return true
+	}
+	s.big = make(map[string]struct{}, 2*len(s.small))
+	for _, k := range s.small {
+		s.big[k] = struct{}{}
+	}
+	s.big[name] = struct{}{}
+	return true
+}
+
 // jsonReader reads JSON values from s starting at offset i.
 type jsonReader struct {
 	s string
@@ -241,9 +287,14 @@ func (r *jsonReader) skipValue(depth int) error {
 		if r.consume('}') {
 			return nil
 		}
+		var names nameSet
 		for {
-			if _, err := r.readString(); err != nil {
+			name, err := r.readString()
+			if err != nil {
 				return err
+			}
+			if !names.add(name) {
+				return errDuplicate
 			}
 			if !r.consume(':') {
 				return errSyntax
@@ -301,9 +352,8 @@ func (r *jsonReader) isNull() bool {
 }
 
 // readObject calls field for each member of the object at the current
-// position. field must consume the member's value. The last of duplicate
-// names is the one that counts, as with encoding/json, because field
-// overwrites earlier values.
+// position. field must consume the member's value. An object that names
+// a member twice is refused (errDuplicate).
 func (r *jsonReader) readObject(field func(name string) error) error {
 	if !r.consume('{') {
 		return errSyntax
@@ -311,10 +361,14 @@ func (r *jsonReader) readObject(field func(name string) error) error {
 	if r.consume('}') {
 		return nil
 	}
+	var names nameSet
 	for {
 		name, err := r.readString()
 		if err != nil {
 			return err
+		}
+		if !names.add(name) {
+			return errDuplicate
 		}
 		if !r.consume(':') {
 			return errSyntax
@@ -377,8 +431,9 @@ func (r *jsonReader) readStrings() ([]string, error) {
 	}
 }
 
-// validJSON reports whether s is one valid JSON value (used by tests and
-// fuzzing to compare this reader with encoding/json).
+// validJSON reports whether s is one valid JSON value with no object
+// naming a member twice (used by tests and fuzzing to compare this reader
+// with encoding/json and a reference duplicate check).
 func validJSON(s string) bool {
 	if !utf8.ValidString(s) {
 		return false

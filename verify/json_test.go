@@ -12,16 +12,71 @@ var jsonSamples = []string{
 	`{}`, `[]`, `""`, `0`, `-0`, `1.5e10`, `-1E-2`, `true`, `false`, `null`,
 	` { "a" : [ 1 , { "b" : null } ] } `, `{"a":"\u00e9\ud83d\ude00\n\"\\\/"}`,
 	`"\ud800"`, `"\ud800\u0041"`, `"\udc00\ud800"`, `"\ud83d\ude00"`,
-	`{"a":1,"a":2}`, `[1,2,3]`, `"é"`,
+	`{"a":1,"a":2}`, `[1,2,3]`, `"é"`, `{"a":1,"\u0061":2}`, `{"x":{"b":1,"b":2}}`, `[{"a":1},{"a":1}]`,
+	`{"a":{"a":1}}`, `{"1":1,"2":2,"3":3,"4":4,"5":5,"6":6,"7":7,"8":8,"9":9,"10":10,"11":11,"12":12,"13":13,"14":14,"15":15,"16":16,"17":17,"3":0}`,
+	`{"1":1,"2":2,"3":3,"4":4,"5":5,"6":6,"7":7,"8":8,"9":9,"10":10,"11":11,"12":12,"13":13,"14":14,"15":15,"16":16,"17":17,"17":0}`,
+	`{"1":1,"2":2,"3":3,"4":4,"5":5,"6":6,"7":7,"8":8,"9":9,"10":10,"11":11,"12":12,"13":13,"14":14,"15":15,"16":16,"17":17,"18":0}`,
 	// invalid
 	``, ` `, `{`, `}`, `{"a"}`, `{"a":}`, `{"a":1,}`, `[1,]`, `[,1]`, `01`, `1.`, `.5`, `1e`, `+1`, `-`,
 	`tru`, `nul`, `"abc`, `"\x"`, `"\u12"`, `"\u12g4"`, "\"\x01\"", `{"a":1}x`, `{a:1}`, `'a'`,
 	`[1 2]`, `{"a":1 "b":2}`, `NaN`, `Infinity`, `1_000`, "\"\t\"",
 }
 
+// strictValid is the reference for validJSON: valid for encoding/json,
+// and no object names a member twice (checked on encoding/json's tokens,
+// which carry member names unescaped).
+func strictValid(s string) bool {
+	if !json.Valid([]byte(s)) {
+		return false
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	// One entry per open array (nil) or object (its names so far, and
+	// whether the next string token is a name).
+	type frame struct {
+		names   map[string]bool
+		wantKey bool
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return true
+		}
+		top := len(stack) - 1
+		switch tok := tok.(type) {
+		case json.Delim:
+			if tok == '{' || tok == '[' {
+				if top >= 0 && stack[top].names != nil {
+					stack[top].wantKey = true
+				}
+				var f frame
+				if tok == '{' {
+					f = frame{names: map[string]bool{}, wantKey: true}
+				}
+				stack = append(stack, f)
+				continue
+			}
+			stack = stack[:top]
+			continue
+		case string:
+			if top >= 0 && stack[top].names != nil && stack[top].wantKey {
+				if stack[top].names[tok] {
+					return false
+				}
+				stack[top].names[tok] = true
+				stack[top].wantKey = false
+				continue
+			}
+		}
+		if top >= 0 && stack[top].names != nil {
+			stack[top].wantKey = true
+		}
+	}
+}
+
 func TestValidJSONMatchesEncodingJSON(t *testing.T) {
 	for _, s := range jsonSamples {
-		if got, want := validJSON(s), json.Valid([]byte(s)); got != want {
+		if got, want := validJSON(s), strictValid(s); got != want {
 			t.Errorf("%q: got %v, want %v", s, got, want)
 		}
 	}
@@ -94,8 +149,9 @@ func TestClaimsAccessors(t *testing.T) {
 }
 
 // FuzzParse compares the hand-written claims decoder with encoding/json: it
-// must never panic, must accept only valid JSON objects, and when it
-// accepts, the string claims it decoded must be what encoding/json decodes.
+// must never panic, must accept only valid JSON objects in which no
+// object names a member twice (strictValid), and when it accepts, the
+// string claims it decoded must be what encoding/json decodes.
 func FuzzParse(f *testing.F) {
 	f.Add(mustJSON(accessClaims("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x")))
 	f.Add(mustJSON(idClaims("https://auth.example.com/us-east-1_x")))
@@ -103,6 +159,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(`{"x":[{"y":[null,true,false,-1.5e-3,"\"\\\/"]}],"iss":null}`)
 	f.Add(`{"exp":1e300}`)
 	f.Add(`{"a":1,}`)
+	f.Add(`{"iss":"a","x":{"y":[{"z":1,"\u007a":2}]},"iss":"b"}`)
 	for _, s := range jsonSamples {
 		f.Add(s)
 	}
@@ -112,16 +169,16 @@ func FuzzParse(f *testing.F) {
 		}
 		var c Claims
 		err := parseClaims(s, &c)
-		valid := json.Valid([]byte(s))
+		valid := strictValid(s)
 		// Nesting beyond maxDepth is the only allowed difference.
 		if got := validJSON(s); got != valid && !tooDeep(s) {
-			t.Fatalf("validJSON(%q) = %v, json.Valid = %v", s, got, valid)
+			t.Fatalf("validJSON(%q) = %v, strictValid = %v", s, got, valid)
 		}
 		if err != nil {
 			return
 		}
 		if !valid {
-			t.Fatalf("parseClaims accepted invalid JSON %q", s)
+			t.Fatalf("parseClaims accepted invalid JSON or a duplicate member name: %q", s)
 		}
 		var m map[string]any
 		if err := json.Unmarshal([]byte(s), &m); err != nil {

@@ -20,6 +20,9 @@ type Sealer struct {
 	paginationKey []byte
 	// srpKey derives the stable fake SRP salts shown for unknown users.
 	srpKey []byte
+	// macRoot is the root of MACKey's purpose keys; it is itself derived,
+	// so no caller ever holds the master key.
+	macRoot []byte
 }
 
 // NewSealer derives the sealing keys from a 32-byte master key.
@@ -36,7 +39,15 @@ func NewSealer(masterKey []byte) (*Sealer, error) {
 		return nil, err
 	}
 	return &Sealer{aead: aead, paginationKey: deriveKey(masterKey, "cognitod pagination v1"),
-		srpKey: deriveKey(masterKey, "cognitod srp v1")}, nil
+		srpKey: deriveKey(masterKey, "cognitod srp v1"), macRoot: deriveKey(masterKey, "cognitod mac keys v1")}, nil
+}
+
+// MACKey returns a 32-byte HMAC key for one purpose (for example
+// "cognitod hosted csrf v1"), derived from the master key: packages
+// outside cognito that need a server-bound MAC get their own key, never
+// the master key or another purpose's key.
+func (s *Sealer) MACKey(purpose string) []byte {
+	return deriveKey(s.macRoot, purpose)
 }
 
 func deriveKey(master []byte, label string) []byte {

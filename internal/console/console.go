@@ -34,6 +34,9 @@ type Handler struct {
 	sessions  *sessions
 	pages     map[string]*template.Template
 	mux       *http.ServeMux
+
+	// signIns counts failed sign-ins (backoff.go).
+	signIns *signInGuard
 }
 
 // Config configures the console.
@@ -60,6 +63,7 @@ func New(cfg Config) (*Handler, error) {
 		now = time.Now
 	}
 	h.sessions = &sessions{all: map[string]*session{}, now: now}
+	h.signIns = newSignInGuard(now)
 	if err := h.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -3,7 +3,9 @@ package console
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 )
@@ -52,12 +54,27 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	if !cognito.ValidRegion(region) {
 		region = "us-east-1"
 	}
-	stored, ok, err := h.svc.AccessKeySecret(r.Context(), id)
-	if err != nil {
-		h.serverError(w, r, err)
+	if wait := h.signIns.wait(r, id); wait > 0 {
+		// Checked before the key is looked up: the answer is the same
+		// whether the key ID exists or not.
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		h.render(w, r, "signin", http.StatusTooManyRequests, page{Title: "Sign in",
+			Error: "Too many failed sign-in attempts. Wait " + strconv.Itoa(secs) + " seconds and try again.",
+			Data:  signInData{CSRF: h.setPreSession(w), Next: safeNext(r.PostForm.Get("next")), AccessKeyID: boundedKeyID(id), Region: region}})
 		return
 	}
+	var stored string
+	ok := len(id) <= maxKeyIDBytes && len(secret) <= maxSecretBytes
+	if ok {
+		var err error
+		if stored, ok, err = h.svc.AccessKeySecret(r.Context(), id); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
 	if !ok || !tokensEqual(secret, stored) {
+		h.signIns.failed(r, id)
 		logged := id
 		if len(logged) > 32 || strings.IndexFunc(logged, func(c rune) bool { return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') }) >= 0 {
 			logged = "(not shaped like an access key ID; not logged in case it is a secret)"
@@ -65,9 +82,10 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.logger.WarnContext(r.Context(), "console sign-in failed", "access_key_id", logged)
 		h.render(w, r, "signin", http.StatusUnauthorized, page{Title: "Sign in",
 			Error: "The access key ID or the secret access key is not correct.",
-			Data:  signInData{CSRF: h.setPreSession(w), Next: safeNext(r.PostForm.Get("next")), AccessKeyID: id, Region: region}})
+			Data:  signInData{CSRF: h.setPreSession(w), Next: safeNext(r.PostForm.Get("next")), AccessKeyID: boundedKeyID(id), Region: region}})
 		return
 	}
+	h.signIns.succeeded(id)
 	info, err := h.svc.GetAccessKey(r.Context(), id)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -78,6 +96,19 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		Secure: h.secure, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionLifetime.Seconds())})
 	http.SetCookie(w, &http.Cookie{Name: preSessionCookie, Value: "", Path: "/console", MaxAge: -1})
 	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+}
+
+// maxSecretBytes bounds a typed secret before it is compared: secrets
+// cognitod makes are 40 characters, configured root secrets rarely long.
+const maxSecretBytes = 1024
+
+// boundedKeyID is the typed key ID shown back in the form: cut, so that a
+// 16 KB paste is not echoed whole.
+func boundedKeyID(id string) string {
+	if len(id) > maxKeyIDBytes {
+		return ""
+	}
+	return id
 }
 
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, s *session) {

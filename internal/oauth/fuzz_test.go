@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 )
@@ -53,6 +54,35 @@ func FuzzTokenRequest(f *testing.F) {
 			if !ok || id2 != id || secret2 != secret {
 				t.Fatalf("Basic round trip: %q/%q became %q/%q", id, secret, id2, secret2)
 			}
+		}
+	})
+}
+
+// FuzzCSRFToken feeds arbitrary nonces and form tokens to the hosted
+// form's CSRF check: it must never panic, and it may accept only a token
+// minted for that very pool and nonce.
+func FuzzCSRFToken(f *testing.F) {
+	sealer, err := cognito.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	// Fixed clock and nonce: the fuzzing workers are other processes,
+	// which must mint the same token.
+	h := &Handler{csrfKey: sealer.MACKey(csrfKeyPurpose), now: func() time.Time { return time.Unix(1_800_000_000, 0) }}
+	const pool = "us-east-1_abcdefghi"
+	const nonce = "aV2p8MauUowrHRTbp9vgmQ1untKGB8BrkbmWTWyHb9k"
+	minted := map[string]bool{h.mintCSRF(pool, nonce): true}
+	for tok := range minted {
+		f.Add(nonce, tok)
+		f.Add(nonce, tok[:len(tok)-1]+"A")
+		f.Add(tok, nonce)
+	}
+	f.Add(nonce, nonce)
+	f.Add(strings.Repeat("A", 43), strings.Repeat("A", 54))
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, nonceIn, token string) {
+		if h.checkCSRF(pool, nonceIn, token) && (nonceIn != nonce || !minted[token]) {
+			t.Fatalf("accepted nonce %q with token %q, which the test did not mint for it", nonceIn, token)
 		}
 	})
 }

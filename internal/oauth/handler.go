@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/ratelimit"
@@ -30,6 +31,9 @@ type Handler struct {
 	domainHostsResolve bool
 	limits             *ratelimit.Limits
 	onToken            func(grant, outcome string)
+	// csrfKey signs the hosted form's CSRF tokens (csrf.go).
+	csrfKey []byte
+	now     func() time.Time
 }
 
 // Config configures a Handler.
@@ -52,6 +56,8 @@ type Config struct {
 	// OnToken, when set, is told the grant type and outcome of each token
 	// request, and of each implicit grant ("implicit"); see grantLabel.
 	OnToken func(grant, outcome string)
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // New returns the OAuth handler.
@@ -60,7 +66,11 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u, domainHostsResolve: cfg.DomainHostsResolve, limits: cfg.Limits, onToken: cfg.OnToken}
+	h := &Handler{svc: cfg.Service, issuer: cfg.Issuer, logger: cfg.Logger, publicURL: u, domainHostsResolve: cfg.DomainHostsResolve, limits: cfg.Limits, onToken: cfg.OnToken,
+		csrfKey: cfg.Service.Sealer().MACKey(csrfKeyPurpose), now: cfg.Now}
+	if h.now == nil {
+		h.now = time.Now
+	}
 	if h.onToken == nil {
 		h.onToken = func(string, string) {}
 	}

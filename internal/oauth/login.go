@@ -2,7 +2,6 @@ package oauth
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"embed"
 	"encoding/base64"
 	"encoding/json"
@@ -38,7 +37,8 @@ const (
 	// UI does, so that a second authorize is silent.
 	sessionCookie   = "cognito"
 	sessionLifetime = time.Hour
-	// csrfCookie carries the login form's token (double submit).
+	// csrfCookie carries the browser's nonce that the login form's token
+	// is bound to (csrf.go).
 	csrfCookie = "XSRF-TOKEN"
 )
 
@@ -79,7 +79,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, st
 	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: under no-referrer browsers send
+	// "Origin: null" with the form's POST, which the origin check
+	// (sameSiteRequest) could not tell from a sandboxed attacker's frame.
+	// Other origins still get no Referer.
+	hd.Set("Referrer-Policy", "same-origin")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -290,15 +294,6 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request, a *cognito.Au
 	redirectTo(w, r, a.Req.RedirectURI, a.Req.ResponseType == "token", v)
 }
 
-func (h *Handler) csrfToken(w http.ResponseWriter, r *http.Request, poolID string) string {
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
-		return c.Value
-	}
-	tok := randomToken()
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: h.cookiePath(r, poolID), HttpOnly: true, Secure: h.secure(), SameSite: http.SameSiteLaxMode})
-	return tok
-}
-
 func (h *Handler) loginPage(a *cognito.Authorization, r *http.Request, poolID, csrf string) page {
 	return page{Title: "Sign in", PoolName: a.Pool.Name, Base: base(r, poolID), Action: base(r, poolID) + "/login?" + r.URL.RawQuery, CSRF: csrf}
 }
@@ -309,7 +304,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, poolID string) {
 	if !ok {
 		return
 	}
-	h.render(w, r, "login", http.StatusOK, h.loginPage(a, r, poolID, h.csrfToken(w, r, poolID)))
+	h.render(w, r, "login", http.StatusOK, h.loginPage(a, r, poolID, h.mintCSRF(poolID, h.browserNonce(w, r, poolID))))
 }
 
 // loginSubmit serves POST /login: username and password (and _csrf), as
@@ -322,12 +317,12 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	cookie, err := r.Cookie(csrfCookie)
-	if err != nil || r.ParseForm() != nil || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("_csrf")), []byte(cookie.Value)) != 1 || cookie.Value == "" {
+	if err != nil || !h.sameSiteRequest(r) || r.ParseForm() != nil || !h.checkCSRF(poolID, cookie.Value, r.PostForm.Get("_csrf")) {
 		h.render(w, r, "error", http.StatusForbidden, page{Title: "Error", PoolName: a.Pool.Name, Base: base(r, poolID),
 			Error: "The sign-in form expired or was not sent from this page. Go back and try again."})
 		return
 	}
-	p := h.loginPage(a, r, poolID, cookie.Value)
+	p := h.loginPage(a, r, poolID, h.mintCSRF(poolID, cookie.Value))
 	username := strings.TrimSpace(r.PostForm.Get("username"))
 	p.Username = username
 	if !h.admitHostedSignIn(r, poolID) { // limits.go

@@ -92,7 +92,7 @@ func New(cfg Config) (*Server, error) {
 			}()
 		})
 	}
-	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL, DomainHostsResolve: cfg.DomainHostsResolve, Limits: cfg.Limits,
+	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL, DomainHostsResolve: cfg.DomainHostsResolve, Limits: cfg.Limits, Now: cfg.Now,
 		OnToken: cfg.Metrics.TokenRequest})
 	if err != nil {
 		return nil, err

@@ -131,7 +131,8 @@ func (i *Issuer) ParseAccessToken(ctx context.Context, token string) (*cognito.A
 	hb, err1 := enc.DecodeString(parts[0])
 	pb, err2 := enc.DecodeString(parts[1])
 	sig, err3 := enc.DecodeString(parts[2])
-	if err1 != nil || err2 != nil || err3 != nil || json.Unmarshal(hb, &header) != nil || json.Unmarshal(pb, &claims) != nil || header.Alg != "RS256" {
+	if err1 != nil || err2 != nil || err3 != nil || !uniqueNames(hb) || !uniqueNames(pb) ||
+		json.Unmarshal(hb, &header) != nil || json.Unmarshal(pb, &claims) != nil || header.Alg != "RS256" {
 		return nil, cognito.ErrAccessTokenInvalid
 	}
 	poolID, ok := strings.CutPrefix(claims.Iss, i.publicURL+"/")

@@ -250,3 +250,42 @@ func TestREADMEUsersWalkthrough(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEAccessKeys runs the README's access-key walk-through verbatim
+// (port and binary aside) with the AWS CLI: a key limited to one pool reads
+// it, and is refused the other pool and a write with AWS's message. The
+// script runs without -e because two of its commands are meant to fail;
+// the output is checked instead.
+func TestREADMEAccessKeys(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts cognitod and runs the AWS CLI")
+	}
+	cli := ""
+	for _, c := range awsCLIs(t) {
+		cli = c
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "cognitod-bin")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	apiPort := freePort(t)
+	start(t, filepath.Join(dir, "cognitod-data"), "--addr", "127.0.0.1:"+apiPort, "--public-url", "http://localhost:"+apiPort)
+	script := readmeBlock(t, "<!-- keys-walkthrough:start -->", "sh")
+	script = strings.ReplaceAll(script, "localhost:9229", "localhost:"+apiPort)
+	script = strings.ReplaceAll(script, "go run ./cmd/cognitod", bin)
+	cmd := exec.Command("bash", "-uo", "pipefail", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = withCLI(t, cli)
+	out, _ := cmd.CombinedOutput()
+	text := string(out)
+	denied := regexp.MustCompile(`AccessDeniedException\) when calling the (\w+) operation: User: arn:aws:iam::000000000000:user/ci-reader is not authorized to perform: cognito-idp:(\w+) on resource: arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_\w{9} because no identity-based policy allows the cognito-idp:(\w+) action`).FindAllStringSubmatch(text, -1)
+	if len(denied) != 2 || denied[0][1] != "DescribeUserPool" || denied[1][1] != "DeleteUserPool" {
+		t.Errorf("want DescribeUserPool then DeleteUserPool refused with AWS's message, got %q:\n%s", denied, out)
+	}
+	for _, want := range []string{"\"photos\"\n", "profile ci-reader", "ci-reader ", "full rights (root)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("walk-through output lacks %q:\n%s", want, out)
+		}
+	}
+}

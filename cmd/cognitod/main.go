@@ -48,6 +48,8 @@ Usage:
                                       promote a pool's next signing key and make a new next key
                                       (also spelt: cognitod keys rotate --pool <id>)
   cognitod bench token [flags]        measure the token endpoint of a running server
+  cognitod export [--out FILE]        write the whole deployment as one JSON document (sensitive)
+  cognitod import --in FILE           load such a document into an empty deployment (same master key)
 `
 
 func main() {
@@ -65,6 +67,10 @@ func main() {
 		err = signingKeysCmd(os.Args[2:], os.Stdout, os.Stderr)
 	case "bench":
 		err = benchCmd(os.Args[2:], os.Stdout, os.Stderr)
+	case "export":
+		err = exportCmd(os.Args[2:], os.Stdout, os.Stderr) // portable.go
+	case "import":
+		err = importCmd(os.Args[2:], os.Stdout, os.Stderr) // portable.go
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return

@@ -169,10 +169,11 @@ func decodeDeployment(r io.Reader, max int64) (*Deployment, error) {
 		}
 		return nil, fmt.Errorf("document is not valid: %w", err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		if lr.N <= 0 {
-			return nil, fmt.Errorf("document is larger than %d bytes", max)
-		}
+	_, err := dec.Token()
+	if lr.N <= 0 {
+		return nil, fmt.Errorf("document is larger than %d bytes", max)
+	}
+	if err != io.EOF {
 		return nil, errors.New("document is not valid: data after the JSON document")
 	}
 	if d.Format != PortableFormat {

@@ -163,8 +163,40 @@ func TestExportImport(t *testing.T) {
 		t.Errorf("import without a master key made one: %v", err)
 	}
 
-	dst := t.TempDir()
+	// A document the store refuses part-way (a second active signing key
+	// in a pool) writes nothing: the import is one transaction.
 	key, _ := os.ReadFile(filepath.Join(src, "master.key"))
+	half := t.TempDir()
+	os.WriteFile(filepath.Join(half, "master.key"), key, 0o600)
+	bad := readDeployment(t, doc)
+	var last *cognito.PortablePool
+	for i := range bad.UserPools {
+		if bad.UserPools[i].ID == poolID {
+			last = &bad.UserPools[i] // it has signed a token, so it has keys
+		}
+	}
+	extra := last.SigningKeys[0]
+	extra.KID, extra.Status = "extra-kid", cognito.KeyActive
+	last.SigningKeys = append(last.SigningKeys, extra)
+	badDoc := filepath.Join(t.TempDir(), "bad.json")
+	f, _ := os.Create(badDoc)
+	cognito.EncodeDeployment(f, bad)
+	f.Close()
+	if err := importCmd([]string{"--data-dir", half, "--in", badDoc}, io.Discard, io.Discard); !errors.Is(err, cognito.ErrAlreadyExists) {
+		t.Errorf("import with two active keys in a pool: %v", err)
+	}
+	st, err := portableOpen(half, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err1 := st.CountUserPools(ctx, "us-east-1")
+	keys, err2 := st.ListAccessKeys(ctx)
+	st.Close()
+	if n != 0 || len(keys) != 0 || err1 != nil || err2 != nil {
+		t.Errorf("the failed import left %d pools and %d keys (%v, %v)", n, len(keys), err1, err2)
+	}
+
+	dst := t.TempDir()
 	os.WriteFile(filepath.Join(dst, "master.key"), key, 0o600)
 	var out bytes.Buffer
 	if err := importCmd([]string{"--data-dir", dst, "--in", doc}, &out, io.Discard); err != nil {
@@ -228,6 +260,20 @@ func TestExportImport(t *testing.T) {
 	wantCode(t, "restricted key deleting", err, "AccessDeniedException")
 	_, err = reader.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &otherID})
 	wantCode(t, "restricted key on another pool", err, "AccessDeniedException")
+}
+
+func readDeployment(t *testing.T, path string) *cognito.Deployment {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d, err := cognito.DecodeDeployment(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 func getBody(t *testing.T, u string) []byte {

@@ -253,7 +253,8 @@ func TestExportImport(t *testing.T) {
 	}
 
 	reader := profileClient(t, creds, "reader", q.url)
-	if _, err := reader.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}); err != nil {
+	retry := func(o *cip.Options) { o.RetryMaxAttempts = 3 } // see describeAll
+	if _, err := reader.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}, retry); err != nil {
 		t.Errorf("restricted key after the move: %v", err)
 	}
 	_, err = reader.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID})
@@ -296,6 +297,9 @@ func describeAll(t *testing.T, c *cip.Client, poolID, otherID, m2mID, appID stri
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]string{}
+	// The SDK retries the transport's closed-idle-connection race
+	// (aws-sdk-go-v2#2737) by default; sdkClient turns retries off.
+	retry := func(o *cip.Options) { o.RetryMaxAttempts = 3 }
 	add := func(name string, v any, err error) {
 		t.Helper()
 		if err != nil {
@@ -308,40 +312,40 @@ func describeAll(t *testing.T, c *cip.Client, poolID, otherID, m2mID, appID stri
 		out[name] = string(b)
 	}
 	arn := "arn:aws:cognito-idp:us-east-1:000000000000:userpool/" + poolID
-	v1, err := c.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	v1, err := c.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)}, retry)
 	add("ListUserPools", v1, err)
 	for _, id := range []string{poolID, otherID} {
-		v, err := c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(id)})
+		v, err := c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(id)}, retry)
 		add("DescribeUserPool "+id, v, err)
-		v2, err := c.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: aws.String(id), MaxResults: aws.Int32(60)})
+		v2, err := c.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: aws.String(id), MaxResults: aws.Int32(60)}, retry)
 		add("ListUserPoolClients "+id, v2, err)
 	}
 	for _, id := range []string{m2mID, appID} {
-		v, err := c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: aws.String(id)})
+		v, err := c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: aws.String(id)}, retry)
 		add("DescribeUserPoolClient "+id, v, err)
 	}
-	v3, err := c.ListResourceServers(ctx, &cip.ListResourceServersInput{UserPoolId: &poolID, MaxResults: aws.Int32(50)})
+	v3, err := c.ListResourceServers(ctx, &cip.ListResourceServersInput{UserPoolId: &poolID, MaxResults: aws.Int32(50)}, retry)
 	add("ListResourceServers", v3, err)
-	v4, err := c.DescribeResourceServer(ctx, &cip.DescribeResourceServerInput{UserPoolId: &poolID, Identifier: aws.String("https://api.example.com")})
+	v4, err := c.DescribeResourceServer(ctx, &cip.DescribeResourceServerInput{UserPoolId: &poolID, Identifier: aws.String("https://api.example.com")}, retry)
 	add("DescribeResourceServer", v4, err)
-	v5, err := c.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String("moving-team")})
+	v5, err := c.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String("moving-team")}, retry)
 	add("DescribeUserPoolDomain", v5, err)
-	v6, err := c.ListTagsForResource(ctx, &cip.ListTagsForResourceInput{ResourceArn: &arn})
+	v6, err := c.ListTagsForResource(ctx, &cip.ListTagsForResourceInput{ResourceArn: &arn}, retry)
 	add("ListTagsForResource", v6, err)
-	v7, err := c.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: &poolID})
+	v7, err := c.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: &poolID}, retry)
 	add("ListGroups", v7, err)
 	for _, g := range []string{"admins", "staff"} {
-		v, err := c.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: aws.String(g)})
+		v, err := c.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: aws.String(g)}, retry)
 		add("ListUsersInGroup "+g, v, err)
-		v2, err := c.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: &poolID, GroupName: aws.String(g)})
+		v2, err := c.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: &poolID, GroupName: aws.String(g)}, retry)
 		add("GetGroup "+g, v2, err)
 	}
-	v8, err := c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID})
+	v8, err := c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID}, retry)
 	add("ListUsers", v8, err)
 	for _, u := range []string{"alice", "bob"} {
-		v, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u)})
+		v, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u)}, retry)
 		add("AdminGetUser "+u, v, err)
-		v2, err := c.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &poolID, Username: aws.String(u)})
+		v2, err := c.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &poolID, Username: aws.String(u)}, retry)
 		add("AdminListGroupsForUser "+u, v2, err)
 	}
 	return out

@@ -209,6 +209,32 @@ func TestExportImport(t *testing.T) {
 		t.Errorf("second import: %v", err)
 	}
 
+	// Exported again, the copy is the same document, row for row.
+	again := filepath.Join(t.TempDir(), "again.json")
+	if err := exportCmd([]string{"--data-dir", dst, "--out", again}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	d1, d2 := readDeployment(t, doc), readDeployment(t, again)
+	d1.ExportedAt = d2.ExportedAt
+	b1, _ := json.Marshal(d1)
+	b2, _ := json.Marshal(d2)
+	if !bytes.Equal(b1, b2) {
+		t.Errorf("export of the copy differs:\n%s\n%s", b1, b2)
+	}
+	if len(d1.UserPools) != 2 || len(d1.AccessKeys) != 2 {
+		t.Errorf("document has %d pools and %d keys, want 2 and 2", len(d1.UserPools), len(d1.AccessKeys))
+	}
+	for _, p := range d1.UserPools {
+		for _, u := range p.Users {
+			if u.PasswordHash == "" || len(u.SRPVerifier) == 0 {
+				t.Errorf("user %s exported without password hash or SRP verifier", u.Username)
+			}
+		}
+		if p.ID == poolID && (len(p.SigningKeys) < 2 || p.Domain == nil || len(p.Groups) != 2 || len(p.AppClients) != 2) {
+			t.Errorf("pool exported incompletely: %d keys, domain %v, %d groups, %d clients", len(p.SigningKeys), p.Domain, len(p.Groups), len(p.AppClients))
+		}
+	}
+
 	q := start(t, dst)
 	// The root key moved too: the source's credentials file works here.
 	moved := sdkClient(t, src, q.url)

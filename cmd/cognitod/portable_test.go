@@ -40,8 +40,8 @@ func TestExportImport(t *testing.T) {
 	root := sdkClient(t, src, p.url)
 
 	pool, err := root.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("moving"),
-		Policies: &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{MinimumLength: aws.Int32(10), RequireNumbers: true}},
-		UsernameConfiguration: &types.UsernameConfigurationType{CaseSensitive: aws.Bool(false)},
+		Policies:               &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{MinimumLength: aws.Int32(10), RequireNumbers: true}},
+		UsernameConfiguration:  &types.UsernameConfigurationType{CaseSensitive: aws.Bool(false)},
 		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
 		UserPoolTags:           map[string]string{"team": "identity", "env": "ci"}})
 	if err != nil {

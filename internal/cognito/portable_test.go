@@ -105,9 +105,11 @@ func TestDecodeDeploymentRefuses(t *testing.T) {
 		"dangling member":     mutate(func(d *Deployment) { d.UserPools[0].Groups[0].Members = []string{"nobody"} }),
 		"repeated key":        mutate(func(d *Deployment) { d.AccessKeys = append(d.AccessKeys, d.AccessKeys[0]) }),
 		"root with policy":    mutate(func(d *Deployment) { d.AccessKeys[0].Root = true }),
-		"bad key state":       mutate(func(d *Deployment) { d.UserPools[0].SigningKeys = []PortableSigningKey{{KID: "k", SealedPrivateKey: []byte{1}, Status: "spare"}} }),
-		"year 1969":           mutate(func(d *Deployment) { d.UserPools[0].CreationDate = time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC) }),
-		"bad login version":   mutate(func(d *Deployment) { d.UserPools[0].Domain.ManagedLoginVersion = 3 }),
+		"bad key state": mutate(func(d *Deployment) {
+			d.UserPools[0].SigningKeys = []PortableSigningKey{{KID: "k", SealedPrivateKey: []byte{1}, Status: "spare"}}
+		}),
+		"year 1969":         mutate(func(d *Deployment) { d.UserPools[0].CreationDate = time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC) }),
+		"bad login version": mutate(func(d *Deployment) { d.UserPools[0].Domain.ManagedLoginVersion = 3 }),
 	}
 	for name, doc := range cases {
 		if _, err := DecodeDeployment(strings.NewReader(doc)); err == nil {

@@ -143,6 +143,14 @@ func TestExportImport(t *testing.T) {
 	if err := exportCmd([]string{"--data-dir", src, "--out", doc}, io.Discard, io.Discard); err == nil {
 		t.Error("export overwrote an existing file")
 	}
+	// To standard output, the same document.
+	var stdout bytes.Buffer
+	if err := exportCmd([]string{"--data-dir", src}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := cognito.DecodeDeployment(&stdout); err != nil || len(d.UserPools) != 2 {
+		t.Errorf("export to standard output: %v", err)
+	}
 
 	// Another master key: refused, and no database is left behind.
 	wrong := t.TempDir()

@@ -109,6 +109,7 @@ func TestDecodeDeploymentRefuses(t *testing.T) {
 			d.UserPools[0].SigningKeys = []PortableSigningKey{{KID: "k", SealedPrivateKey: []byte{1}, Status: "spare"}}
 		}),
 		"year 1969":         mutate(func(d *Deployment) { d.UserPools[0].CreationDate = time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC) }),
+		"overlong tag":      mutate(func(d *Deployment) { d.UserPools[0].Settings.UserPoolTags["k"] = strings.Repeat("v", 257) }),
 		"bad login version": mutate(func(d *Deployment) { d.UserPools[0].Domain.ManagedLoginVersion = 3 }),
 	}
 	for name, doc := range cases {

@@ -46,6 +46,14 @@ func (p *PortablePool) validate(clientIDs, domains map[string]bool) error {
 	if p.Name == "" || len(p.Name) > 128 || !portableTime(p.CreationDate) || !portableTime(p.LastModifiedDate) {
 		return errors.New("invalid name or dates")
 	}
+	if len(p.Settings.UserPoolTags) > 50 {
+		return errors.New("more than 50 tags")
+	}
+	for k, v := range p.Settings.UserPoolTags {
+		if k == "" || len(k) > 128 || len(v) > 256 {
+			return errors.New("invalid tag")
+		}
+	}
 	for _, c := range p.AppClients {
 		if !clientIDPattern.MatchString(c.ClientID) || clientIDs[c.ClientID] {
 			return fmt.Errorf("invalid or repeated client ID %q", truncate(c.ClientID))

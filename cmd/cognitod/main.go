@@ -5,6 +5,7 @@
 //	cognitod keys create|list|delete|rotate|set-policy ...
 //	cognitod signing-keys rotate --pool <id>   (also: keys rotate --pool <id>)
 //	cognitod bench token [--url URL] [--concurrency N] [--duration D]
+//	cognitod export [--out FILE] / cognitod import --in FILE   (portable.go)
 //
 // Every flag has a COGNITOD_* environment twin (--data-dir and
 // COGNITOD_DATA_DIR); a flag given on the command line wins.

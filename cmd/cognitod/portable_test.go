@@ -384,3 +384,40 @@ func describeAll(t *testing.T, c *cip.Client, poolID, otherID, m2mID, appID stri
 	}
 	return out
 }
+
+// TestExportImportStandardStreams: `--out -` and `--in -` carry the
+// document through standard output and input.
+func TestExportImportStandardStreams(t *testing.T) {
+	key := []byte("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\n")
+	src, dst := t.TempDir(), t.TempDir()
+	for _, d := range []string{src, dst} {
+		os.WriteFile(filepath.Join(d, "master.key"), key, 0o600)
+	}
+	st, err := portableOpen(src, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	var doc bytes.Buffer
+	if err := exportCmd([]string{"--data-dir", src, "--out", "-"}, &doc, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { w.Write(doc.Bytes()); w.Close() }()
+	stdin := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = stdin; r.Close() }()
+	var out bytes.Buffer
+	if err := importCmd([]string{"--data-dir", dst, "--in", "-"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "Imported 0 access keys, 0 user pools") {
+		t.Errorf("import printed %q", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(dst, "cognitod.db")); err != nil {
+		t.Errorf("no database after the import: %v", err)
+	}
+}

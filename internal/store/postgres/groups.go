@@ -3,9 +3,9 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"github.com/jackc/pgx/v5"
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"strings"
 
 	"github.com/cognitod/cognitod/internal/cognito"

@@ -105,8 +105,10 @@ func (s *Store) Close() error {
 // transaction is rolled back and the panic continues.
 func (s *Store) Update(ctx context.Context, fn func(tx cognito.Tx) error) error {
 	backoff := 2 * time.Millisecond
+	lockSeqs := false
 	for attempt := 1; ; attempt++ {
-		err, retry := s.attempt(ctx, fn)
+		err, retry, seqConflict := s.attempt(ctx, fn, lockSeqs)
+		lockSeqs = lockSeqs || seqConflict
 		if !retry || attempt == updateAttempts {
 			return err
 		}
@@ -125,11 +127,19 @@ func (s *Store) Update(ctx context.Context, fn func(tx cognito.Tx) error) error 
 // return.
 var errConflict = errors.New("postgres: update: serialization failure")
 
-// attempt runs fn once; retry reports a serialization failure or deadlock.
-func (s *Store) attempt(ctx context.Context, fn func(tx cognito.Tx) error) (err error, retry bool) {
+// attempt runs fn once; retry reports a serialization failure or deadlock,
+// seqConflict one on a seq counter (see tx.nextSeq).
+//
+// With lockSeqs, the transaction first locks seq_counters against every
+// other writer of a counter. LOCK TABLE takes no snapshot, so the
+// transaction's snapshot is taken once the writers before it have
+// committed, and its own counter update cannot conflict: a run that lost
+// the race for a seq once wins it the next time, and a burst of creates
+// does not exhaust the retries.
+func (s *Store) attempt(ctx context.Context, fn func(tx cognito.Tx) error, lockSeqs bool) (err error, retry, seqConflict bool) {
 	pt, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
 	if err != nil {
-		return fmt.Errorf("postgres: begin: %w", err), false
+		return fmt.Errorf("postgres: begin: %w", err), false, false
 	}
 	done := false
 	defer func() {
@@ -141,20 +151,25 @@ func (s *Store) attempt(ctx context.Context, fn func(tx cognito.Tx) error) (err 
 			cancel()
 		}
 	}()
+	if lockSeqs {
+		if _, err := pt.Exec(ctx, `LOCK TABLE seq_counters IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("postgres: lock seq counters: %w", err), isRetryable(err), false
+		}
+	}
 	t := &tx{st: pt}
 	t.reader = reader{q: q{c: pt, t: t}}
 	if err := fn(t); err != nil {
-		return err, t.conflict || isRetryable(err)
+		return err, t.conflict || isRetryable(err), t.seqConflict
 	}
 	if t.conflict {
-		return errConflict, true
+		return errConflict, true, t.seqConflict
 	}
 	if err := pt.Commit(ctx); err != nil {
 		done = true // a failed COMMIT has ended the transaction
-		return fmt.Errorf("postgres: commit: %w", err), isRetryable(err)
+		return fmt.Errorf("postgres: commit: %w", err), isRetryable(err), false
 	}
 	done = true
-	return nil, false
+	return nil, false, false
 }
 
 func pgCode(err error) string {

@@ -20,6 +20,9 @@ type tx struct {
 	// statement, even one whose error fn handled: Update then runs fn
 	// again instead of committing.
 	conflict bool
+	// seqConflict records that the conflict was on a seq counter: the
+	// next run locks the counters first (see Store.attempt).
+	seqConflict bool
 }
 
 // saw notes err for Update and returns it.
@@ -39,6 +42,9 @@ func (t *tx) nextSeq(ctx context.Context, table string) (int64, error) {
 	var v int64
 	err := t.st.QueryRow(ctx, `UPDATE seq_counters SET v = v + 1 WHERE name = $1 RETURNING v`, table).Scan(&v)
 	if err != nil {
+		if isRetryable(err) {
+			t.seqConflict = true
+		}
 		return 0, t.saw(err)
 	}
 	return v, nil

@@ -91,6 +91,15 @@ func applyMigrations(ctx context.Context, pool *pgxpool.Pool, ms []migration) er
 	}
 	defer st.Rollback(context.WithoutCancel(ctx))
 
+	// A migration may rewrite large tables, and the lock may be held by
+	// another instance doing so: the bounds of ordinary statements do not
+	// apply, generous ones do.
+	if _, err := st.Exec(ctx, `SET LOCAL statement_timeout = '15min'`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := st.Exec(ctx, `SET LOCAL lock_timeout = '15min'`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	var schema *string
 	if err := st.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 		return fmt.Errorf("migrate: read schema: %w", err)

@@ -133,7 +133,8 @@ func TestPoolConfigBoundsTimeouts(t *testing.T) {
 }
 
 // The statement timeout is in force: a statement running past it fails
-// rather than holding the request.
+// rather than holding the request. (Migrations, run under their own
+// longer bound, are not cut short by it.)
 func TestStatementTimeoutApplies(t *testing.T) {
 	_, dsn := pgtest.Schema(t)
 	s, err := Open(t.Context(), dsn+"&statement_timeout=50")

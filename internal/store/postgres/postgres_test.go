@@ -26,3 +26,13 @@ func TestStore(t *testing.T) {
 		}
 	})
 }
+
+func BenchmarkReads(b *testing.B) {
+	_, dsn := pgtest.Schema(b)
+	s, err := postgres.Open(b.Context(), dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkReads(b, s)
+}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -148,4 +150,24 @@ func jsonSegmentAt(tok string, i int) ([]byte, error) {
 		return nil, io.ErrUnexpectedEOF
 	}
 	return base64URL(parts[i])
+}
+
+// `cognitod migrate` without --db creates and migrates the data
+// directory's SQLite file, which serve then opens.
+func TestMigrateSQLite(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "data")
+	var out bytes.Buffer
+	if err := migrateCmd([]string{"--data-dir", dataDir}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dataDir, "cognitod.db")
+	if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("after migrate: %v, %v", fi, err)
+	}
+	if !strings.Contains(out.String(), db) {
+		t.Errorf("migrate printed %q", out.String())
+	}
+	if err := migrateCmd([]string{"--data-dir", dataDir, "extra"}, io.Discard, io.Discard); err == nil {
+		t.Error("migrate accepted a stray argument")
+	}
 }

@@ -62,3 +62,65 @@ func TestCreateBurstSucceeds(t *testing.T) {
 		t.Errorf("%d pools, want %d", got, n)
 	}
 }
+
+// The same authorization code redeemed by concurrent transactions, each
+// reading it first as the domain does, is redeemed exactly once: the
+// losers are run again and find it used.
+func TestAuthCodeRedeemedOnce(t *testing.T) {
+	_, dsn := pgtest.Schema(t)
+	var stores [4]*Store
+	for i := range stores {
+		s, err := Open(t.Context(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		stores[i] = s
+	}
+	ctx := t.Context()
+	now := time.Now()
+	p := &cognito.UserPool{ID: "us-east-1_codes0001", Name: "p", CreationDate: now, LastModifiedDate: now}
+	code := &cognito.AuthCode{Hash: "h1", UserPoolID: p.ID, ClientID: "c", Sub: "s", CreationDate: now, AuthTime: now, Expires: now.Add(time.Minute)}
+	if err := stores[0].Update(ctx, func(tx cognito.Tx) error {
+		if err := tx.CreateUserPool(ctx, p); err != nil {
+			return err
+		}
+		return tx.CreateAuthCode(ctx, code)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	errUsed := fmt.Errorf("already used")
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = stores[i%len(stores)].Update(ctx, func(tx cognito.Tx) error {
+				c, err := tx.GetAuthCode(ctx, "h1")
+				if err != nil {
+					return err
+				}
+				if !c.UsedAt.IsZero() {
+					return errUsed
+				}
+				return tx.RedeemAuthCode(ctx, "h1", now, fmt.Sprintf("jti-%d", i))
+			})
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		switch err {
+		case nil:
+			ok++
+		case errUsed:
+		default:
+			t.Errorf("redeem %d: %v", i, err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d redemptions succeeded, want exactly 1", ok)
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"github.com/cognitod/cognitod/internal/bench"
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/server"
-	"github.com/cognitod/cognitod/internal/store/sqlite"
 	"github.com/cognitod/cognitod/internal/token"
 )
 
@@ -36,7 +35,7 @@ func signingKeysCmd(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	pool := fs.String("pool", "", "user pool ID whose signing keys to rotate")
 	dataDir := fs.String("data-dir", envOr("DATA_DIR", "./cognitod-data"), "data directory (COGNITOD_DATA_DIR)")
-	db := fs.String("db", envOr("DB", ""), "database file (default <data-dir>/cognitod.db) (COGNITOD_DB)")
+	db := fs.String("db", envOr("DB", ""), dbFlagHelp)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -45,9 +44,6 @@ func signingKeysCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	if *db == "" {
 		*db = filepath.Join(*dataDir, "cognitod.db")
-	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("keys rotate: %w", err)
 	}
 	ctx := context.Background()
 	masterKey, _, err := server.MasterKey(os.Getenv("COGNITOD_MASTER_KEY"), *dataDir)
@@ -58,9 +54,9 @@ func signingKeysCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, err := sqlite.Open(ctx, *db)
+	store, err := openExistingStore(ctx, *db)
 	if err != nil {
-		return err
+		return fmt.Errorf("keys rotate: %w", err)
 	}
 	defer store.Close()
 	if _, err := store.GetUserPool(ctx, *pool); err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/server"
-	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
 // `cognitod keys ...` manages access keys: the credentials the cognito-idp
@@ -49,7 +48,7 @@ func keysCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("keys "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data-dir", envOr("DATA_DIR", "./cognitod-data"), "data directory (COGNITOD_DATA_DIR)")
-	db := fs.String("db", envOr("DB", ""), "database file (default <data-dir>/cognitod.db) (COGNITOD_DB)")
+	db := fs.String("db", envOr("DB", ""), dbFlagHelp)
 	var name, policyFile, profile, credsFile *string
 	switch sub {
 	case "create":
@@ -228,9 +227,6 @@ func openService(dataDir, db string) (*cognito.Service, func(), error) {
 	if db == "" {
 		db = filepath.Join(dataDir, "cognitod.db")
 	}
-	if _, err := os.Stat(db); err != nil {
-		return nil, nil, err
-	}
 	masterKey, _, err := server.MasterKey(os.Getenv("COGNITOD_MASTER_KEY"), dataDir)
 	if err != nil {
 		return nil, nil, err
@@ -239,7 +235,7 @@ func openService(dataDir, db string) (*cognito.Service, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	store, err := sqlite.Open(context.Background(), db)
+	store, err := openExistingStore(context.Background(), db)
 	if err != nil {
 		return nil, nil, err
 	}

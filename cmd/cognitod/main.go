@@ -34,7 +34,6 @@ import (
 	"github.com/cognitod/cognitod/internal/mail"
 	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/server"
-	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
 const usage = `cognitod: a self-hosted, Cognito-compatible authorization server.
@@ -51,6 +50,7 @@ Usage:
   cognitod bench token [flags]        measure the token endpoint of a running server
   cognitod export [--out FILE]        write the whole deployment as one JSON document (sensitive)
   cognitod import --in FILE           load such a document into an empty deployment (same master key)
+  cognitod migrate [--db DB]          bring the database's schema up to date and exit
 `
 
 func main() {
@@ -62,6 +62,8 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:], os.Stdout, os.Stderr)
+	case "migrate":
+		err = migrateCmd(os.Args[2:], os.Stdout, os.Stderr)
 	case "keys":
 		err = keysCmd(os.Args[2:], os.Stdout, os.Stderr)
 	case "signing-keys":
@@ -123,7 +125,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	d := cognito.DefaultLimits()
 	fs.StringVar(&c.addr, "addr", env("ADDR", "127.0.0.1:9229"), "address to listen on (COGNITOD_ADDR)")
 	fs.StringVar(&c.dataDir, "data-dir", env("DATA_DIR", "./cognitod-data"), "directory for the database, master key and credentials (COGNITOD_DATA_DIR)")
-	fs.StringVar(&c.db, "db", env("DB", ""), "database: a SQLite file path (default <data-dir>/cognitod.db) (COGNITOD_DB)")
+	fs.StringVar(&c.db, "db", env("DB", ""), dbFlagHelp)
 	fs.StringVar(&c.accountID, "account-id", env("ACCOUNT_ID", "000000000000"), "AWS account ID shown in ARNs (COGNITOD_ACCOUNT_ID)")
 	fs.StringVar(&c.publicURL, "public-url", env("PUBLIC_URL", "http://localhost:9229"), "URL clients use to reach the server; issuers derive from it (COGNITOD_PUBLIC_URL)")
 	fs.StringVar(&c.domainSuffix, "domain-suffix", env("DOMAIN_SUFFIX", "localhost"), "suffix of pool domains: <prefix>.auth.<region>.<suffix> (COGNITOD_DOMAIN_SUFFIX)")
@@ -233,14 +235,9 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// The database holds sealed secrets: create it readable by us only
-	// (SQLite gives its -wal and -shm files the same mode).
-	if f, err := os.OpenFile(cfg.db, os.O_RDONLY|os.O_CREATE, 0o600); err == nil {
-		f.Close()
-	}
-	store, err := sqlite.Open(ctx, cfg.db)
+	store, err := openStore(ctx, cfg.db) // store.go: SQLite or PostgreSQL
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.db, err)
+		return err
 	}
 	defer store.Close()
 	observed := cfg.observe.newMetrics()
@@ -320,7 +317,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 
 func printBanner(w io.Writer, cfg *serveConfig, addr, credsPath string) {
 	fmt.Fprintf(w, "cognitod listening on %s://%s (public URL %s)\n", listenScheme(cfg), addr, cfg.publicURL)
-	fmt.Fprintf(w, "  database: %s\n", cfg.db)
+	fmt.Fprintf(w, "  database: %s\n", dbLabel(cfg.db))
 	fmt.Fprintf(w, "  console:  %s/console (sign in with the access key)\n", cfg.publicURL)
 	fmt.Fprintf(w, "Point the AWS CLI at it:\n")
 	if cfg.rootKeyID != "" {

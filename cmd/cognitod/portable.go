@@ -13,7 +13,7 @@ import (
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/server"
-	"github.com/cognitod/cognitod/internal/store/sqlite"
+	"github.com/cognitod/cognitod/internal/store/postgres"
 )
 
 // `cognitod export` and `cognitod import` move a whole deployment (see
@@ -42,29 +42,22 @@ func portableSealer(dataDir string) (*cognito.Sealer, error) {
 	return cognito.NewSealer(key)
 }
 
-// portableOpen opens the database of a data directory; import creates it
+// portableOpen opens the database of a data directory (a SQLite file, or
+// PostgreSQL when db is a postgres:// URL); import creates a SQLite file
 // (readable by us only, as serve does), export wants it to exist.
 func portableOpen(dataDir, db string, create bool) (cognito.Store, error) {
 	if db == "" {
 		db = filepath.Join(dataDir, "cognitod.db")
 	}
 	if !create {
-		if _, err := os.Stat(db); err != nil {
-			return nil, err
-		}
-	} else {
+		return openExistingStore(context.Background(), db)
+	}
+	if !postgres.IsDSN(db) {
 		if err := os.MkdirAll(filepath.Dir(db), 0o700); err != nil {
 			return nil, err
 		}
-		if f, err := os.OpenFile(db, os.O_RDONLY|os.O_CREATE, 0o600); err == nil {
-			f.Close()
-		}
 	}
-	st, err := sqlite.Open(context.Background(), db)
-	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", db, err)
-	}
-	return st, nil
+	return openStore(context.Background(), db)
 }
 
 func exportCmd(args []string, stdout, stderr io.Writer) error {

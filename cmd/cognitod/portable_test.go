@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/postgres/pgtest"
 	"github.com/cognitod/cognitod/verify"
 )
 
@@ -30,10 +31,22 @@ import (
 // JWKS published before the move (same kid), and a restricted key is still
 // held to its policy. The same document is refused under another master key
 // (leaving nothing behind) and into a deployment that is not empty.
+// TestExportImport moves a deployment from SQLite to a new SQLite file and
+// to PostgreSQL (the target database is the only difference).
 func TestExportImport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts cognitod processes")
 	}
+	t.Run("sqlite", func(t *testing.T) { testExportImport(t, nil) })
+	t.Run("postgres", func(t *testing.T) {
+		testExportImport(t, func() []string { _, dsn := pgtest.Schema(t); return []string{"--db", dsn} })
+	})
+}
+
+// testExportImport builds a deployment on SQLite, exports it and imports it
+// into a fresh data directory whose database is given by targetDB's flags
+// (nil: the directory's SQLite file).
+func testExportImport(t *testing.T, targetDB func() []string) {
 	ctx := context.Background()
 	src := t.TempDir()
 	p := start(t, src)
@@ -206,20 +219,24 @@ func TestExportImport(t *testing.T) {
 
 	dst := t.TempDir()
 	os.WriteFile(filepath.Join(dst, "master.key"), key, 0o600)
+	var dbFlags []string
+	if targetDB != nil {
+		dbFlags = targetDB()
+	}
 	var out bytes.Buffer
-	if err := importCmd([]string{"--data-dir", dst, "--in", doc}, &out, io.Discard); err != nil {
+	if err := importCmd(append([]string{"--data-dir", dst, "--in", doc}, dbFlags...), &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "2 user pools") || !strings.Contains(out.String(), "2 users") {
 		t.Errorf("import printed %q", out.String())
 	}
-	if err := importCmd([]string{"--data-dir", dst, "--in", doc}, io.Discard, io.Discard); !errors.Is(err, cognito.ErrNotEmpty) {
+	if err := importCmd(append([]string{"--data-dir", dst, "--in", doc}, dbFlags...), io.Discard, io.Discard); !errors.Is(err, cognito.ErrNotEmpty) {
 		t.Errorf("second import: %v", err)
 	}
 
 	// Exported again, the copy is the same document, row for row.
 	again := filepath.Join(t.TempDir(), "again.json")
-	if err := exportCmd([]string{"--data-dir", dst, "--out", again}, io.Discard, io.Discard); err != nil {
+	if err := exportCmd(append([]string{"--data-dir", dst, "--out", again}, dbFlags...), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	d1, d2 := readDeployment(t, doc), readDeployment(t, again)
@@ -243,7 +260,7 @@ func TestExportImport(t *testing.T) {
 		}
 	}
 
-	q := start(t, dst)
+	q := start(t, dst, append([]string{"--addr", "127.0.0.1:0"}, dbFlags...)...)
 	// The root key moved too: the source's credentials file works here.
 	moved := sdkClient(t, src, q.url)
 	answersAfter := describeAll(t, moved, poolID, otherID, *m2m.UserPoolClient.ClientId, *app.UserPoolClient.ClientId)

@@ -26,3 +26,12 @@ func TestStore(t *testing.T) {
 		}
 	})
 }
+
+func BenchmarkReads(b *testing.B) {
+	s, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "db.sqlite"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkReads(b, s)
+}

@@ -1,0 +1,270 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+)
+
+// tx is the cognito.Tx handed to Update's fn. Its reads go through the
+// same pgx.Tx as its writes.
+type tx struct {
+	reader
+	st pgx.Tx
+
+	// conflict records a serialization failure or deadlock seen by any
+	// statement, even one whose error fn handled: Update then runs fn
+	// again instead of committing.
+	conflict bool
+	// seqConflict records that the conflict was on a seq counter: the
+	// next run locks the counters first (see Store.attempt).
+	seqConflict bool
+}
+
+// saw notes err for Update and returns it.
+func (t *tx) saw(err error) error {
+	if isRetryable(err) {
+		t.conflict = true
+	}
+	return err
+}
+
+// nextSeq takes the next seq of table from its counter row. The row lock
+// it takes is held until commit, so a second writer of the table waits and
+// then, being SERIALIZABLE, is retried: seqs become visible in the order
+// they were given, and a reader's cursor never passes a row that has yet
+// to commit.
+func (t *tx) nextSeq(ctx context.Context, table string) (int64, error) {
+	var v int64
+	err := t.st.QueryRow(ctx, `UPDATE seq_counters SET v = v + 1 WHERE name = $1 RETURNING v`, table).Scan(&v)
+	if err != nil {
+		if isRetryable(err) {
+			t.seqConflict = true
+		}
+		return 0, t.saw(err)
+	}
+	return v, nil
+}
+
+var _ cognito.Tx = (*tx)(nil)
+
+// affected turns "no row matched" into ErrNotFound.
+func affected(res pgconn.CommandTag, err error, op, what, key string) error {
+	if err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	if res.RowsAffected() == 0 {
+		return notFound(what, key)
+	}
+	return nil
+}
+
+// ---- user pools
+
+func (t *tx) CreateUserPool(ctx context.Context, p *cognito.UserPool) error {
+	settings, err := marshalJSON(&p.Settings)
+	if err != nil {
+		return fmt.Errorf("postgres: create user pool %q: encode settings: %w", p.ID, err)
+	}
+	seq, err := t.nextSeq(ctx, "user_pools")
+	if err != nil {
+		return fmt.Errorf("postgres: create user pool %q: %w", p.ID, err)
+	}
+	_, err = t.q.ExecContext(ctx,
+		`INSERT INTO user_pools (seq, id, region, name, created_ms, modified_ms, settings)
+		 VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		seq, p.ID, cognito.RegionOfPoolID(p.ID), p.Name, toMS(p.CreationDate), toMS(p.LastModifiedDate), settings)
+	if err != nil {
+		return writeErr(fmt.Sprintf("create user pool %q", p.ID), err)
+	}
+	p.Seq = seq
+	return nil
+}
+
+// UpdateUserPool writes p's name, settings and last-modified date; ID,
+// creation date and Seq never change.
+func (t *tx) UpdateUserPool(ctx context.Context, p *cognito.UserPool) error {
+	settings, err := marshalJSON(&p.Settings)
+	if err != nil {
+		return fmt.Errorf("postgres: update user pool %q: encode settings: %w", p.ID, err)
+	}
+	res, err := t.q.ExecContext(ctx,
+		`UPDATE user_pools SET name = ?, modified_ms = ?, settings = ? WHERE id = ?`,
+		p.Name, toMS(p.LastModifiedDate), settings, p.ID)
+	return affected(res, err, fmt.Sprintf("update user pool %q", p.ID), "user pool", p.ID)
+}
+
+// DeleteUserPool deletes the pool; the foreign keys cascade to its app
+// clients, resource servers and domain.
+func (t *tx) DeleteUserPool(ctx context.Context, id string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM user_pools WHERE id = ?`, id)
+	return affected(res, err, fmt.Sprintf("delete user pool %q", id), "user pool", id)
+}
+
+// ---- app clients
+
+func (t *tx) CreateAppClient(ctx context.Context, c *cognito.AppClient) error {
+	settings, err := marshalJSON(&c.Settings)
+	if err != nil {
+		return fmt.Errorf("postgres: create app client %q: encode settings: %w", c.ClientID, err)
+	}
+	seq, err := t.nextSeq(ctx, "app_clients")
+	if err != nil {
+		return fmt.Errorf("postgres: create app client %q: %w", c.ClientID, err)
+	}
+	_, err = t.q.ExecContext(ctx,
+		`INSERT INTO app_clients (seq, client_id, pool_id, sealed_secret, created_ms, modified_ms, settings)
+		 VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		seq, c.ClientID, c.UserPoolID, blobArg(c.SealedSecret), toMS(c.CreationDate), toMS(c.LastModifiedDate), settings)
+	if err != nil {
+		return writeErr(fmt.Sprintf("create app client %q in %q", c.ClientID, c.UserPoolID), err)
+	}
+	c.Seq = seq
+	return nil
+}
+
+// UpdateAppClient writes c's sealed secret, settings and last-modified
+// date. The client must belong to c.UserPoolID.
+func (t *tx) UpdateAppClient(ctx context.Context, c *cognito.AppClient) error {
+	settings, err := marshalJSON(&c.Settings)
+	if err != nil {
+		return fmt.Errorf("postgres: update app client %q: encode settings: %w", c.ClientID, err)
+	}
+	res, err := t.q.ExecContext(ctx,
+		`UPDATE app_clients SET sealed_secret = ?, modified_ms = ?, settings = ?
+		 WHERE client_id = ? AND pool_id = ?`,
+		blobArg(c.SealedSecret), toMS(c.LastModifiedDate), settings, c.ClientID, c.UserPoolID)
+	return affected(res, err, fmt.Sprintf("update app client %q", c.ClientID), "app client", c.UserPoolID+"/"+c.ClientID)
+}
+
+func (t *tx) DeleteAppClient(ctx context.Context, poolID, clientID string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM app_clients WHERE pool_id = ? AND client_id = ?`, poolID, clientID)
+	return affected(res, err, fmt.Sprintf("delete app client %q", clientID), "app client", poolID+"/"+clientID)
+}
+
+// ---- resource servers
+
+func (t *tx) CreateResourceServer(ctx context.Context, rs *cognito.ResourceServer) error {
+	scopes, err := marshalScopes(rs.Scopes)
+	if err != nil {
+		return fmt.Errorf("postgres: create resource server %q: encode scopes: %w", rs.Identifier, err)
+	}
+	seq, err := t.nextSeq(ctx, "resource_servers")
+	if err != nil {
+		return fmt.Errorf("postgres: create resource server %q: %w", rs.Identifier, err)
+	}
+	_, err = t.q.ExecContext(ctx,
+		`INSERT INTO resource_servers (seq, pool_id, identifier, name, scopes) VALUES (?, ?, ?, ?, ?)`,
+		seq, rs.UserPoolID, rs.Identifier, rs.Name, scopes)
+	if err != nil {
+		return writeErr(fmt.Sprintf("create resource server %q in %q", rs.Identifier, rs.UserPoolID), err)
+	}
+	rs.Seq = seq
+	return nil
+}
+
+// UpdateResourceServer writes rs's name and scopes.
+func (t *tx) UpdateResourceServer(ctx context.Context, rs *cognito.ResourceServer) error {
+	scopes, err := marshalScopes(rs.Scopes)
+	if err != nil {
+		return fmt.Errorf("postgres: update resource server %q: encode scopes: %w", rs.Identifier, err)
+	}
+	res, err := t.q.ExecContext(ctx,
+		`UPDATE resource_servers SET name = ?, scopes = ? WHERE pool_id = ? AND identifier = ?`,
+		rs.Name, scopes, rs.UserPoolID, rs.Identifier)
+	return affected(res, err, fmt.Sprintf("update resource server %q", rs.Identifier), "resource server", rs.UserPoolID+"/"+rs.Identifier)
+}
+
+func (t *tx) DeleteResourceServer(ctx context.Context, poolID, identifier string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM resource_servers WHERE pool_id = ? AND identifier = ?`, poolID, identifier)
+	return affected(res, err, fmt.Sprintf("delete resource server %q", identifier), "resource server", poolID+"/"+identifier)
+}
+
+// marshalScopes stores nil and empty alike, as [].
+func marshalScopes(s []cognito.ResourceServerScope) (string, error) {
+	if len(s) == 0 {
+		return "[]", nil
+	}
+	return marshalJSON(s)
+}
+
+// ---- domains
+
+func (t *tx) CreateDomain(ctx context.Context, d *cognito.Domain) error {
+	_, err := t.q.ExecContext(ctx,
+		`INSERT INTO domains (region, domain, pool_id, created_ms, managed_login_version) VALUES (?, ?, ?, ?, ?)`,
+		cognito.RegionOfPoolID(d.UserPoolID), d.Domain, d.UserPoolID, toMS(d.CreationDate), d.ManagedLoginVersion)
+	if err != nil {
+		return writeErr(fmt.Sprintf("create domain %q for %q", d.Domain, d.UserPoolID), err)
+	}
+	return nil
+}
+
+func (t *tx) DeleteDomain(ctx context.Context, region, domain string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM domains WHERE region = ? AND domain = ?`, region, domain)
+	return affected(res, err, fmt.Sprintf("delete domain %q", domain), "domain", domain)
+}
+
+// ---- access keys
+
+func (t *tx) CreateAccessKey(ctx context.Context, k *cognito.AccessKey) error {
+	_, err := t.q.ExecContext(ctx,
+		`INSERT INTO access_keys (access_key_id, sealed_secret, created_ms, name, root, policy) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.AccessKeyID, blobArg(k.SealedSecret), toMS(k.CreationDate), k.Name, k.Root, optText(k.Policy))
+	if err != nil {
+		return writeErr(fmt.Sprintf("create access key %q", k.AccessKeyID), err)
+	}
+	return nil
+}
+
+func (t *tx) DeleteAccessKey(ctx context.Context, accessKeyID string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM access_keys WHERE access_key_id = ?`, accessKeyID)
+	return affected(res, err, fmt.Sprintf("delete access key %q", accessKeyID), "access key", accessKeyID)
+}
+
+func (t *tx) UpdateAccessKey(ctx context.Context, k *cognito.AccessKey) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE access_keys SET name = ?, root = ?, policy = ? WHERE access_key_id = ?`,
+		k.Name, k.Root, optText(k.Policy), k.AccessKeyID)
+	return affected(res, err, fmt.Sprintf("update access key %q", k.AccessKeyID), "access key", k.AccessKeyID)
+}
+
+// optText stores "" as NULL: a key without a policy has none, not an
+// empty one.
+func optText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// ---- signing keys
+
+func (t *tx) CreateSigningKey(ctx context.Context, k *cognito.SigningKey) error {
+	_, err := t.q.ExecContext(ctx,
+		`INSERT INTO signing_keys (pool_id, kid, sealed_private_key, status, created_ms, retired_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.UserPoolID, k.KID, k.SealedPrivateKey, k.Status, toMS(k.CreationDate), optMS(k.RetiredAt))
+	if err != nil {
+		return writeErr(fmt.Sprintf("create signing key %q of %q", k.KID, k.UserPoolID), err)
+	}
+	return nil
+}
+
+// UpdateSigningKey writes k's status and retirement time.
+func (t *tx) UpdateSigningKey(ctx context.Context, k *cognito.SigningKey) error {
+	res, err := t.q.ExecContext(ctx,
+		`UPDATE signing_keys SET status = ?, retired_ms = ? WHERE pool_id = ? AND kid = ?`,
+		k.Status, optMS(k.RetiredAt), k.UserPoolID, k.KID)
+	if err != nil {
+		return writeErr(fmt.Sprintf("update signing key %q of %q", k.KID, k.UserPoolID), err)
+	}
+	return affected(res, nil, fmt.Sprintf("update signing key %q of %q", k.KID, k.UserPoolID), "signing key", k.KID)
+}
+
+func (t *tx) DeleteSigningKey(ctx context.Context, poolID, kid string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM signing_keys WHERE pool_id = ? AND kid = ?`, poolID, kid)
+	return affected(res, err, fmt.Sprintf("delete signing key %q of %q", kid, poolID), "signing key", kid)
+}

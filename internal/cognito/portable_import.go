@@ -50,7 +50,10 @@ func ImportDeployment(ctx context.Context, st Store, sealer *Sealer, d *Deployme
 	var sum *ImportSummary
 	err := st.Update(ctx, func(tx Tx) error {
 		sum = &ImportSummary{}
-		return importTx(ctx, tx, d, sum)
+		if err := importTx(ctx, tx, d, sum); err != nil {
+			return err
+		}
+		return tx.BumpGeneration(ctx)
 	})
 	if err != nil {
 		return nil, err

@@ -73,6 +73,8 @@ type Service struct {
 	policies     policyCache
 	// onSignInFailure: see OnSignInFailure.
 	onSignInFailure func(flow, reason string)
+	// changes: see OnStoreChanged (changes.go).
+	changes changeHooks
 }
 
 // OnPoolCreated registers fn to run after each CreateUserPool commits
@@ -208,7 +210,14 @@ func (s *Service) getPool(ctx context.Context, r Reader, poolID string) (*UserPo
 // servers and domains, so it is where the grant cache learns that
 // something changed.
 func (s *Service) update(ctx context.Context, fn func(tx Tx) error) error {
-	err := s.store.Update(ctx, fn)
+	// The generation advances in the same transaction, so other
+	// instances on the database drop their caches too (changes.go).
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.BumpGeneration(ctx)
+	})
 	s.grants.invalidate()
 	return asError(err)
 }

@@ -24,6 +24,8 @@ type Store interface {
 	Update(ctx context.Context, fn func(tx Tx) error) error
 
 	Close() error
+
+	ChangeSignal
 }
 
 // Reader holds the reads, usable inside and outside a transaction.
@@ -138,4 +140,26 @@ type Tx interface {
 
 	GroupWriter
 	UserCodeWriter
+
+	GenerationWriter
+}
+
+// ---- change signal (issue 12): several instances on one database.
+
+// ChangeSignal lets a process see configuration written by another process
+// on the same database. The generation is a counter that every
+// configuration write (pools, app clients, resource servers, domains,
+// signing keys) advances in its own transaction, so a reader that sees a
+// new value knows its caches may be stale.
+type ChangeSignal interface {
+	// Generation returns the current generation: one tiny read, cheap
+	// enough to poll several times a second.
+	Generation(ctx context.Context) (uint64, error)
+}
+
+// GenerationWriter is the Tx side of ChangeSignal.
+type GenerationWriter interface {
+	// BumpGeneration advances the generation when the transaction
+	// commits.
+	BumpGeneration(ctx context.Context) error
 }

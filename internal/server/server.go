@@ -79,6 +79,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Service.OnSignInFailure(cfg.Metrics.SignInFailure)
 	}
 	cfg.Service.OnPoolDeleted(cfg.Issuer.Keys().Forget)
+	cfg.Service.OnStoreChanged(cfg.Issuer.Keys().Invalidate) // another instance's write (changes.go)
 	cfg.Service.SetTokens(cfg.Issuer)
 	if cfg.EagerKeys {
 		keys, logger := cfg.Issuer.Keys(), cfg.Logger

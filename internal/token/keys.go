@@ -40,6 +40,9 @@ type Keys struct {
 	// generate makes a new private key; tests may replace it.
 	generate func() (*rsa.PrivateKey, error)
 
+	// gen advances when another process may have changed the keys
+	// (Invalidate); an entry read at an older gen is reloaded.
+	gen   atomic.Uint64
 	mu    sync.Mutex
 	pools map[string]*poolKeys
 	// creating serializes the creation of first keys, so that a burst of
@@ -56,6 +59,7 @@ type signingKey struct {
 
 type poolKeys struct {
 	loaded time.Time
+	gen    uint64 // Keys.gen when the read began
 	active *signingKey
 	jwks   []byte
 	// public holds every published key by kid, to check tokens with.
@@ -123,7 +127,8 @@ func (k *Keys) load(ctx context.Context, poolID string, create bool) (*poolKeys,
 	k.mu.Lock()
 	pk := k.pools[poolID]
 	k.mu.Unlock()
-	if pk != nil && k.now().Sub(pk.loaded) < cacheTTL {
+	gen := k.gen.Load()
+	if pk != nil && pk.gen == gen && k.now().Sub(pk.loaded) < cacheTTL {
 		return pk, nil
 	}
 	// One caller reloads a stale entry; the others go on with it for the
@@ -141,6 +146,7 @@ func (k *Keys) load(ctx context.Context, poolID string, create bool) (*poolKeys,
 		}
 		return nil, err
 	}
+	fresh.gen = gen
 	k.mu.Lock()
 	k.pools[poolID] = fresh
 	k.mu.Unlock()
@@ -218,7 +224,10 @@ func (k *Keys) createFirstKeys(ctx context.Context, poolID string) ([]*cognito.S
 		if err := tx.CreateSigningKey(ctx, active); err != nil {
 			return err
 		}
-		return tx.CreateSigningKey(ctx, next)
+		if err := tx.CreateSigningKey(ctx, next); err != nil {
+			return err
+		}
+		return tx.BumpGeneration(ctx)
 	})
 	if errors.Is(err, cognito.ErrAlreadyExists) {
 		err = nil // another instance created them concurrently
@@ -348,7 +357,10 @@ func (k *Keys) Rotate(ctx context.Context, poolID string) (string, error) {
 			return err
 		}
 		promoted = next.KID
-		return tx.CreateSigningKey(ctx, fresh)
+		if err := tx.CreateSigningKey(ctx, fresh); err != nil {
+			return err
+		}
+		return tx.BumpGeneration(ctx) // other instances reload their keys
 	})
 	if err != nil {
 		return "", err
@@ -358,6 +370,11 @@ func (k *Keys) Rotate(ctx context.Context, poolID string) (string, error) {
 	k.mu.Unlock()
 	return promoted, nil
 }
+
+// Invalidate makes every cached pool reload its keys on next use: the
+// store's generation changed, so another process may have rotated them.
+// It costs the signing path one atomic load.
+func (k *Keys) Invalidate() { k.gen.Add(1) }
 
 // Forget drops a pool's cached keys (after the pool is deleted).
 func (k *Keys) Forget(poolID string) {

@@ -304,7 +304,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
-	watchStore(ctx, svc) // signal.go: other instances' writes
+	watchStore(ctx, svc, store) // signal.go: other instances' writes
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn), TLSConfig: tlsCfg}
 	if err := cfg.observe.listen(ctx, observed, logger, stdout); err != nil {

@@ -46,4 +46,12 @@ func BenchmarkReads(b *testing.B, s cognito.Store) {
 			}
 		})
 	})
+	// The change watcher's poll: what each instance pays per interval.
+	b.Run("Generation", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Generation(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -17,6 +17,15 @@ import (
 // about this long.
 const DefaultWatchInterval = 250 * time.Millisecond
 
+// maxAgePolls is the fallback expiry, counted in polls (30 s at the
+// default interval): the caches are dropped this often even when the
+// generation has not moved, so that a write that failed to advance it
+// (a bug, or a tool writing the database directly) is not served from
+// memory forever. It costs each cached row one read per period, and is
+// skipped while the store cannot be read, so that cached clients keep
+// getting tokens during an outage.
+const maxAgePolls = 120
+
 // changeHooks holds the functions OnStoreChanged registered.
 type changeHooks struct {
 	mu    sync.Mutex
@@ -45,7 +54,8 @@ func (s *Service) storeChanged() {
 
 // WatchStore reads the store's generation now and then every interval
 // (zero: DefaultWatchInterval) on a goroutine until ctx ends, and drops
-// the caches when it changes; done is closed when the goroutine has ended.
+// the caches when it changes, and at the latest every maxAgePolls polls;
+// done is closed when the goroutine has ended.
 // A wake from the store (a notification) makes it read at once. A failed
 // read is retried at the next tick, and the caches are dropped when the
 // store answers again, since a write may have been missed meanwhile.
@@ -60,6 +70,7 @@ func (s *Service) WatchStore(ctx context.Context, interval time.Duration, wake <
 		defer close(ch)
 		t := time.NewTicker(interval)
 		defer t.Stop()
+		polls := 0
 		for {
 			select {
 			case <-ctx.Done():
@@ -75,8 +86,10 @@ func (s *Service) WatchStore(ctx context.Context, interval time.Duration, wake <
 				failed = true
 				continue
 			}
-			if g != last || failed {
+			polls++
+			if g != last || failed || polls >= maxAgePolls {
 				s.storeChanged()
+				polls = 0
 			}
 			last, failed = g, false
 		}

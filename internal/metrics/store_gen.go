@@ -34,6 +34,7 @@ const (
 	opDeleteDomain
 	opDeleteGroup
 	opDeleteResourceServer
+	opDeleteShared
 	opDeleteSigningKey
 	opDeleteUser
 	opDeleteUserCode
@@ -47,10 +48,12 @@ const (
 	opGetRefreshToken
 	opGetRefreshTokenByOriginJTI
 	opGetResourceServer
+	opGetShared
 	opGetUser
 	opGetUserBySub
 	opGetUserCode
 	opGetUserPool
+	opIncrShared
 	opIsGroupMember
 	opListAccessKeys
 	opListAppClients
@@ -61,11 +64,14 @@ const (
 	opListSigningKeys
 	opListUserPools
 	opListUsers
+	opPutShared
 	opPutUserCode
 	opRedeemAuthCode
 	opRemoveGroupMember
 	opRevokeRefreshTokens
 	opRotateRefreshToken
+	opSweepShared
+	opTrimShared
 	opUpdate
 	opUpdateAccessKey
 	opUpdateAppClient
@@ -103,6 +109,7 @@ var storeOps = [numStoreOps]string{
 	"DeleteDomain",
 	"DeleteGroup",
 	"DeleteResourceServer",
+	"DeleteShared",
 	"DeleteSigningKey",
 	"DeleteUser",
 	"DeleteUserCode",
@@ -116,10 +123,12 @@ var storeOps = [numStoreOps]string{
 	"GetRefreshToken",
 	"GetRefreshTokenByOriginJTI",
 	"GetResourceServer",
+	"GetShared",
 	"GetUser",
 	"GetUserBySub",
 	"GetUserCode",
 	"GetUserPool",
+	"IncrShared",
 	"IsGroupMember",
 	"ListAccessKeys",
 	"ListAppClients",
@@ -130,11 +139,14 @@ var storeOps = [numStoreOps]string{
 	"ListSigningKeys",
 	"ListUserPools",
 	"ListUsers",
+	"PutShared",
 	"PutUserCode",
 	"RedeemAuthCode",
 	"RemoveGroupMember",
 	"RevokeRefreshTokens",
 	"RotateRefreshToken",
+	"SweepShared",
+	"TrimShared",
 	"Update",
 	"UpdateAccessKey",
 	"UpdateAppClient",

@@ -63,6 +63,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) (open func() cognito.Store)
 	cases = append(cases, userCodeCases()...)
 	cases = append(cases, attributeVerificationCases()...)
 	cases = append(cases, srpVerifierCases()...)
+	cases = append(cases, sharedStateCases()...)
 
 	seen := map[string]bool{}
 	for _, c := range cases {

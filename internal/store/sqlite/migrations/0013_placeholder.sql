@@ -1,0 +1,1 @@
+-- placeholder for another branch's 0013 (dropped at merge)

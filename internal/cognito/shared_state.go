@@ -44,3 +44,87 @@ const (
 	MaxSharedKeyLen   = 64
 	MaxSharedValueLen = 4096
 )
+
+// The kinds of shared state, and the caps of those an anonymous caller
+// can fill.
+const (
+	SharedConsoleSession = "console-session"
+	SharedHostedEnded    = "hosted-ended"
+	// SharedPhantomFailures counts the failed sign-ins of an unknown name;
+	// SharedPhantomLock holds its simulated lockout (lockout.go).
+	SharedPhantomFailures = "phantom-failures"
+	SharedPhantomLock     = "phantom-lock"
+)
+
+// sharedCaps bound the kinds whose entries callers can create at will.
+// Console sessions need a valid access key, and ended hosted sessions a
+// signed-in session (each one expires with its cookie), but an evicted
+// console session only signs its browser out. Phantom counters are made by
+// anonymous callers naming unknown users: evicting the soonest-expiring
+// ones past the cap loses only the simulated lockout of those names (real
+// users' lockouts live in their user rows), so a flood of distinct names
+// bounds the database and never locks a real user out or in.
+var sharedCaps = []struct {
+	kind string
+	keep int
+}{
+	{SharedConsoleSession, 10_000},
+	{SharedPhantomFailures, maxPhantoms},
+	{SharedPhantomLock, maxPhantoms},
+}
+
+const (
+	// SharedSweepEvery is how often serve sweeps shared state.
+	SharedSweepEvery = time.Minute
+	// sharedSweepBatch bounds one DELETE; sharedSweepBatches bounds the
+	// statements of one sweep, so a sweep is bounded work too (what it
+	// leaves, the next one takes).
+	sharedSweepBatch   = 1000
+	sharedSweepBatches = 100
+)
+
+// SweepSharedState deletes expired shared state and trims the capped
+// kinds, in bounded batches, and returns how many entries it deleted.
+func SweepSharedState(ctx context.Context, st SharedState, now time.Time) (int, error) {
+	total := 0
+	for range sharedSweepBatches {
+		n, err := st.SweepShared(ctx, now, sharedSweepBatch)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		if n < sharedSweepBatch {
+			break
+		}
+	}
+	for _, c := range sharedCaps {
+		for range sharedSweepBatches {
+			n, err := st.TrimShared(ctx, c.kind, c.keep, sharedSweepBatch)
+			total += n
+			if err != nil {
+				return total, err
+			}
+			if n < sharedSweepBatch {
+				break
+			}
+		}
+	}
+	return total, nil
+}
+
+// RunSharedSweeper sweeps shared state every SharedSweepEvery until ctx
+// ends, logging failures (the next sweep retries).
+func (s *Service) RunSharedSweeper(ctx context.Context) {
+	t := time.NewTicker(SharedSweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := SweepSharedState(ctx, s.store, s.now()); err != nil && ctx.Err() == nil {
+				s.logger.Warn("sweeping expired shared state", "err", err)
+			}
+		}
+	}
+}

@@ -17,7 +17,7 @@ import (
 // entry, and the ID itself is never stored. There is no cap that could
 // fail open: every entry is one sign-in's logout, and expires with it.
 
-const endedSessionKind = "hosted-ended"
+const endedSessionKind = cognito.SharedHostedEnded
 
 func endedSessionKey(id string) string {
 	sum := sha256.Sum256([]byte(id))

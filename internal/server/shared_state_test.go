@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -135,5 +136,58 @@ func TestPhantomLockoutSharedByInstances(t *testing.T) {
 	}
 	if msg := signIn(cb); msg != "Password attempts exceeded" {
 		t.Errorf("the sixth attempt, at B: %q, want the lockout", msg)
+	}
+}
+
+// TestConsoleSessionSharedByInstances: a console session signed in at A
+// works at B; signed out at A, a copy of its cookie is refused at B; and
+// the database holds neither the cookie value nor its CSRF token in the
+// clear as a key.
+func TestConsoleSessionSharedByInstances(t *testing.T) {
+	a := newTestServer(t, cognito.Limits{})
+	b := secondInstance(t, a, nil)
+	c := newConsoleClient(t, a)
+	if resp := c.signIn(testSecret); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in at A: %d", resp.StatusCode)
+	}
+	u, _ := url.Parse(a.URL + "/console/pools")
+	saved := c.hc.Jar.Cookies(u)
+	var raw string
+	for _, ck := range saved {
+		if ck.Name == "cognitod_console" {
+			raw = ck.Value
+		}
+	}
+	if raw == "" {
+		t.Fatal("no session cookie")
+	}
+	db, err := sql.Open("sqlite", a.dbPath+"?_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var clear, rows int
+	if err := db.QueryRow(`SELECT count(*), coalesce(sum(key = ? OR instr(CAST(value AS TEXT), ?) > 0), 0) FROM shared_state WHERE kind = 'console-session'`, raw, raw).Scan(&rows, &clear); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 1 || clear != 0 {
+		t.Errorf("%d console sessions stored, %d holding the cookie value; want 1 and 0", rows, clear)
+	}
+
+	c.base = b.URL
+	if resp, body := c.get("/console/pools"); resp.StatusCode != 200 || !strings.Contains(body, "user pools") {
+		t.Fatalf("the session signed in at A, at B: %d", resp.StatusCode)
+	}
+	c.base = a.URL
+	c.get("/console/pools") // a page with the CSRF token
+	if resp, _ := c.post("/console/signout", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out at A: %d", resp.StatusCode)
+	}
+	copyJar, _ := cookiejar.New(nil)
+	copyJar.SetCookies(u, saved)
+	c.hc.Jar = copyJar
+	c.base = b.URL
+	if resp, _ := c.get("/console/pools"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/console/signin") {
+		t.Errorf("a copy of a cookie signed out at A, at B: %d %s, want the sign-in page", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

@@ -262,6 +262,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	go svc.RunSharedSweeper(ctx) // shared state: expired entries and caps (issue 12)
 	credsPath := filepath.Join(cfg.dataDir, "credentials")
 	if cfg.rootKeyID != "" {
 		if err := svc.EnsureAccessKey(ctx, cfg.rootKeyID, cfg.rootSecret); err != nil {

@@ -1,8 +1,10 @@
 package cognito
 
 import (
+	"context"
 	"crypto/sha256"
-	"sync"
+	"encoding/hex"
+	"errors"
 	"time"
 )
 
@@ -40,14 +42,19 @@ func lockoutFor(failures int) (time.Duration, bool) {
 	return min(time.Duration(1<<n)*time.Second, lockoutMax), true
 }
 
-// phantomLockouts keeps, in memory, the failed sign-ins of names that do
-// not exist, so that the lockout a real user would get is simulated for
-// them when user-existence errors are prevented. It is bounded: past
-// maxPhantoms names it starts afresh.
+// phantomLockouts keeps, in the store's shared state, the failed sign-ins
+// of names that do not exist, so that the lockout a real user would get is
+// simulated for them when user-existence errors are prevented, alike at
+// every instance serving the database. Entries are keyed by the SHA-256 of
+// the name (phantomKey), expire, and are capped by the sweep
+// (sharedCaps). A name's count is forgotten after phantomQuiet without a
+// failure: the longest lockout and then lockoutMax quiet minutes, so a
+// locked-out name is never forgotten sooner than a real user's would be.
 type phantomLockouts struct {
-	mu    sync.Mutex
-	names map[phantomKey]*phantom
+	st SharedState
 }
+
+const phantomQuiet = 2 * lockoutMax
 
 // phantomKey is the SHA-256 of a phantom's key (pool ID and folded name):
 // the names are the caller's, and keyed by them the maps would hold
@@ -59,30 +66,28 @@ type phantomKey [sha256.Size]byte
 
 func phantomKeyOf(key string) phantomKey { return sha256.Sum256([]byte(key)) }
 
-type phantom struct {
-	failures    int
-	lockedUntil time.Time
+// fail records a failed sign-in for name at now and reports whether the
+// name is locked out (the attempt then does not count, as for real users).
+// A store error is returned: the caller answers InternalErrorException,
+// which tells nothing about the name and grants no free attempt.
+func (p phantomLockouts) fail(ctx context.Context, name string, now time.Time) (locked bool, err error) {
+	k := phantomKeyOf(name)
+	key := hex.EncodeToString(k[:])
+	if _, err := p.st.GetShared(ctx, SharedPhantomLock, key, now); err == nil {
+		return true, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return false, err
+	}
+	n, err := p.st.IncrShared(ctx, SharedPhantomFailures, key, now, now.Add(phantomQuiet))
+	if err != nil {
+		return false, err
+	}
+	if d, lock := lockoutFor(int(min(n, 1<<20))); lock {
+		if err := p.st.PutShared(ctx, SharedPhantomLock, key, nil, now.Add(d)); err != nil {
+			return false, err
+		}
+	}
+	return false, nil
 }
 
 const maxPhantoms = 100_000
-
-// fail records a failed sign-in for name at now and reports whether the
-// name is locked out (the attempt then does not count, as for real users).
-func (p *phantomLockouts) fail(name string, now time.Time) (locked bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.names == nil || len(p.names) >= maxPhantoms {
-		p.names = map[phantomKey]*phantom{}
-	}
-	k := phantomKeyOf(name)
-	ph := p.names[k]
-	if ph == nil {
-		ph = &phantom{}
-		p.names[k] = ph
-	}
-	if now.Before(ph.lockedUntil) {
-		return true
-	}
-	failSignIn(&ph.failures, &ph.lockedUntil, now)
-	return false
-}

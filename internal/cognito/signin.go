@@ -211,7 +211,11 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 		if client.Settings.PreventUserExistenceErrors == "ENABLED" {
 			// An unknown name locks out like a real one, or six wrong
 			// tries would tell which names exist.
-			if s.phantoms.fail(pool.ID+"/"+signInKey(pool, username), s.now()) {
+			locked, err := s.phantoms.fail(ctx, pool.ID+"/"+signInKey(pool, username), s.now())
+			if err != nil {
+				return nil, err
+			}
+			if locked {
 				return nil, ErrNotAuthorized.WithMessage(msgPasswordAttempts)
 			}
 			return nil, wrong

@@ -170,7 +170,11 @@ func (s *Service) respondSRP(ctx context.Context, pool *UserPool, client *AppCli
 		// An unknown name: the proof cannot be right; lock out as for a
 		// real user, so that lockouts tell nothing.
 		s.signInFailed(SignInSRP, FailUnknownUser)
-		if s.phantoms.fail(pool.ID+"/"+block.Name, now) {
+		locked, err := s.phantoms.fail(ctx, pool.ID+"/"+block.Name, now)
+		if err != nil {
+			return nil, err
+		}
+		if locked {
 			return nil, ErrNotAuthorized.WithMessage(msgPasswordAttempts)
 		}
 		return nil, wrong

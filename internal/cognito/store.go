@@ -23,6 +23,10 @@ type Store interface {
 	// returns through its closure.
 	Update(ctx context.Context, fn func(tx Tx) error) error
 
+	// --- shared state (issue 12): see shared_state.go ---
+	SharedState
+	// --- end shared state ---
+
 	Close() error
 
 	ChangeSignal

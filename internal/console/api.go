@@ -29,6 +29,10 @@ func (a api) AccessKeySecret(ctx context.Context, id string) (string, bool, erro
 
 func (a api) DomainHost(d *cognito.Domain) string { return a.svc.DomainHost(d) }
 
+// sharedState is where console sessions live (session.go): state, not an
+// operation, so it needs no authorization.
+func (a api) sharedState() cognito.SharedState { return a.svc.Store() }
+
 func (a api) AdminAddUserToGroup(ctx context.Context, in *cognito.GroupMemberInput) (*cognito.Empty, error) {
 	return authorized(ctx, a.svc, "AdminAddUserToGroup", (*cognito.Service).AdminAddUserToGroup, in)
 }

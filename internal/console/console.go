@@ -62,7 +62,7 @@ func New(cfg Config) (*Handler, error) {
 	if now == nil {
 		now = time.Now
 	}
-	h.sessions = &sessions{all: map[string]*session{}, now: now}
+	h.sessions = &sessions{st: h.svc.sharedState(), now: now}
 	h.signIns = newSignInGuard(now)
 	if err := h.parseTemplates(); err != nil {
 		return nil, err
@@ -234,7 +234,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, st
 	}
 	p.Regions = regions
 	if p.Flash == "" && p.Session != nil {
-		p.Flash = h.sessions.takeFlash(p.Session.ID)
+		p.Flash = h.sessions.takeFlash(r.Context(), p.Session.ID)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
@@ -267,7 +267,9 @@ func (h *Handler) message(ctx context.Context, err error) string {
 // where a link could forge one.
 func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, s *session, to, flash string) {
 	if flash != "" {
-		h.sessions.change(s.ID, func(ss *session) { ss.Flash = flash })
+		if err := h.sessions.change(r.Context(), s.ID, func(ss *session) { ss.Flash = flash }); err != nil {
+			h.logger.ErrorContext(r.Context(), "console: keeping a message for the next page", "err", err)
+		}
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

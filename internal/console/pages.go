@@ -91,7 +91,11 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	s := h.sessions.create(id, region, info.Root)
+	s, err := h.sessions.create(r.Context(), id, region, info.Root)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.ID, Path: "/console", HttpOnly: true,
 		Secure: h.secure, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionLifetime.Seconds())})
 	http.SetCookie(w, &http.Cookie{Name: preSessionCookie, Value: "", Path: "/console", MaxAge: -1})
@@ -112,14 +116,21 @@ func boundedKeyID(id string) string {
 }
 
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, s *session) {
-	h.sessions.delete(s.ID)
+	if err := h.sessions.delete(r.Context(), s.ID); err != nil {
+		// The cookie would stay valid at every instance: say so.
+		h.serverError(w, r, err)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/console", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure})
 	http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
 }
 
 func (h *Handler) setRegion(w http.ResponseWriter, r *http.Request, s *session) {
 	if region := r.PostForm.Get("region"); cognito.ValidRegion(region) {
-		h.sessions.change(s.ID, func(ss *session) { ss.Region = region })
+		if err := h.sessions.change(r.Context(), s.ID, func(ss *session) { ss.Region = region }); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
 	}
 	h.redirect(w, r, s, "/console/pools", "")
 }

@@ -1,12 +1,17 @@
 package console
 
 import (
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
-	"sync"
 	"time"
+
+	"github.com/cognitod/cognitod/internal/cognito"
 )
 
 const (
@@ -15,12 +20,14 @@ const (
 	// another site cannot sign a browser in with its own key.
 	preSessionCookie = "cognitod_console_signin"
 	sessionLifetime  = 12 * time.Hour
-	maxSessions      = 10_000
+	// MaxSessions is the number of console sessions kept (the sweep
+	// evicts the soonest-expiring past it).
+	MaxSessions = 10_000
 )
 
 // session is a signed-in browser.
 type session struct {
-	ID          string
+	ID          string `json:"-"`
 	AccessKeyID string
 	Region      string
 	// Root is whether the key was a root key at sign-in, for the menu
@@ -32,12 +39,23 @@ type session struct {
 	Flash string
 }
 
-// sessions are kept in memory: signing out or restarting the server ends
-// them, and the cookie holds nothing but a random ID.
+// sessions are kept in the store's shared state, so that every instance
+// serving the database knows them: signing out ends a session everywhere.
+// The cookie holds nothing but a random ID, and the store keys the
+// session by the ID's SHA-256, never by the ID itself (a copy of the
+// database does not sign anyone in). The sweep (cognito.SweepSharedState)
+// deletes expired sessions and keeps at most maxSessions, evicting those
+// that expire soonest.
 type sessions struct {
-	mu  sync.Mutex
-	all map[string]*session
+	st  cognito.SharedState
 	now func() time.Time
+}
+
+const sessionKind = cognito.SharedConsoleSession
+
+func sessionKey(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
 }
 
 func randomToken() string {
@@ -46,70 +64,81 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (s *sessions) create(accessKeyID, region string, root bool) *session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if len(s.all) >= maxSessions {
-		for id, ss := range s.all {
-			if now.After(ss.Expires) {
-				delete(s.all, id)
-			}
-		}
-		if len(s.all) >= maxSessions { // still full: drop an arbitrary one
-			for id := range s.all {
-				delete(s.all, id)
-				break
-			}
-		}
+func (s *sessions) put(ctx context.Context, ss *session) error {
+	cp := *ss
+	cp.ID = "" // the key is its hash; the ID itself is not stored
+	b, err := json.Marshal(&cp)
+	if err != nil {
+		return err
 	}
-	ss := &session{ID: randomToken(), AccessKeyID: accessKeyID, Region: region, Root: root, CSRF: randomToken(), Expires: now.Add(sessionLifetime)}
-	s.all[ss.ID] = ss
-	return ss
+	return s.st.PutShared(ctx, sessionKind, sessionKey(ss.ID), b, ss.Expires)
 }
 
-// get returns a copy of the request's session: sessions change by
-// replacement under the lock, never in place, so readers need no lock.
+func (s *sessions) create(ctx context.Context, accessKeyID, region string, root bool) (*session, error) {
+	ss := &session{ID: randomToken(), AccessKeyID: accessKeyID, Region: region, Root: root, CSRF: randomToken(), Expires: s.now().Add(sessionLifetime)}
+	if err := s.put(ctx, ss); err != nil {
+		return nil, err
+	}
+	return ss, nil
+}
+
+// load returns the session with the given ID, or nil when there is none,
+// it has expired, or the store cannot say (fail closed: signed out).
+func (s *sessions) load(ctx context.Context, id string) *session {
+	if id == "" || len(id) > maxSessionIDBytes {
+		return nil
+	}
+	b, err := s.st.GetShared(ctx, sessionKind, sessionKey(id), s.now())
+	if err != nil {
+		return nil
+	}
+	var ss session
+	if json.Unmarshal(b, &ss) != nil || !s.now().Before(ss.Expires) {
+		return nil
+	}
+	ss.ID = id
+	return &ss
+}
+
+// maxSessionIDBytes bounds a cookie value before it is hashed: IDs are
+// 43 characters.
+const maxSessionIDBytes = 64
+
+// get returns the request's session, or nil.
 func (s *sessions) get(r *http.Request) *session {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ss := s.all[c.Value]
+	return s.load(r.Context(), c.Value)
+}
+
+func (s *sessions) delete(ctx context.Context, id string) error {
+	return s.st.DeleteShared(ctx, sessionKind, sessionKey(id))
+}
+
+// change stores a changed copy of a session. Two changes of one session
+// at once keep the last (they are a region choice and a flash message).
+func (s *sessions) change(ctx context.Context, id string, fn func(*session)) error {
+	ss := s.load(ctx, id)
 	if ss == nil {
 		return nil
 	}
-	if s.now().After(ss.Expires) {
-		delete(s.all, c.Value)
-		return nil
-	}
-	cp := *ss
-	return &cp
-}
-
-func (s *sessions) delete(id string) {
-	s.mu.Lock()
-	delete(s.all, id)
-	s.mu.Unlock()
-}
-
-// change replaces a session with a changed copy.
-func (s *sessions) change(id string, fn func(*session)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ss := s.all[id]; ss != nil {
-		cp := *ss
-		fn(&cp)
-		s.all[id] = &cp
-	}
+	fn(ss)
+	return s.put(ctx, ss)
 }
 
 // takeFlash returns and clears the session's pending message.
-func (s *sessions) takeFlash(id string) string {
-	var msg string
-	s.change(id, func(ss *session) { msg, ss.Flash = ss.Flash, "" })
+func (s *sessions) takeFlash(ctx context.Context, id string) string {
+	ss := s.load(ctx, id)
+	if ss == nil || ss.Flash == "" {
+		return ""
+	}
+	msg := ss.Flash
+	ss.Flash = ""
+	if s.put(ctx, ss) != nil {
+		return ""
+	}
 	return msg
 }
 

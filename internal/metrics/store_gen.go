@@ -12,6 +12,7 @@ import (
 // The store operations, in the order of storeOps.
 const (
 	opAddGroupMember = iota
+	opBumpGeneration
 	opCountAccessKeys
 	opCountAppClients
 	opCountGroups
@@ -34,10 +35,12 @@ const (
 	opDeleteDomain
 	opDeleteGroup
 	opDeleteResourceServer
+	opDeleteShared
 	opDeleteSigningKey
 	opDeleteUser
 	opDeleteUserCode
 	opDeleteUserPool
+	opGeneration
 	opGetAccessKey
 	opGetAppClient
 	opGetAuthCode
@@ -47,10 +50,12 @@ const (
 	opGetRefreshToken
 	opGetRefreshTokenByOriginJTI
 	opGetResourceServer
+	opGetShared
 	opGetUser
 	opGetUserBySub
 	opGetUserCode
 	opGetUserPool
+	opIncrShared
 	opIsGroupMember
 	opListAccessKeys
 	opListAppClients
@@ -61,11 +66,14 @@ const (
 	opListSigningKeys
 	opListUserPools
 	opListUsers
+	opPutShared
 	opPutUserCode
 	opRedeemAuthCode
 	opRemoveGroupMember
 	opRevokeRefreshTokens
 	opRotateRefreshToken
+	opSweepShared
+	opTrimShared
 	opUpdate
 	opUpdateAccessKey
 	opUpdateAppClient
@@ -81,6 +89,7 @@ const (
 // storeOps are the operation label values of the store metrics.
 var storeOps = [numStoreOps]string{
 	"AddGroupMember",
+	"BumpGeneration",
 	"CountAccessKeys",
 	"CountAppClients",
 	"CountGroups",
@@ -103,10 +112,12 @@ var storeOps = [numStoreOps]string{
 	"DeleteDomain",
 	"DeleteGroup",
 	"DeleteResourceServer",
+	"DeleteShared",
 	"DeleteSigningKey",
 	"DeleteUser",
 	"DeleteUserCode",
 	"DeleteUserPool",
+	"Generation",
 	"GetAccessKey",
 	"GetAppClient",
 	"GetAuthCode",
@@ -116,10 +127,12 @@ var storeOps = [numStoreOps]string{
 	"GetRefreshToken",
 	"GetRefreshTokenByOriginJTI",
 	"GetResourceServer",
+	"GetShared",
 	"GetUser",
 	"GetUserBySub",
 	"GetUserCode",
 	"GetUserPool",
+	"IncrShared",
 	"IsGroupMember",
 	"ListAccessKeys",
 	"ListAppClients",
@@ -130,11 +143,14 @@ var storeOps = [numStoreOps]string{
 	"ListSigningKeys",
 	"ListUserPools",
 	"ListUsers",
+	"PutShared",
 	"PutUserCode",
 	"RedeemAuthCode",
 	"RemoveGroupMember",
 	"RevokeRefreshTokens",
 	"RotateRefreshToken",
+	"SweepShared",
+	"TrimShared",
 	"Update",
 	"UpdateAccessKey",
 	"UpdateAppClient",
@@ -389,6 +405,10 @@ func (t *timedTx) ListUsers(a0 context.Context, a1 string, a2 int64, a3 int) ([]
 func (t *timedTx) AddGroupMember(a0 context.Context, a1 string, a2 string, a3 string) error {
 	defer t.m.since(opAddGroupMember, time.Now())
 	return t.tx.AddGroupMember(a0, a1, a2, a3)
+}
+func (t *timedTx) BumpGeneration(a0 context.Context) error {
+	defer t.m.since(opBumpGeneration, time.Now())
+	return t.tx.BumpGeneration(a0)
 }
 func (t *timedTx) CreateAccessKey(a0 context.Context, a1 *cognito.AccessKey) error {
 	defer t.m.since(opCreateAccessKey, time.Now())

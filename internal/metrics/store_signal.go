@@ -6,5 +6,3 @@ import "context"
 // not served per request.
 
 func (t *timedStore) Generation(ctx context.Context) (uint64, error) { return t.s.Generation(ctx) }
-
-func (t *timedTx) BumpGeneration(ctx context.Context) error { return t.tx.BumpGeneration(ctx) }

@@ -25,7 +25,6 @@ type Handler struct {
 	logger    *slog.Logger
 	publicURL *url.URL
 	domainMux *http.ServeMux
-	ended     endedSessions
 	// domainHostsResolve: discovery fetched on the issuer path may send
 	// clients to pool domain hosts (see Config).
 	domainHostsResolve bool

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -170,48 +169,6 @@ type hostedSession struct {
 	Expires  int64  `json:"e"`
 }
 
-// endedSessions remembers hosted sessions ended by /logout until their
-// cookies would have expired anyway, so that a copy of a cookie does not
-// outlive the logout. It is per process (one process serves a SQLite
-// deployment).
-type endedSessions struct {
-	mu  sync.Mutex
-	ids map[string]time.Time
-	// sweepAt is the size at which expired entries are next dropped: the
-	// sweep runs when the map has doubled since the last one, so a logout
-	// costs O(1) amortized instead of a scan of every ended session.
-	sweepAt int
-}
-
-const maxEndedSessions = 1_000_000
-
-func (e *endedSessions) end(id string, until time.Time) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.ids == nil {
-		e.ids = map[string]time.Time{}
-	}
-	if len(e.ids) >= e.sweepAt {
-		now := time.Now()
-		for k, exp := range e.ids {
-			if now.After(exp) {
-				delete(e.ids, k)
-			}
-		}
-		e.sweepAt = max(1024, 2*len(e.ids))
-	}
-	if len(e.ids) < maxEndedSessions {
-		e.ids[id] = until
-	}
-}
-
-func (e *endedSessions) ended(id string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	_, ok := e.ids[id]
-	return ok
-}
-
 func (h *Handler) sealedCookie(purpose string, v any) string {
 	b, _ := json.Marshal(v)
 	return base64.RawURLEncoding.EncodeToString(h.svc.Sealer().Seal(purpose, b))
@@ -233,7 +190,7 @@ func (h *Handler) signedIn(r *http.Request, pool *cognito.UserPool) (*cognito.Us
 		return nil, time.Time{}
 	}
 	var hs hostedSession
-	if !h.openCookie("hosted-session:"+pool.ID, c.Value, &hs) || hs.Pool != pool.ID || time.Now().Unix() > hs.Expires || h.ended.ended(hs.ID) {
+	if !h.openCookie("hosted-session:"+pool.ID, c.Value, &hs) || hs.Pool != pool.ID || time.Now().Unix() > hs.Expires || h.sessionEnded(r.Context(), hs.ID) {
 		return nil, time.Time{}
 	}
 	u, err := h.svc.Store().GetUserBySub(r.Context(), pool.ID, hs.Sub)
@@ -375,14 +332,22 @@ func (h *Handler) userMessage(r *http.Request, err error) string {
 // response_type it ends the session and shows the sign-in form again.
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, poolID string) {
 	q := r.URL.Query()
-	clear := func() {
+	// clear ends the session and reports whether its end was recorded:
+	// when the store cannot record it, copies of the cookie would stay
+	// valid at every instance, so the logout is refused instead.
+	clear := func() bool {
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			var hs hostedSession
 			if h.openCookie("hosted-session:"+poolID, c.Value, &hs) {
-				h.ended.end(hs.ID, time.Unix(hs.Expires, 0))
+				if err := h.endSession(r.Context(), hs.ID, time.Unix(hs.Expires, 0)); err != nil {
+					h.logger.ErrorContext(r.Context(), "recording a hosted logout", "err", err)
+					h.render(w, r, "error", http.StatusServiceUnavailable, page{Title: "Error", Base: base(r, poolID), Error: "temporarily_unavailable: please try again"})
+					return false
+				}
 			}
 		}
 		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: h.cookiePath(r, poolID), MaxAge: -1, HttpOnly: true, Secure: h.secure(), SameSite: http.SameSiteLaxMode})
+		return true
 	}
 	client, err := h.svc.LookupClient(r.Context(), poolID, q.Get("client_id"))
 	if err != nil {
@@ -390,14 +355,16 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, poolID string) 
 		return
 	}
 	if lo := q.Get("logout_uri"); lo != "" && slices.Contains(client.Settings.LogoutURLs, lo) && cognito.RedirectURLAllowed(lo) {
-		clear()
-		http.Redirect(w, r, lo, http.StatusFound)
+		if clear() {
+			http.Redirect(w, r, lo, http.StatusFound)
+		}
 		return
 	}
 	if q.Get("redirect_uri") != "" && q.Get("response_type") != "" && slices.Contains(client.Settings.CallbackURLs, q.Get("redirect_uri")) {
-		clear()
-		q.Del("logout_uri")
-		http.Redirect(w, r, base(r, poolID)+"/login?"+q.Encode(), http.StatusFound)
+		if clear() {
+			q.Del("logout_uri")
+			http.Redirect(w, r, base(r, poolID)+"/login?"+q.Encode(), http.StatusFound)
+		}
 		return
 	}
 	// Cognito's hosted UI shows this for a missing or unregistered logout_uri.

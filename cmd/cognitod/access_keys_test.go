@@ -160,14 +160,20 @@ func TestKeysCLI(t *testing.T) {
 		t.Fatalf("root after the refused delete: %v", err)
 	}
 
-	// Both spellings of the signing-key rotation still work.
-	for _, args := range [][]string{{"rotate", "--pool", poolID, "--data-dir", dataDir}} {
-		if err := keysCmd(args, io.Discard, io.Discard); err != nil {
-			t.Errorf("keys %v: %v", args, err)
-		}
-		if err := signingKeysCmd(args, io.Discard, io.Discard); err != nil {
-			t.Errorf("signing-keys %v: %v", args, err)
-		}
+	// Both spellings rotate the pool's signing keys: each promotes a new
+	// key, so the two print different key IDs.
+	args := []string{"rotate", "--pool", poolID, "--data-dir", dataDir}
+	var viaKeys, viaSigningKeys bytes.Buffer
+	if err := keysCmd(args, &viaKeys, io.Discard); err != nil {
+		t.Errorf("keys %v: %v", args, err)
+	}
+	if err := signingKeysCmd(args, &viaSigningKeys, io.Discard); err != nil {
+		t.Errorf("signing-keys %v: %v", args, err)
+	}
+	rotated := regexp.MustCompile(`^Rotated the signing keys of ` + regexp.QuoteMeta(poolID) + `: (\S+) signs now`)
+	k1, k2 := rotated.FindStringSubmatch(viaKeys.String()), rotated.FindStringSubmatch(viaSigningKeys.String())
+	if k1 == nil || k2 == nil || k1[1] == k2[1] {
+		t.Errorf("rotations printed %q and %q: want two different new key IDs", viaKeys.String(), viaSigningKeys.String())
 	}
 	if err := keysCmd([]string{"frobnicate"}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "usage") {
 		t.Errorf("unknown subcommand: got %v, want the usage", err)

@@ -147,11 +147,8 @@ type cachedRow[T any] struct {
 // remembers the answer, "not found" included.
 func cachedLookup[T any](g *grantCache, m *map[string]*cachedRow[T], key string, get func() (*T, error)) (*T, error) {
 	gen := g.gen.Load()
-	g.mu.RLock()
-	c := (*m)[key]
-	g.mu.RUnlock()
-	if c != nil && c.gen == gen {
-		return c.row, nil
+	if row, ok := peekCached(g, m, key, gen); ok {
+		return row, nil
 	}
 	row, err := get()
 	if errors.Is(err, ErrNotFound) {
@@ -167,6 +164,18 @@ func cachedLookup[T any](g *grantCache, m *map[string]*cachedRow[T], key string,
 	(*m)[key] = &cachedRow[T]{gen: gen, row: row}
 	g.mu.Unlock()
 	return row, nil
+}
+
+// peekCached returns the row cached under key for generation gen, if any.
+// It only reads: a key that is not cached is not remembered.
+func peekCached[T any](g *grantCache, m *map[string]*cachedRow[T], key string, gen uint64) (*T, bool) {
+	g.mu.RLock()
+	c := (*m)[key]
+	g.mu.RUnlock()
+	if c == nil || c.gen != gen {
+		return nil, false
+	}
+	return c.row, true
 }
 
 // ClientAuth is the client authentication a token or revocation request

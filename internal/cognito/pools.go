@@ -338,6 +338,12 @@ func ptr[T any](v T) *T { return &v }
 // OAuth), which have no caller and so no region: any pool by its ID. It is
 // served from memory while nothing has changed.
 func (s *Service) LookupPool(ctx context.Context, poolID string) (*UserPool, error) {
+	// Only well-formed IDs are ever cached, so a cached pool needs no
+	// pattern check: the token endpoint looks a pool up twice per request
+	// (the route, then its quota tag) and pays for the regexp at most once.
+	if p, ok := peekCached(&s.grants, &s.grants.pools, poolID, s.grants.gen.Load()); ok && p != nil {
+		return p, nil
+	}
 	if !poolIDPattern.MatchString(poolID) {
 		// Never looked up, never cached: the caches key on it.
 		return nil, ErrResourceNotFound.WithMessagef(msgPoolNotFound, "")

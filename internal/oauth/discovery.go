@@ -24,11 +24,10 @@ type discoveryDoc struct {
 	IDTokenSigningAlgValuesSupported  []string `json:"id_token_signing_alg_values_supported"`
 }
 
-func (h *Handler) discovery(w http.ResponseWriter, r *http.Request, poolID string) {
+func (h *Handler) discovery(w http.ResponseWriter, r *http.Request, poolID string) error {
 	base, err := h.endpointBase(r, poolID)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	issuer := h.issuer.IssuerURL(poolID)
 	doc, _ := json.Marshal(discoveryDoc{
@@ -49,4 +48,5 @@ func (h *Handler) discovery(w http.ResponseWriter, r *http.Request, poolID strin
 	})
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(doc)
+	return nil
 }

@@ -36,8 +36,7 @@ func FuzzTokenRequest(f *testing.F) {
 		}
 		req, err := parseTokenRequest(httptest.NewRecorder(), r)
 		if err != nil {
-			var ge *cognito.GrantError
-			if !errors.As(err, &ge) || (ge.Code != "invalid_request" && ge.Code != "invalid_client") {
+			if !errors.Is(err, ErrInvalidRequest) && !errors.Is(err, ErrInvalidClient) {
 				t.Fatalf("got %v, want invalid_request or invalid_client", err)
 			}
 			return

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -80,19 +81,38 @@ func New(cfg Config) (*Handler, error) {
 	return h, nil
 }
 
+// routes are the endpoints of a pool, as paths under its base, with how
+// each answers errors.
+func (h *Handler) routes() []struct {
+	pattern string
+	k       kind
+	serve   poolHandler
+} {
+	return []struct {
+		pattern string
+		k       kind
+		serve   poolHandler
+	}{
+		{"GET /.well-known/jwks.json", kindJSON, h.jwks},
+		{"GET /.well-known/openid-configuration", kindJSON, h.discovery},
+		{"POST /oauth2/token", kindClient, h.token},
+		{"GET /oauth2/authorize", kindBrowser, h.authorize},
+		{"GET /login", kindBrowser, h.login},
+		{"POST /login", kindBrowser, h.loginSubmit},
+		{"GET /logout", kindBrowser, h.logout},
+		{"GET /oauth2/userInfo", kindBearer, h.userInfo},
+		{"POST /oauth2/userInfo", kindBearer, h.userInfo},
+		{"POST /oauth2/revoke", kindClient, h.revoke},
+		{"GET /_static/login.css", kindJSON, h.loginCSS},
+	}
+}
+
 // Register mounts the per-pool endpoints under /{poolID}/ on mux.
 func (h *Handler) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", h.withPool(h.jwks))
-	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", h.withPool(h.discovery))
-	mux.HandleFunc("POST /{pool}/oauth2/token", h.withPool(h.token))
-	mux.HandleFunc("GET /{pool}/oauth2/authorize", h.withPool(h.authorize))
-	mux.HandleFunc("GET /{pool}/login", h.withPool(h.login))
-	mux.HandleFunc("POST /{pool}/login", h.withPool(h.loginSubmit))
-	mux.HandleFunc("GET /{pool}/logout", h.withPool(h.logout))
-	mux.HandleFunc("GET /{pool}/oauth2/userInfo", h.withPool(h.userInfo))
-	mux.HandleFunc("POST /{pool}/oauth2/userInfo", h.withPool(h.userInfo))
-	mux.HandleFunc("POST /{pool}/oauth2/revoke", h.withPool(h.revoke))
-	mux.HandleFunc("GET /{pool}/_static/login.css", h.withPool(h.loginCSS))
+	for _, rt := range h.routes() {
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		mux.HandleFunc(method+" /{pool}"+path, h.withPool(rt.k, rt.serve))
+	}
 }
 
 // IsDomainHost reports whether host (with or without a port) is shaped
@@ -108,22 +128,14 @@ func (h *Handler) DomainHandler() http.Handler { return h.domainMux }
 
 func (h *Handler) buildDomainMux() {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/jwks.json", h.withDomain(h.jwks))
-	mux.HandleFunc("GET /.well-known/openid-configuration", h.withDomain(h.discovery))
-	mux.HandleFunc("POST /oauth2/token", h.withDomain(h.token))
-	mux.HandleFunc("GET /oauth2/authorize", h.withDomain(h.authorize))
-	mux.HandleFunc("GET /login", h.withDomain(h.login))
-	mux.HandleFunc("POST /login", h.withDomain(h.loginSubmit))
-	mux.HandleFunc("GET /logout", h.withDomain(h.logout))
-	mux.HandleFunc("GET /oauth2/userInfo", h.withDomain(h.userInfo))
-	mux.HandleFunc("POST /oauth2/userInfo", h.withDomain(h.userInfo))
-	mux.HandleFunc("POST /oauth2/revoke", h.withDomain(h.revoke))
-	mux.HandleFunc("GET /_static/login.css", h.withDomain(h.loginCSS))
+	for _, rt := range h.routes() {
+		mux.HandleFunc(rt.pattern, h.withDomain(rt.k, rt.serve))
+	}
 	h.domainMux = mux
 }
 
 // withDomain resolves the request's host to the pool owning that domain.
-func (h *Handler) withDomain(next poolHandler) http.HandlerFunc {
+func (h *Handler) withDomain(k kind, next poolHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		prefix, region, ok := h.parseDomainHost(r.Host)
 		if !ok {
@@ -132,14 +144,16 @@ func (h *Handler) withDomain(next poolHandler) http.HandlerFunc {
 		}
 		d, err := h.svc.LookupDomain(r.Context(), region, prefix)
 		if err != nil && !errors.Is(err, cognito.ErrResourceNotFound) {
-			h.serverError(w, r, err)
+			h.writeError(w, r, kindJSON, "", err)
 			return
 		}
 		if err != nil || cognito.RegionOfPoolID(d.UserPoolID) != region {
 			writeNotFound(w)
 			return
 		}
-		next(w, r, d.UserPoolID)
+		if err := next(w, r, d.UserPoolID); err != nil {
+			h.writeError(w, r, k, d.UserPoolID, err)
+		}
 	}
 }
 
@@ -148,10 +162,8 @@ func (h *Handler) parseDomainHost(host string) (prefix, region string, ok bool) 
 	return h.svc.ParseDomainHost(host)
 }
 
-type poolHandler func(w http.ResponseWriter, r *http.Request, poolID string)
-
 // withPool resolves the {pool} path segment to an existing pool.
-func (h *Handler) withPool(next poolHandler) http.HandlerFunc {
+func (h *Handler) withPool(k kind, next poolHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		poolID := r.PathValue("pool")
 		if cognito.RegionOfPoolID(poolID) == "" {
@@ -163,24 +175,13 @@ func (h *Handler) withPool(next poolHandler) http.HandlerFunc {
 				writeNotFound(w)
 				return
 			}
-			h.serverError(w, r, err)
+			h.writeError(w, r, kindJSON, poolID, err)
 			return
 		}
-		next(w, r, poolID)
+		if err := next(w, r, poolID); err != nil {
+			h.writeError(w, r, k, poolID, err)
+		}
 	}
-}
-
-func writeNotFound(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(http.StatusNotFound)
-	w.Write([]byte(`{"message":"Not Found"}`))
-}
-
-func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	h.logger.ErrorContext(r.Context(), "oauth endpoint failed", "path", r.URL.Path, "err", err)
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(http.StatusInternalServerError)
-	w.Write([]byte(`{"error":"server_error"}`))
 }
 
 // endpointBase is where discovery sends clients for a pool's OAuth
@@ -208,15 +209,15 @@ func (h *Handler) endpointBase(r *http.Request, poolID string) (string, error) {
 	return h.publicURL.Scheme + "://" + host, nil
 }
 
-func (h *Handler) jwks(w http.ResponseWriter, r *http.Request, poolID string) {
+func (h *Handler) jwks(w http.ResponseWriter, r *http.Request, poolID string) error {
 	doc, err := h.issuer.Keys().JWKS(r.Context(), poolID)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Write(doc)
+	return nil
 }
 
 func randomToken() string {

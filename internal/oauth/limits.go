@@ -36,16 +36,16 @@ func grantQuota(grantType string) []string {
 // admitClientRequest applies the limits to a token or revocation request
 // before its client is authenticated: the per-source failed-authentication
 // limit, the per-source sign-in limit for the grant that checks a code,
-// and the grant's quota. It writes the refusal and reports false when the
-// request may not go on.
-func (h *Handler) admitClientRequest(w http.ResponseWriter, r *http.Request, poolID, grantType string) bool {
+// and the grant's quota. It returns the refusal when the request may not
+// go on.
+func (h *Handler) admitClientRequest(r *http.Request, poolID, grantType string) error {
 	ok := h.limits.AuthAllowed(r.RemoteAddr) &&
 		(grantType != grantAuthorizationCode || h.limits.SignInAttempt(r.RemoteAddr)) &&
 		h.quota(r.Context(), poolID, grantQuota(grantType))
 	if !ok {
-		h.writeTokenError(w, r, cognito.ErrGrantRateExceeded)
+		return ErrTooManyRequests.WithReason(cognito.ErrGrantRateExceeded.Reason)
 	}
-	return ok
+	return nil
 }
 
 // admitHostedSignIn applies the per-source sign-in limit and the

@@ -35,7 +35,7 @@ const (
 	// sessionCookie remembers a signed-in user for an hour, as the hosted
 	// UI does, so that a second authorize is silent.
 	sessionCookie   = "cognito"
-	sessionLifetime = time.Hour
+	sessionLifetime = cognito.HostedSessionLifetime
 	// csrfCookie carries the browser's nonce that the login form's token
 	// is bound to (csrf.go).
 	csrfCookie = "XSRF-TOKEN"
@@ -67,7 +67,9 @@ func (h *Handler) secure() bool { return h.publicURL.Scheme == "https" }
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, status int, p page) {
 	var buf bytes.Buffer
 	if err := pages[name].ExecuteTemplate(&buf, "layout.html", p); err != nil {
-		h.serverError(w, r, err)
+		e := ErrServerError.WithCause(err)
+		h.logError(r, e)
+		jsonError(w, e)
 		return
 	}
 	hd := w.Header()
@@ -87,10 +89,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, st
 	w.Write(buf.Bytes())
 }
 
-func (h *Handler) loginCSS(w http.ResponseWriter, r *http.Request, _ string) {
+func (h *Handler) loginCSS(w http.ResponseWriter, r *http.Request, _ string) error {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	w.Write(loginCSS)
+	return nil
 }
 
 // authorizeRequest parses the parameters of /oauth2/authorize and /login.
@@ -104,42 +107,11 @@ func authorizeRequest(q url.Values) cognito.AuthorizeRequest {
 	return req
 }
 
-// checkAuthorize runs the authorization rules and answers the request
-// itself when they refuse it: an error page, or a redirect with the error.
-func (h *Handler) checkAuthorize(w http.ResponseWriter, r *http.Request, poolID string) (*cognito.Authorization, bool) {
-	req := authorizeRequest(r.URL.Query())
-	a, err := h.svc.CheckAuthorize(r.Context(), poolID, req)
-	if err == nil {
-		return a, true
-	}
-	var ae *cognito.AuthorizeError
-	if !errors.As(err, &ae) {
-		h.serverError(w, r, err)
-		return nil, false
-	}
-	if !ae.Redirect {
-		h.render(w, r, "error", http.StatusBadRequest, page{Title: "Error", Base: base(r, poolID), Error: errorPageText(ae)})
-		return nil, false
-	}
-	v := url.Values{"error": {ae.Code}}
-	if ae.Description != "" {
-		v.Set("error_description", ae.Description)
-	}
-	if req.State != "" {
-		v.Set("state", req.State)
-	}
-	redirectTo(w, r, req.RedirectURI, req.ResponseType == "token", v)
-	return nil, false
-}
-
-func errorPageText(ae *cognito.AuthorizeError) string {
-	switch ae.Code {
-	case "redirect_mismatch":
-		return "redirect_mismatch: the redirect_uri is not registered for this app client."
-	case "invalid_client":
-		return "invalid_client: the app client does not exist in this user pool."
-	}
-	return ae.Code + ": " + ae.Description
+// checkAuthorize runs the authorization rules. A refusal is the domain's
+// AuthorizeError, which says whether the redirect URI was validated:
+// writeError sends it there or shows it on a page.
+func (h *Handler) checkAuthorize(r *http.Request, poolID string) (*cognito.Authorization, error) {
+	return h.svc.CheckAuthorize(r.Context(), poolID, authorizeRequest(r.URL.Query()))
 }
 
 // redirectTo sends the browser to a registered redirect URI with
@@ -160,13 +132,31 @@ func redirectTo(w http.ResponseWriter, r *http.Request, target string, fragment 
 	http.Redirect(w, r, u.String(), http.StatusFound)
 }
 
-// hostedSession is the sealed content of the session cookie.
+// hostedSession is the sealed content of the session cookie: a
+// cognito.HostedSession, in Unix seconds.
 type hostedSession struct {
 	ID       string `json:"i"`
 	Pool     string `json:"p"`
 	Sub      string `json:"s"`
 	AuthTime int64  `json:"a"`
 	Expires  int64  `json:"e"`
+}
+
+func (hs hostedSession) domain() cognito.HostedSession {
+	return cognito.HostedSession{ID: hs.ID, PoolID: hs.Pool, Sub: hs.Sub, AuthTime: time.Unix(hs.AuthTime, 0), Expires: time.Unix(hs.Expires, 0)}
+}
+
+// sessionOf opens the request's session cookie for the pool.
+func (h *Handler) sessionOf(r *http.Request, poolID string) (cognito.HostedSession, bool) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return cognito.HostedSession{}, false
+	}
+	var hs hostedSession
+	if !h.openCookie("hosted-session:"+poolID, c.Value, &hs) {
+		return cognito.HostedSession{}, false
+	}
+	return hs.domain(), true
 }
 
 func (h *Handler) sealedCookie(purpose string, v any) string {
@@ -183,59 +173,55 @@ func (h *Handler) openCookie(purpose, value string, v any) bool {
 	return err == nil && json.Unmarshal(b, v) == nil
 }
 
-// signedIn returns the user of a valid session cookie for the pool.
+// signedIn returns the user of a session cookie that counts as signed in
+// to the pool (the rule is cognito.HostedSessionUser's).
 func (h *Handler) signedIn(r *http.Request, pool *cognito.UserPool) (*cognito.User, time.Time) {
-	c, err := r.Cookie(sessionCookie)
-	if err != nil {
+	hs, ok := h.sessionOf(r, pool.ID)
+	if !ok {
 		return nil, time.Time{}
 	}
-	var hs hostedSession
-	if !h.openCookie("hosted-session:"+pool.ID, c.Value, &hs) || hs.Pool != pool.ID || time.Now().Unix() > hs.Expires || h.sessionEnded(r.Context(), hs.ID) {
+	u := h.svc.HostedSessionUser(r.Context(), pool, hs, h.now())
+	if u == nil {
 		return nil, time.Time{}
 	}
-	u, err := h.svc.Store().GetUserBySub(r.Context(), pool.ID, hs.Sub)
-	if err != nil || !u.Enabled || u.Status != cognito.StatusConfirmed || (!u.SignedOutAt.IsZero() && time.Unix(hs.AuthTime, 0).Before(u.SignedOutAt)) {
-		return nil, time.Time{}
-	}
-	return u, time.Unix(hs.AuthTime, 0)
+	return u, hs.AuthTime
 }
 
 func (h *Handler) setSession(w http.ResponseWriter, r *http.Request, pool *cognito.UserPool, u *cognito.User, authTime time.Time) {
-	v := h.sealedCookie("hosted-session:"+pool.ID, hostedSession{ID: randomToken(), Pool: pool.ID, Sub: u.Sub, AuthTime: authTime.Unix(), Expires: time.Now().Add(sessionLifetime).Unix()})
+	s := cognito.NewHostedSession(pool, u, authTime, h.now())
+	v := h.sealedCookie("hosted-session:"+pool.ID, hostedSession{ID: s.ID, Pool: s.PoolID, Sub: s.Sub, AuthTime: s.AuthTime.Unix(), Expires: s.Expires.Unix()})
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: v, Path: h.cookiePath(r, pool.ID), HttpOnly: true, Secure: h.secure(),
 		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionLifetime.Seconds())})
 }
 
 // authorize serves GET /oauth2/authorize.
-func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, poolID string) {
-	a, ok := h.checkAuthorize(w, r, poolID)
-	if !ok {
-		return
+func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, poolID string) error {
+	a, err := h.checkAuthorize(r, poolID)
+	if err != nil {
+		return err
 	}
 	if u, authTime := h.signedIn(r, a.Pool); u != nil {
-		h.complete(w, r, a, u, authTime)
-		return
+		return h.complete(w, r, a, u, authTime)
 	}
 	http.Redirect(w, r, base(r, poolID)+"/login?"+r.URL.RawQuery, http.StatusFound)
+	return nil
 }
 
 // complete ends a successful sign-in: a code, or the implicit flow's
 // tokens, sent to the redirect URI with the state.
-func (h *Handler) complete(w http.ResponseWriter, r *http.Request, a *cognito.Authorization, u *cognito.User, authTime time.Time) {
+func (h *Handler) complete(w http.ResponseWriter, r *http.Request, a *cognito.Authorization, u *cognito.User, authTime time.Time) error {
 	v := url.Values{}
 	if a.Req.ResponseType == "code" {
 		code, err := h.svc.IssueAuthCode(r.Context(), a, u, authTime)
 		if err != nil {
-			h.serverError(w, r, err)
-			return
+			return ErrServerError.WithReason("issuing a code").WithCause(err)
 		}
 		v.Set("code", code)
 	} else {
 		res, err := h.svc.IssueImplicit(r.Context(), a, u, authTime)
 		if err != nil {
-			h.onToken("implicit", "server_error")
-			h.serverError(w, r, err)
-			return
+			h.onToken("implicit", ErrServerError.Code)
+			return ErrServerError.WithReason("issuing implicit tokens").WithCause(err)
 		}
 		h.onToken("implicit", outcomeIssued)
 		v.Set("access_token", res.AccessToken)
@@ -249,6 +235,7 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request, a *cognito.Au
 		v.Set("state", a.Req.State)
 	}
 	redirectTo(w, r, a.Req.RedirectURI, a.Req.ResponseType == "token", v)
+	return nil
 }
 
 func (h *Handler) loginPage(a *cognito.Authorization, r *http.Request, poolID, csrf string) page {
@@ -256,28 +243,29 @@ func (h *Handler) loginPage(a *cognito.Authorization, r *http.Request, poolID, c
 }
 
 // login serves GET /login: the sign-in form.
-func (h *Handler) login(w http.ResponseWriter, r *http.Request, poolID string) {
-	a, ok := h.checkAuthorize(w, r, poolID)
-	if !ok {
-		return
+func (h *Handler) login(w http.ResponseWriter, r *http.Request, poolID string) error {
+	a, err := h.checkAuthorize(r, poolID)
+	if err != nil {
+		return err
 	}
 	h.render(w, r, "login", http.StatusOK, h.loginPage(a, r, poolID, h.mintCSRF(poolID, h.browserNonce(w, r, poolID))))
+	return nil
 }
 
 // loginSubmit serves POST /login: username and password (and _csrf), as
 // Cognito's classic hosted UI posts them, or the new password of a user
 // answering NEW_PASSWORD_REQUIRED.
-func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID string) {
-	a, ok := h.checkAuthorize(w, r, poolID)
-	if !ok {
-		return
+func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID string) error {
+	a, err := h.checkAuthorize(r, poolID)
+	if err != nil {
+		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	cookie, err := r.Cookie(csrfCookie)
 	if err != nil || !h.sameSiteRequest(r) || r.ParseForm() != nil || !h.checkCSRF(poolID, cookie.Value, r.PostForm.Get("_csrf")) {
-		h.render(w, r, "error", http.StatusForbidden, page{Title: "Error", PoolName: a.Pool.Name, Base: base(r, poolID),
-			Error: "The sign-in form expired or was not sent from this page. Go back and try again."})
-		return
+		e := errFormExpired.WithReason("CSRF token, cookie or origin refused")
+		e.poolName = a.Pool.Name
+		return e
 	}
 	p := h.loginPage(a, r, poolID, h.mintCSRF(poolID, cookie.Value))
 	username := strings.TrimSpace(r.PostForm.Get("username"))
@@ -285,7 +273,7 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 	if !h.admitHostedSignIn(r, poolID) { // limits.go
 		p.Error = cognito.MsgRateExceeded
 		h.render(w, r, "login", http.StatusTooManyRequests, p)
-		return
+		return nil
 	}
 	var u *cognito.User
 	if session := r.PostForm.Get("session"); session != "" {
@@ -293,25 +281,29 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 		if err != nil {
 			p.Title, p.Session, p.Error = "Change your password", session, h.userMessage(r, err)
 			h.render(w, r, "new_password", http.StatusBadRequest, p)
-			return
+			return nil
 		}
 	} else {
 		u, err = h.svc.CheckUserPassword(r.Context(), a.Pool, a.Client, username, r.PostForm.Get("password"))
 		if err != nil {
 			p.Error = h.userMessage(r, err)
 			h.render(w, r, "login", http.StatusBadRequest, p)
-			return
+			return nil
 		}
 		if u.Status == cognito.StatusForceChangePassword {
 			p.Title, p.Session = "Change your password", h.svc.NewPasswordChallenge(a.Pool, a.Client, u)
 			h.render(w, r, "new_password", http.StatusOK, p)
-			return
+			return nil
 		}
 	}
-	authTime := time.Now()
+	authTime := h.now()
 	h.setSession(w, r, a.Pool, u, authTime)
-	h.complete(w, r, a, u, authTime)
+	return h.complete(w, r, a, u, authTime)
 }
+
+// errFormExpired refuses a sign-in form post whose CSRF token, cookie or
+// origin does not hold.
+var errFormExpired = ErrAccessDenied.withPage("The sign-in form expired or was not sent from this page. Go back and try again.")
 
 // userMessage is what the hosted page says for a refusal: Cognito's own
 // message for its exceptions.
@@ -330,43 +322,32 @@ func (h *Handler) userMessage(r *http.Request, err error) string {
 // logout serves GET /logout: with client_id and a registered logout_uri
 // it ends the session and goes there; with redirect_uri and
 // response_type it ends the session and shows the sign-in form again.
-func (h *Handler) logout(w http.ResponseWriter, r *http.Request, poolID string) {
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request, poolID string) error {
 	q := r.URL.Query()
-	// clear ends the session and reports whether its end was recorded:
-	// when the store cannot record it, copies of the cookie would stay
-	// valid at every instance, so the logout is refused instead.
-	clear := func() bool {
-		if c, err := r.Cookie(sessionCookie); err == nil {
-			var hs hostedSession
-			if h.openCookie("hosted-session:"+poolID, c.Value, &hs) {
-				if err := h.endSession(r.Context(), hs.ID, time.Unix(hs.Expires, 0)); err != nil {
-					h.logger.ErrorContext(r.Context(), "recording a hosted logout", "err", err)
-					h.render(w, r, "error", http.StatusServiceUnavailable, page{Title: "Error", Base: base(r, poolID), Error: "temporarily_unavailable: please try again"})
-					return false
-				}
-			}
-		}
-		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: h.cookiePath(r, poolID), MaxAge: -1, HttpOnly: true, Secure: h.secure(), SameSite: http.SameSiteLaxMode})
-		return true
-	}
 	client, err := h.svc.LookupClient(r.Context(), poolID, q.Get("client_id"))
 	if err != nil {
-		h.render(w, r, "error", http.StatusBadRequest, page{Title: "Error", Base: base(r, poolID), Error: "invalid_request: unknown client_id"})
-		return
+		return ErrInvalidRequest.WithDescription("unknown client_id").WithCause(err)
 	}
-	if lo := q.Get("logout_uri"); lo != "" && slices.Contains(client.Settings.LogoutURLs, lo) && cognito.RedirectURLAllowed(lo) {
-		if clear() {
-			http.Redirect(w, r, lo, http.StatusFound)
+	var to string
+	switch lo := q.Get("logout_uri"); {
+	case lo != "" && slices.Contains(client.Settings.LogoutURLs, lo) && cognito.RedirectURLAllowed(lo):
+		to = lo
+	case q.Get("redirect_uri") != "" && q.Get("response_type") != "" && slices.Contains(client.Settings.CallbackURLs, q.Get("redirect_uri")):
+		q.Del("logout_uri")
+		to = base(r, poolID) + "/login?" + q.Encode()
+	default:
+		// Cognito's hosted UI shows this for a missing or unregistered logout_uri.
+		return ErrInvalidRequest.withPage("Required String parameter 'redirect_uri' is not present").WithReason("no registered logout_uri or redirect_uri")
+	}
+	// The session's end is recorded before the cookie goes: when the
+	// store cannot record it, copies of the cookie would stay valid at
+	// every instance, so the logout is refused instead.
+	if hs, ok := h.sessionOf(r, poolID); ok {
+		if err := h.svc.EndHostedSession(r.Context(), hs); err != nil {
+			return ErrTemporarilyUnavailable.WithDescription("please try again").WithReason("recording a hosted logout").WithCause(err)
 		}
-		return
 	}
-	if q.Get("redirect_uri") != "" && q.Get("response_type") != "" && slices.Contains(client.Settings.CallbackURLs, q.Get("redirect_uri")) {
-		if clear() {
-			q.Del("logout_uri")
-			http.Redirect(w, r, base(r, poolID)+"/login?"+q.Encode(), http.StatusFound)
-		}
-		return
-	}
-	// Cognito's hosted UI shows this for a missing or unregistered logout_uri.
-	h.render(w, r, "error", http.StatusBadRequest, page{Title: "Error", Base: base(r, poolID), Error: "Required String parameter 'redirect_uri' is not present"})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: h.cookiePath(r, poolID), MaxAge: -1, HttpOnly: true, Secure: h.secure(), SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, to, http.StatusFound)
+	return nil
 }

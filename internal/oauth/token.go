@@ -26,9 +26,7 @@ const (
 	grantRefreshToken      = "refresh_token"
 )
 
-func errInvalidRequest(reason string) error {
-	return &cognito.GrantError{Code: cognito.ErrGrantInvalidRequest.Code, Reason: reason}
-}
+func errInvalidRequest(reason string) error { return ErrInvalidRequest.WithReason(reason) }
 
 // parseTokenRequest reads a token request: "Content-Type: Must always be
 // 'application/x-www-form-urlencoded'", client credentials by HTTP Basic
@@ -68,13 +66,13 @@ func parseClientRequest(w http.ResponseWriter, r *http.Request) (*tokenRequest, 
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		id, secret, raw, ok := parseBasic(auth)
 		if !ok {
-			return nil, &cognito.GrantError{Code: cognito.ErrGrantInvalidClient.Code, Reason: "malformed Basic credentials"}
+			return nil, ErrInvalidClient.WithReason("malformed Basic credentials")
 		}
 		if _, both := form["client_secret"]; both {
 			return nil, errInvalidRequest("client authenticated twice")
 		}
 		if bodyID, ok := form["client_id"]; ok && bodyID[0] != id {
-			return nil, &cognito.GrantError{Code: cognito.ErrGrantInvalidClient.Code, Reason: "client_id differs from the Basic credentials"}
+			return nil, ErrInvalidClient.WithReason("client_id differs from the Basic credentials")
 		}
 		req.auth = cognito.ClientAuth{ClientID: id, Secret: secret}
 		if raw != secret {
@@ -119,29 +117,36 @@ func parseBasic(header string) (id, secret, raw string, ok bool) {
 	return id, secret, rawSecret, id != ""
 }
 
-// token serves POST /oauth2/token.
-func (h *Handler) token(w http.ResponseWriter, r *http.Request, poolID string) {
+// token serves POST /oauth2/token. Each grant writes its tokens or
+// returns the refusal; the outcome goes to metrics either way.
+func (h *Handler) token(w http.ResponseWriter, r *http.Request, poolID string) error {
 	req, err := parseTokenRequest(w, r)
 	if err != nil {
-		h.onToken(grantLabel(r.PostForm.Get("grant_type")), h.writeTokenError(w, r, err))
-		return
+		h.onToken(grantLabel(r.PostForm.Get("grant_type")), oauthError(kindClient, err).Code)
+		return err
 	}
-	if !h.admitClientRequest(w, r, poolID, req.grantType) {
-		h.onToken(grantLabel(req.grantType), "too_many_requests")
-		return
-	}
-	var outcome string
-	switch req.grantType {
-	case grantClientCredentials:
-		outcome = h.clientCredentials(w, r, poolID, req)
-	case grantAuthorizationCode:
-		outcome = h.authorizationCode(w, r, poolID, req)
-	case grantRefreshToken:
-		outcome = h.refreshToken(w, r, poolID, req)
-	default:
-		outcome = h.writeTokenError(w, r, &cognito.GrantError{Code: cognito.ErrGrantUnsupportedGrant.Code, Reason: "grant_type " + req.grantType})
+	err = h.grant(w, r, poolID, req)
+	outcome := outcomeIssued
+	if err != nil {
+		outcome = oauthError(kindClient, err).Code
 	}
 	h.onToken(grantLabel(req.grantType), outcome)
+	return err
+}
+
+func (h *Handler) grant(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) error {
+	if err := h.admitClientRequest(r, poolID, req.grantType); err != nil {
+		return err
+	}
+	switch req.grantType {
+	case grantClientCredentials:
+		return h.clientCredentials(w, r, poolID, req)
+	case grantAuthorizationCode:
+		return h.authorizationCode(w, r, poolID, req)
+	case grantRefreshToken:
+		return h.refreshToken(w, r, poolID, req)
+	}
+	return ErrUnsupportedGrantType.WithReason("grant_type " + req.grantType)
 }
 
 // outcomeIssued is the outcome of a token request that got tokens; the

@@ -6,16 +6,16 @@ import (
 )
 
 // clientCredentials serves grant_type=client_credentials: the domain
-// decides the scopes, the issuer signs. It returns the outcome.
-func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) string {
+// decides the scopes, the issuer signs.
+func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, poolID string, req *tokenRequest) error {
 	grant, err := h.svc.ClientCredentials(r.Context(), poolID, req.auth, req.scope)
 	if err != nil {
-		return h.writeTokenError(w, r, err)
+		return err
 	}
 	jwt, err := h.issuer.MintClientCredentials(r.Context(), grant)
 	if err != nil {
-		return h.writeTokenError(w, r, err)
+		return err
 	}
 	writeTokenResponse(w, jwt, int64(grant.Lifetime/time.Second))
-	return outcomeIssued
+	return nil
 }

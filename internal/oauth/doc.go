@@ -7,7 +7,14 @@
 //
 // It owns the wire side of these endpoints: parsing form bodies and client
 // authentication (HTTP Basic or client_secret_post), one file per grant,
-// and the single function that writes RFC 6749 error bodies as Cognito
-// does. Who may have which token is decided in internal/cognito; tokens
-// are minted by internal/token; the admin API lives in internal/awsjson.
+// the hosted pages, and their errors. Errors are one type, Error
+// (errors.go), with a sentinel per RFC 6749/6750/7009 code; handlers
+// return them, or the domain's errors, which oauthError maps in one
+// place, and writeError (render.go) writes them as the endpoint's kind
+// answers: JSON with Cognito's statuses, a redirect to a validated
+// redirect_uri, or the hosted error page. Reasons and causes are logged,
+// never sent. Who may have which token, and when a hosted session counts
+// as signed in, is decided in internal/cognito; tokens are minted by
+// internal/token; the admin API lives in internal/awsjson. The clock is
+// Config.Now throughout.
 package oauth

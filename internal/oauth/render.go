@@ -45,9 +45,9 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, k kind, poo
 	switch {
 	case k == kindBrowser && oe.redirect:
 		redirectError(w, r, oe)
-	case k == kindBrowser && oe.Status() < http.StatusInternalServerError, k == kindBrowser && oe.page != "":
+	case k == kindBrowser && oe.Code != ErrServerError.Code:
 		// A server_error from a hosted page keeps the JSON body it always
-		// had, unless the error says what the page should show.
+		// had; the hosted UI's own page for it is for later.
 		h.errorPage(w, r, poolID, oe)
 	default:
 		jsonError(w, oe)

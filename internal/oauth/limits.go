@@ -43,7 +43,7 @@ func (h *Handler) admitClientRequest(r *http.Request, poolID, grantType string) 
 		(grantType != grantAuthorizationCode || h.limits.SignInAttempt(r.RemoteAddr)) &&
 		h.quota(r.Context(), poolID, grantQuota(grantType))
 	if !ok {
-		return ErrTooManyRequests.WithReason(cognito.ErrGrantRateExceeded.Reason)
+		return ErrTooManyRequests
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -68,12 +69,28 @@ func jsonError(w http.ResponseWriter, e *Error) {
 		// cognito.ErrGrantRateExceeded), with when to try again.
 		hd.Set("Retry-After", "1")
 	}
+	w.WriteHeader(e.Status())
+	if e.Description == "" && plainCode(e.Code) {
+		// The token endpoint's answer, on its hot refusal path: no encoder.
+		w.Write([]byte(`{"error":"` + e.Code + `"}`))
+		return
+	}
 	body, _ := json.Marshal(struct {
 		Error       string `json:"error"`
 		Description string `json:"error_description,omitempty"`
 	}{e.Code, e.Description})
-	w.WriteHeader(e.Status())
 	w.Write(body)
+}
+
+// plainCode reports whether code needs no JSON escaping: RFC 6749 codes
+// are %x20-21 / %x23-5B / %x5D-7E, and ours are lower case and '_'.
+func plainCode(code string) bool {
+	for i := 0; i < len(code); i++ {
+		if c := code[i]; (c < 'a' || c > 'z') && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // redirectError sends an authorize error back to the request's
@@ -125,6 +142,14 @@ func bounded(s string) string {
 // logError logs the reason and cause of an error, which the caller never
 // sees: server errors at error level, refusals at debug level.
 func (h *Handler) logError(r *http.Request, e *Error) {
+	level := slog.LevelDebug
+	if e.Status() >= http.StatusInternalServerError {
+		level = slog.LevelError
+	}
+	// A flood of refusals (429s) costs no log work when debug is off.
+	if !h.logger.Enabled(r.Context(), level) {
+		return
+	}
 	attrs := []any{"path", bounded(r.URL.Path), "error", e.Code}
 	if e.Reason != "" {
 		attrs = append(attrs, "reason", bounded(e.Reason))
@@ -132,11 +157,11 @@ func (h *Handler) logError(r *http.Request, e *Error) {
 	if e.Cause != nil {
 		attrs = append(attrs, "err", bounded(e.Cause.Error()))
 	}
-	if e.Status() >= http.StatusInternalServerError {
-		h.logger.ErrorContext(r.Context(), "oauth request failed", attrs...)
-		return
+	msg := "oauth request refused"
+	if level == slog.LevelError {
+		msg = "oauth request failed"
 	}
-	h.logger.DebugContext(r.Context(), "oauth request refused", attrs...)
+	h.logger.Log(r.Context(), level, msg, attrs...)
 }
 
 // writeNotFound answers a path naming no pool (or a host no pool owns) as

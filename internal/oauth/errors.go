@@ -157,8 +157,7 @@ func oauthError(k kind, err error) *Error {
 	case errors.As(err, &oe):
 		return oe
 	case errors.As(err, &ge):
-		e := sentinel(ge.Code).WithReason(ge.Reason)
-		return e
+		return sentinel(ge.Code).WithReason(ge.Reason)
 	case errors.As(err, &ae):
 		e := sentinel(ae.Code).WithDescription(ae.Description)
 		e.redirect = ae.Redirect

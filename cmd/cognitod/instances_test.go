@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -256,6 +258,108 @@ func TestTwoInstancesRaceOnPostgres(t *testing.T) {
 			}
 		}
 		t.Logf("%d Identifiers, each created through A and B at once: exactly one creation succeeded every time (through A %d, B %d)", rounds, wins[0], wins[1])
+	})
+}
+
+// TestSharedSignInStateOnPostgres: the state kept for failed guesses is
+// shared by two `cognitod serve` processes on one PostgreSQL schema: a
+// reset code pretended sent to an unknown name at A is known at B
+// (CodeMismatchException, as for a real user, where a per-process memory
+// answered ExpiredCodeException), and console sign-in failures at A and
+// B count together.
+func TestSharedSignInStateOnPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts cognitod processes")
+	}
+	_, dsn := pgtest.Schema(t)
+	dataDir := t.TempDir()
+	ctx := context.Background()
+	if err := migrateCmd([]string{"--db", dsn}, io.Discard, io.Discard); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	a := start(t, dataDir, "--addr", "127.0.0.1:0", "--db", dsn)
+	b := start(t, dataDir, "--addr", "127.0.0.1:0", "--db", dsn)
+	ca, cb := sdkClient(t, dataDir, a.url), sdkClient(t, dataDir, b.url)
+
+	t.Run("a pretended reset code asked for at A is known at B", func(t *testing.T) {
+		pool, err := ca.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("phantom")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := ca.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("app"),
+			PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})
+		if err != nil {
+			t.Fatal(err)
+		}
+		confirm := func(c *cip.Client) string {
+			_, err := c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: cl.UserPoolClient.ClientId, Username: aws.String("ghost"),
+				ConfirmationCode: aws.String("000000"), Password: aws.String("Some-new-pass-12")})
+			var ae interface{ ErrorCode() string }
+			if !errors.As(err, &ae) {
+				t.Fatalf("ConfirmForgotPassword: %v", err)
+			}
+			return ae.ErrorCode()
+		}
+		if got := confirm(cb); got != "ExpiredCodeException" {
+			t.Fatalf("at B before any code was asked for: %s, want ExpiredCodeException", got)
+		}
+		if _, err := ca.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: cl.UserPoolClient.ClientId, Username: aws.String("ghost")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := confirm(cb); got != "CodeMismatchException" {
+			t.Errorf("at B after ForgotPassword at A: %s, want CodeMismatchException (a real user's answer)", got)
+		}
+	})
+
+	t.Run("console sign-in failures at A and B count together", func(t *testing.T) {
+		creds, err := os.ReadFile(filepath.Join(dataDir, "credentials"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		field := func(name string) string {
+			m := regexp.MustCompile(`(?m)^` + name + `\s*=\s*(\S+)`).FindSubmatch(creds)
+			if m == nil {
+				t.Fatalf("no %s in the credentials file", name)
+			}
+			return string(m[1])
+		}
+		keyID, secret := field("aws_access_key_id"), field("aws_secret_access_key")
+		signIn := func(base, secret string) int {
+			t.Helper()
+			jar, _ := cookiejar.New(nil)
+			hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := hc.Get(base + "/console/signin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			csrf := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
+			if csrf == nil {
+				t.Fatalf("no CSRF token on %s's sign-in page", base)
+			}
+			resp, err = hc.PostForm(base+"/console/signin", url.Values{"_csrf": {string(csrf[1])}, "access_key_id": {keyID},
+				"secret_access_key": {secret}, "region": {"us-east-1"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		for i := range 5 {
+			if got := signIn(a.url, "wrong"); got != http.StatusUnauthorized {
+				t.Fatalf("failure %d at A: %d, want 401", i+1, got)
+			}
+		}
+		if got := signIn(b.url, "wrong"); got != http.StatusUnauthorized {
+			t.Fatalf("sixth failure, at B: %d, want 401", got)
+		}
+		// Locked for a second from the sixth failure: this request comes
+		// well within it (a slow machine could let it pass: then it signs
+		// in, 303, and the test fails rather than passes).
+		if got := signIn(a.url, secret); got != http.StatusTooManyRequests {
+			t.Errorf("the right secret at A after six failures over A and B: %d, want 429", got)
+		}
 	})
 }
 

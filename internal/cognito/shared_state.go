@@ -77,9 +77,10 @@ const (
 // signed-in session (each one expires with its cookie), but an evicted
 // console session only signs its browser out. Phantom counters are made by
 // anonymous callers naming unknown users: evicting the soonest-expiring
-// ones past the cap loses only the simulated lockout of those names (real
-// users' lockouts live in their user rows), so a flood of distinct names
-// bounds the database and never locks a real user out or in.
+// ones past the cap loses only the simulated lockout or pretended codes of
+// those names (real users' lockouts and codes live in their own rows), so
+// a flood of distinct names bounds the database and never locks a real
+// user out or in.
 var sharedCaps = []struct {
 	kind string
 	keep int

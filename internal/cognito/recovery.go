@@ -173,7 +173,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	}
 	prevent := client.Settings.PreventUserExistenceErrors == "ENABLED"
 	phantom := func() (*CodeDeliveryOutput, error) {
-		return s.phantomDelivery(pool, phantomResetKey(pool, in.Username), in.Username, firstRecoveryAttribute(pool))
+		return s.phantomDelivery(ctx, pool, phantomResetKey(pool, in.Username), in.Username, firstRecoveryAttribute(pool))
 	}
 	code := newConfirmationCode()
 	var u *User
@@ -229,7 +229,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
 		// Answered as a real user's code would be (none asked for, wrong,
 		// spent), or the answer would tell which names exist.
-		return nil, s.phantomCodes.confirm(phantomResetKey(pool, in.Username))
+		return nil, s.phantomCodes.confirm(ctx, phantomResetKey(pool, in.Username), s.now().UTC())
 	}
 	if err != nil {
 		return nil, err

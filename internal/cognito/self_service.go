@@ -71,7 +71,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 		if slices.Contains(pool.Settings.AutoVerifiedAttributes, "phone_number") && !slices.Contains(pool.Settings.AutoVerifiedAttributes, "email") {
 			attrName = "phone_number"
 		}
-		return s.phantomDelivery(pool, pool.ID+"/"+CodeSignUpResend+"/"+signInKey(pool, in.Username), in.Username, attrName)
+		return s.phantomDelivery(ctx, pool, pool.ID+"/"+CodeSignUpResend+"/"+signInKey(pool, in.Username), in.Username, attrName)
 	}
 	if err != nil {
 		return nil, err

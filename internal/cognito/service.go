@@ -91,7 +91,7 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Store == nil || cfg.Sealer == nil {
 		return nil, errors.New("cognito: Config needs a Store and a Sealer")
 	}
-	s := &Service{store: cfg.Store, phantoms: phantomLockouts{st: cfg.Store}, sealer: cfg.Sealer, accountID: cfg.AccountID, domainSuffix: cfg.DomainSuffix, limits: cfg.Limits, now: cfg.Now}
+	s := &Service{store: cfg.Store, phantoms: phantomLockouts{st: cfg.Store}, phantomCodes: phantomCodes{st: cfg.Store}, sealer: cfg.Sealer, accountID: cfg.AccountID, domainSuffix: cfg.DomainSuffix, limits: cfg.Limits, now: cfg.Now}
 	if s.accountID == "" {
 		s.accountID = "000000000000"
 	}

@@ -54,6 +54,22 @@ const (
 	// SharedPhantomLock holds its simulated lockout (lockout.go).
 	SharedPhantomFailures = "phantom-failures"
 	SharedPhantomLock     = "phantom-lock"
+	// The codes pretended sent to unknown names (phantom_codes.go): the
+	// start of a name's send window and its sends, a pending reset code
+	// (its counter is the wrong guesses), and wrong sign-up codes with
+	// their lockout.
+	SharedPhantomSendWindow     = "phantom-send-window"
+	SharedPhantomSends          = "phantom-sends"
+	SharedPhantomResetCode      = "phantom-reset-code"
+	SharedPhantomSignUpFailures = "phantom-signup-failures"
+	SharedPhantomSignUpLock     = "phantom-signup-lock"
+	// The console's sign-in back-off (internal/console/backoff.go):
+	// failures and lockouts per access key ID and per source address,
+	// kinds apart so that a flood of one cannot evict the other.
+	SharedConsoleKeyFailures    = "console-key-failures"
+	SharedConsoleKeyLock        = "console-key-lock"
+	SharedConsoleSourceFailures = "console-source-failures"
+	SharedConsoleSourceLock     = "console-source-lock"
 )
 
 // sharedCaps bound the kinds whose entries callers can create at will.
@@ -61,9 +77,10 @@ const (
 // signed-in session (each one expires with its cookie), but an evicted
 // console session only signs its browser out. Phantom counters are made by
 // anonymous callers naming unknown users: evicting the soonest-expiring
-// ones past the cap loses only the simulated lockout of those names (real
-// users' lockouts live in their user rows), so a flood of distinct names
-// bounds the database and never locks a real user out or in.
+// ones past the cap loses only the simulated lockout or pretended codes of
+// those names (real users' lockouts and codes live in their own rows), so
+// a flood of distinct names bounds the database and never locks a real
+// user out or in.
 var sharedCaps = []struct {
 	kind string
 	keep int
@@ -71,7 +88,23 @@ var sharedCaps = []struct {
 	{SharedConsoleSession, 10_000},
 	{SharedPhantomFailures, maxPhantoms},
 	{SharedPhantomLock, maxPhantoms},
+	{SharedPhantomSendWindow, maxPhantoms},
+	{SharedPhantomSends, maxPhantoms},
+	{SharedPhantomResetCode, maxPhantoms},
+	{SharedPhantomSignUpFailures, maxPhantoms},
+	{SharedPhantomSignUpLock, maxPhantoms},
+	{SharedConsoleKeyFailures, maxConsoleBackoff},
+	{SharedConsoleKeyLock, maxConsoleBackoff},
+	{SharedConsoleSourceFailures, maxConsoleBackoff},
+	{SharedConsoleSourceLock, maxConsoleBackoff},
 }
+
+// maxConsoleBackoff caps each kind of the console's sign-in back-off.
+// Anyone who can reach the console can create entries by failing to sign
+// in; evicting the soonest-expiring (the counts idle longest, the
+// lockouts nearest their end) past the cap keeps the table bounded and
+// the newest lockouts, and key IDs and sources are capped apart.
+const maxConsoleBackoff = 100_000
 
 const (
 	// SharedSweepEvery is how often serve sweeps shared state.

@@ -159,7 +159,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
 		// Wrong, and locking as a real user's wrong codes lock, or the
 		// sixth try would tell which names exist.
-		return nil, s.phantomCodes.confirmSignUp(pool.ID+"/confirm-sign-up/"+signInKey(pool, in.Username), in.ConfirmationCode, s.now().UTC())
+		return nil, s.phantomCodes.confirmSignUp(ctx, pool.ID+"/confirm-sign-up/"+signInKey(pool, in.Username), s.now().UTC())
 	}
 	if err == nil {
 		err = refused

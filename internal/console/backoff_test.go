@@ -1,56 +1,75 @@
 package console
 
 import (
-	"crypto/sha256"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
-	"strconv"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/postgres"
+	"github.com/cognitod/cognitod/internal/store/postgres/pgtest"
+	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
-// TestBackoffDoublesAndForgets: past the free failures each failure
-// doubles the lockout up to maxLockout, and a count is forgotten once it
-// has been idle long enough, all on an injected clock.
-func TestBackoffDoublesAndForgets(t *testing.T) {
-	now := time.Unix(1_800_000_000, 0)
-	b := newBackoff(func() time.Time { return now })
-	k := sha256.Sum256([]byte("k"))
-	for range 3 {
-		b.fail(k, 3)
+// testStore is a real SQLite store whose shared state the back-off uses.
+func testStore(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if w := b.locked(k); w != 0 {
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// TestBackoffDoublesAndForgets: past the free failures each failure
+// doubles the lockout up to maxLockout, and a count is forgotten (and
+// swept) once it has been idle long enough, all on an injected clock.
+func TestBackoffDoublesAndForgets(t *testing.T) {
+	ctx := context.Background()
+	st := testStore(t)
+	now := time.Unix(1_800_000_000, 0)
+	g := newSignInGuard(st, func() time.Time { return now })
+	b := g.keys
+	b.free = 3
+	k := keyHash("k")
+	locked := func() time.Duration {
+		t.Helper()
+		w, err := b.locked(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	for range 3 {
+		if err := b.fail(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w := locked(); w != 0 {
 		t.Fatalf("locked %v after the free failures, want 0", w)
 	}
 	want := firstLockout
 	for i := range 15 {
-		b.fail(k, 3)
-		if w := b.locked(k); w != want {
+		b.fail(ctx, k)
+		if w := locked(); w != want {
 			t.Fatalf("lockout after %d extra failures: %v, want %v", i+1, w, want)
 		}
 		want = min(2*want, maxLockout)
 	}
 	now = now.Add(maxLockout + forgetAfter + time.Second)
-	b.mu.Lock()
-	b.sweep(now)
-	b.mu.Unlock()
-	if n := b.size(); n != 0 {
-		t.Errorf("%d entries after the count went idle, want 0", n)
+	if n, err := cognito.SweepSharedState(ctx, st, now); err != nil || n != 2 {
+		t.Errorf("sweep after the count went idle: %d entries deleted, %v; want 2 (count and lock)", n, err)
 	}
-}
-
-// TestBackoffBounded: a flood of distinct key IDs keeps the map at its
-// bound.
-func TestBackoffBounded(t *testing.T) {
-	now := time.Unix(1_800_000_000, 0)
-	b := newBackoff(func() time.Time { return now })
-	for i := range maxBackoffEntries + 5000 {
-		b.fail(sha256.Sum256([]byte(strconv.Itoa(i))), keyFreeFailures)
+	for range 3 {
+		b.fail(ctx, k)
 	}
-	if n := b.size(); n > maxBackoffEntries {
-		t.Errorf("%d entries, want at most %d", n, maxBackoffEntries)
+	if w := locked(); w != 0 {
+		t.Errorf("locked %v after three failures of a forgotten count, want 0", w)
 	}
 }
 
@@ -59,65 +78,129 @@ func TestBackoffBounded(t *testing.T) {
 // free guesses); another /64 has its own; an IPv4-mapped address counts
 // as the IPv4 address.
 func TestSignInGuardCountsIPv6ByPrefix(t *testing.T) {
+	ctx := context.Background()
 	now := time.Unix(1_800_000_000, 0)
-	g := newSignInGuard(func() time.Time { return now })
+	g := newSignInGuard(testStore(t), func() time.Time { return now })
+	wait := func(r *http.Request, keyID string) time.Duration {
+		t.Helper()
+		w, err := g.wait(ctx, r, keyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
 	r := httptest.NewRequest(http.MethodPost, "/console/signin", nil)
 	for i := range sourceFreeFailures + 1 {
 		r.RemoteAddr = fmt.Sprintf("[2001:db8:1:2::%x]:4000", i+1)
-		g.failed(r, fmt.Sprintf("AKIDGUESS%d", i))
+		if err := g.failed(ctx, r, fmt.Sprintf("AKIDGUESS%d", i)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	r.RemoteAddr = "[2001:db8:1:2:ffff:ffff:ffff:ffff]:5000"
-	if w := g.wait(r, "AKIDOTHER"); w <= 0 {
+	if w := wait(r, "AKIDOTHER"); w <= 0 {
 		t.Errorf("another address of the same /64: wait %v, want a lockout", w)
 	}
 	r.RemoteAddr = "[2001:db8:1:3::1]:4000"
-	if w := g.wait(r, "AKIDOTHER"); w != 0 {
+	if w := wait(r, "AKIDOTHER"); w != 0 {
 		t.Errorf("another /64: wait %v, want 0", w)
 	}
 
 	for i := range sourceFreeFailures + 1 {
 		r.RemoteAddr = "[::ffff:192.0.2.7]:4000"
-		g.failed(r, fmt.Sprintf("AKIDMAPPED%d", i))
+		g.failed(ctx, r, fmt.Sprintf("AKIDMAPPED%d", i))
 	}
 	r.RemoteAddr = "192.0.2.7:4000"
-	if w := g.wait(r, "AKIDOTHER"); w <= 0 {
+	if w := wait(r, "AKIDOTHER"); w <= 0 {
 		t.Errorf("IPv4 address after failures from its IPv4-mapped form: wait %v, want a lockout", w)
 	}
 	r.RemoteAddr = "192.0.2.8:4000"
-	if w := g.wait(r, "AKIDOTHER"); w != 0 {
+	if w := wait(r, "AKIDOTHER"); w != 0 {
 		t.Errorf("another IPv4 address: wait %v, want 0", w)
 	}
 }
 
-// TestSignInGuardSourceFloodKeepsKeyLock: failures from more new sources
-// than a table holds do not push a locked key ID's count out (with one
-// table for both, the flood evicted it and the key could be guessed at
-// again at once).
-func TestSignInGuardSourceFloodKeepsKeyLock(t *testing.T) {
+// TestSignInGuardSharedByGuards: two guards on one store (two instances'
+// consoles on one database) count one key ID's failures together, and a
+// sign-in at one clears the count at the other. Kept per guard, each had
+// its own five free failures.
+func TestSignInGuardSharedByGuards(t *testing.T) {
+	ctx := context.Background()
+	st := testStore(t)
 	now := time.Unix(1_800_000_000, 0)
-	g := newSignInGuard(func() time.Time { return now })
-	// A small table, so that the flood passes through it many times: each
-	// sweep drops a tenth of a full table at random, and a victim that
-	// shared the table would survive all of them with odds under 1e-9.
-	const capacity = 100
-	g.keys.capacity, g.sources.capacity = capacity, capacity
+	clock := func() time.Time { return now }
+	a, b := newSignInGuard(st, clock), newSignInGuard(st, clock)
 	r := httptest.NewRequest(http.MethodPost, "/console/signin", nil)
 	r.RemoteAddr = "198.51.100.1:4000"
-	for range keyFreeFailures + 1 {
-		g.failed(r, "AKIDVICTIM")
+	for i := range keyFreeFailures {
+		g := a
+		if i%2 == 1 {
+			g = b
+		}
+		g.failed(ctx, r, "AKIDSHARED")
 	}
-	if w := g.wait(r, "AKIDVICTIM"); w <= 0 {
-		t.Fatalf("victim key not locked: wait %v", w)
+	if w, _ := b.wait(ctx, r, "AKIDSHARED"); w != 0 {
+		t.Fatalf("locked %v after the free failures, want 0", w)
 	}
-	for i := range 200 * capacity {
-		r.RemoteAddr = netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}).String() + ":4000"
-		g.failed(r, "AKIDJUNK")
+	b.failed(ctx, r, "AKIDSHARED")
+	if w, err := a.wait(ctx, r, "AKIDSHARED"); err != nil || w != firstLockout {
+		t.Fatalf("at A after the sixth failure, at B: wait %v, %v; want %v", w, err, firstLockout)
 	}
-	r.RemoteAddr = "203.0.113.9:4000"
-	if w := g.wait(r, "AKIDVICTIM"); w <= 0 {
-		t.Errorf("victim key after a flood of sources: wait %v, want still locked", w)
+	now = now.Add(firstLockout)
+	if err := a.succeeded(ctx, "AKIDSHARED"); err != nil {
+		t.Fatal(err)
 	}
-	if n := g.sources.size(); n > capacity {
-		t.Errorf("%d source entries, want at most %d", n, capacity)
+	b.failed(ctx, r, "AKIDSHARED")
+	if w, _ := b.wait(ctx, r, "AKIDSHARED"); w != 0 {
+		t.Errorf("a failure at B after a sign-in at A: wait %v, want 0 (the count was cleared)", w)
+	}
+}
+
+// BenchmarkSignInGuard: what the back-off adds to one console sign-in,
+// on each backend: wait (two reads) on every sign-in, failed (two
+// increments, and a write per lockout) on a wrong one.
+func BenchmarkSignInGuard(b *testing.B) {
+	stores := map[string]func(*testing.B) cognito.SharedState{
+		"sqlite": func(b *testing.B) cognito.SharedState {
+			st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "db.sqlite"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { st.Close() })
+			return st
+		},
+		"postgres": func(b *testing.B) cognito.SharedState {
+			_, dsn := pgtest.Schema(b)
+			st, err := postgres.Open(context.Background(), dsn)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { st.Close() })
+			return st
+		},
+	}
+	for _, name := range []string{"sqlite", "postgres"} {
+		b.Run(name, func(b *testing.B) {
+			g := newSignInGuard(stores[name](b), time.Now)
+			r := httptest.NewRequest(http.MethodPost, "/console/signin", nil)
+			r.RemoteAddr = "198.51.100.1:4000"
+			ctx := context.Background()
+			b.Run("wait", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := g.wait(ctx, r, "AKIDBENCH"); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("failed", func(b *testing.B) {
+				i := 0
+				for b.Loop() {
+					i++
+					r.RemoteAddr = fmt.Sprintf("198.51.%d.%d:4000", i>>8&255, i&255)
+					if err := g.failed(ctx, r, fmt.Sprint("AKIDBENCH", i)); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
 	}
 }

@@ -63,7 +63,7 @@ func New(cfg Config) (*Handler, error) {
 		now = time.Now
 	}
 	h.sessions = &sessions{st: h.svc.sharedState(), now: now}
-	h.signIns = newSignInGuard(now)
+	h.signIns = newSignInGuard(h.svc.sharedState(), now)
 	if err := h.parseTemplates(); err != nil {
 		return nil, err
 	}

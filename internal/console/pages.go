@@ -54,7 +54,12 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	if !cognito.ValidRegion(region) {
 		region = "us-east-1"
 	}
-	if wait := h.signIns.wait(r, id); wait > 0 {
+	wait, err := h.signIns.wait(r.Context(), r, id)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if wait > 0 {
 		// Checked before the key is looked up: the answer is the same
 		// whether the key ID exists or not.
 		secs := int((wait + time.Second - 1) / time.Second)
@@ -74,7 +79,12 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !ok || !tokensEqual(secret, stored) {
-		h.signIns.failed(r, id)
+		if err := h.signIns.failed(r.Context(), r, id); err != nil {
+			// Not counted: refused as a store failure rather than
+			// answered, so that an outage grants no uncounted guesses.
+			h.serverError(w, r, err)
+			return
+		}
 		logged := id
 		if len(logged) > 32 || strings.IndexFunc(logged, func(c rune) bool { return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') }) >= 0 {
 			logged = "(not shaped like an access key ID; not logged in case it is a secret)"
@@ -85,7 +95,10 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 			Data:  signInData{CSRF: h.setPreSession(w), Next: safeNext(r.PostForm.Get("next")), AccessKeyID: boundedKeyID(id), Region: region}})
 		return
 	}
-	h.signIns.succeeded(id)
+	if err := h.signIns.succeeded(r.Context(), id); err != nil {
+		// The count stays until it is forgotten; the sign-in goes on.
+		h.logger.WarnContext(r.Context(), "clearing a console sign-in count", "err", err)
+	}
 	info, err := h.svc.GetAccessKey(r.Context(), id)
 	if err != nil {
 		h.serverError(w, r, err)

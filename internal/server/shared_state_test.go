@@ -28,6 +28,13 @@ import (
 // own Store, Service and in-process state.
 func secondInstance(t *testing.T, a *testServer, service func(*cognito.Config)) *testServer {
 	t.Helper()
+	return secondInstanceWith(t, a, service, nil)
+}
+
+// secondInstanceWith is secondInstance with the server's Config changed
+// by configure (a clock, say).
+func secondInstanceWith(t *testing.T, a *testServer, service func(*cognito.Config), configure func(*Config)) *testServer {
+	t.Helper()
 	store, err := sqlite.Open(context.Background(), a.dbPath)
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +54,11 @@ func secondInstance(t *testing.T, a *testServer, service func(*cognito.Config)) 
 		t.Fatal(err)
 	}
 	hs := httptest.NewUnstartedServer(nil)
-	srv, err := New(Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: ratelimit.New(RateLimits(QuotaOptions{Off: true}))})
+	scfg := Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: ratelimit.New(RateLimits(QuotaOptions{Off: true}))}
+	if configure != nil {
+		configure(&scfg)
+	}
+	srv, err := New(scfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,6 @@ type Service struct {
 	poolDeleted  func(poolID string)
 	tokens       Tokens
 	phantoms     phantomLockouts
-	srpUsed      usedSRPBlocks
 	phantomCodes phantomCodes
 	messages     MessageSender
 	policies     policyCache

@@ -70,6 +70,9 @@ const (
 	SharedConsoleKeyLock        = "console-key-lock"
 	SharedConsoleSourceFailures = "console-source-failures"
 	SharedConsoleSourceLock     = "console-source-lock"
+	// SharedSRPUsed holds the SRP secret blocks that completed a sign-in
+	// (srp_used.go).
+	SharedSRPUsed = "srp-used"
 )
 
 // sharedCaps bound the kinds whose entries callers can create at will.

@@ -1,7 +1,6 @@
 package cognito
 
 import (
-	"container/heap"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -11,7 +10,6 @@ import (
 	"errors"
 	"math/big"
 	"slices"
-	"sync"
 	"time"
 )
 
@@ -200,10 +198,16 @@ func (s *Service) respondSRP(ctx context.Context, pool *UserPool, client *AppCli
 	if !hmac.Equal(block.Verifier, verifierFingerprint(u.SRPVerifier)) || len(u.SRPVerifier) == 0 {
 		proved = false
 	}
-	if proved && !s.srpUsed.use(string(block.Nonce), time.UnixMilli(block.Expires), now) {
-		// A correct proof seen before: a replay, not a password guess.
-		s.signInFailed(SignInSRP, FailReplay)
-		return nil, ErrNotAuthorized.WithMessage(msgInvalidSession)
+	if proved {
+		fresh, err := s.useSRPBlock(ctx, block.Nonce, time.UnixMilli(block.Expires), now)
+		if err != nil {
+			return nil, err
+		}
+		if !fresh {
+			// A correct proof seen before: a replay, not a password guess.
+			s.signInFailed(SignInSRP, FailReplay)
+			return nil, ErrNotAuthorized.WithMessage(msgInvalidSession)
+		}
 	}
 	if err := s.recordSignIn(ctx, pool, u, proved, now, nil); err != nil {
 		return nil, err
@@ -217,64 +221,6 @@ func (s *Service) respondSRP(ctx context.Context, pool *UserPool, client *AppCli
 		return nil, err
 	}
 	return s.proved(ctx, pool, client, u)
-}
-
-// usedSRPBlocks remembers the secret blocks that completed a sign-in,
-// until they expire, so that a proof seen on the wire cannot be replayed
-// for another set of tokens. Only successful proofs are recorded, and they
-// need a password; but anyone can sign up and sign in over and over, so
-// expired blocks are dropped as they expire (a heap by expiry: each use
-// costs O(log n), never a scan of the whole set under the lock), and
-// should the set reach its bound with nothing expired, it refuses further
-// SRP sign-ins rather than forget a block (fail closed). The set lives in
-// memory: a restart forgets it, within blocks' 3 to 15 minutes of life.
-type usedSRPBlocks struct {
-	mu       sync.Mutex
-	used     map[string]struct{}
-	byExpiry srpExpiryHeap
-}
-
-const maxUsedSRPBlocks = 1 << 20
-
-// use records nonce as used until expires and reports whether it was
-// unused.
-func (u *usedSRPBlocks) use(nonce string, expires, now time.Time) bool {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.used == nil {
-		u.used = map[string]struct{}{}
-	}
-	for len(u.byExpiry) > 0 && now.After(u.byExpiry[0].expires) {
-		delete(u.used, heap.Pop(&u.byExpiry).(srpUsedBlock).nonce)
-	}
-	if _, seen := u.used[nonce]; seen {
-		return false
-	}
-	if len(u.used) >= maxUsedSRPBlocks {
-		return false
-	}
-	u.used[nonce] = struct{}{}
-	heap.Push(&u.byExpiry, srpUsedBlock{nonce: nonce, expires: expires})
-	return true
-}
-
-type srpUsedBlock struct {
-	nonce   string
-	expires time.Time
-}
-
-// srpExpiryHeap is a container/heap of used blocks, soonest expiry first.
-type srpExpiryHeap []srpUsedBlock
-
-func (h srpExpiryHeap) Len() int           { return len(h) }
-func (h srpExpiryHeap) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
-func (h srpExpiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *srpExpiryHeap) Push(x any)        { *h = append(*h, x.(srpUsedBlock)) }
-func (h *srpExpiryHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }
 
 // allowedFirstFactors is the pool's SignInPolicy.AllowedFirstAuthFactors;

@@ -180,14 +180,3 @@ func TestSRPBlockExpiry(t *testing.T) {
 		t.Fatalf("another client's block: %v", err)
 	}
 }
-
-func TestUsedSRPBlocks(t *testing.T) {
-	var u usedSRPBlocks
-	now := time.Now()
-	if !u.use("a", now.Add(time.Minute), now) || u.use("a", now.Add(time.Minute), now) {
-		t.Fatal("a block must be usable exactly once")
-	}
-	if !u.use("b", now.Add(time.Minute), now) {
-		t.Fatal("another block is unused")
-	}
-}

@@ -110,13 +110,13 @@ func (s *Store) Update(ctx context.Context, fn func(tx cognito.Tx) error) error 
 		err, retry, seqConflict := s.attempt(ctx, fn, lockSeqs)
 		lockSeqs = lockSeqs || seqConflict
 		if !retry || attempt == updateAttempts {
-			return err
+			return unavailable(err)
 		}
 		t := time.NewTimer(backoff/2 + rand.N(backoff))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return fmt.Errorf("postgres: update: %w (after %w)", ctx.Err(), err)
+			return unavailable(fmt.Errorf("postgres: update: %w (after %w)", ctx.Err(), err))
 		case <-t.C:
 		}
 		backoff = min(backoff*2, 200*time.Millisecond)
@@ -220,7 +220,8 @@ type q struct {
 func (q q) ExecContext(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	sql = rebind(sql)
 	if q.t == nil {
-		return q.c.Exec(ctx, sql, args...)
+		tag, err := q.c.Exec(ctx, sql, args...)
+		return tag, unavailable(err)
 	}
 	if _, err := q.c.Exec(ctx, "SAVEPOINT w"); err != nil {
 		return pgconn.CommandTag{}, q.t.saw(err)
@@ -241,15 +242,18 @@ func (q q) ExecContext(ctx context.Context, sql string, args ...any) (pgconn.Com
 }
 
 func (q q) QueryContext(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	rows, err := q.c.Query(ctx, rebind(sql), args...)
-	if err != nil && q.t != nil {
-		q.t.saw(err)
+	rs, err := q.c.Query(ctx, rebind(sql), args...)
+	if err != nil {
+		if q.t != nil {
+			q.t.saw(err)
+		}
+		return rs, unavailable(err)
 	}
-	return rows, err
+	return rows{rs}, nil
 }
 
 func (q q) QueryRowContext(ctx context.Context, sql string, args ...any) pgx.Row {
-	return q.c.QueryRow(ctx, rebind(sql), args...)
+	return row{q.c.QueryRow(ctx, rebind(sql), args...)}
 }
 
 // rebind turns the ? placeholders of sql into $1, $2, ... (no statement

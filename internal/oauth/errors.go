@@ -18,6 +18,13 @@ func (h *Handler) writeTokenError(w http.ResponseWriter, r *http.Request, err er
 		h.limits.AuthFailed(r.RemoteAddr) // the per-source failure limit (limits.go)
 	}
 	switch {
+	case errors.Is(err, cognito.ErrStoreUnavailable):
+		// The database is down: 503 temporarily_unavailable (RFC 6749's
+		// code for the authorization endpoint, the nearest fit), so that
+		// a client retries instead of treating its request as refused.
+		code, status = codeTemporarilyUnavailable, http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "1")
+		h.logger.WarnContext(r.Context(), "token request failed: storage unavailable", "err", err)
 	case errors.Is(err, cognito.ErrGrantRateExceeded):
 		// Throttled: 429, as Cognito's hosted endpoints answer (see
 		// cognito.ErrGrantRateExceeded), with when to try again.
@@ -34,3 +41,7 @@ func (h *Handler) writeTokenError(w http.ResponseWriter, r *http.Request, err er
 	w.Write([]byte(`{"error":"` + code + `"}`))
 	return code
 }
+
+// codeTemporarilyUnavailable answers any OAuth request that failed because
+// the storage could not be reached.
+const codeTemporarilyUnavailable = "temporarily_unavailable"

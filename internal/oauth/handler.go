@@ -177,8 +177,15 @@ func writeNotFound(w http.ResponseWriter) {
 }
 
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	h.logger.ErrorContext(r.Context(), "oauth endpoint failed", "path", r.URL.Path, "err", err)
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	if errors.Is(err, cognito.ErrStoreUnavailable) {
+		h.logger.WarnContext(r.Context(), "oauth endpoint failed: storage unavailable", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"error":"` + codeTemporarilyUnavailable + `"}`))
+		return
+	}
+	h.logger.ErrorContext(r.Context(), "oauth endpoint failed", "path", r.URL.Path, "err", err)
 	w.WriteHeader(http.StatusInternalServerError)
 	w.Write([]byte(`{"error":"server_error"}`))
 }

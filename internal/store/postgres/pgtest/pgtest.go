@@ -34,8 +34,12 @@ func AdminDSN() string {
 	if v := os.Getenv("COGNITOD_TEST_POSTGRES"); v != "" {
 		return v
 	}
-	return DefaultDSN
+	return defaultDSN
 }
+
+// defaultDSN is DefaultDSN; the package's own tests point it at a closed
+// port to exercise the fallback.
+var defaultDSN = DefaultDSN
 
 // Schema creates a schema named cognitod_test_<random>, drops it (CASCADE)
 // when the test ends, and returns its name and a DSN whose search_path is

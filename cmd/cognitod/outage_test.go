@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -123,6 +124,11 @@ func TestPostgresOutage(t *testing.T) {
 	cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("m2m"), GenerateSecret: true,
 		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeClientCredentials}, AllowedOAuthFlowsUserPoolClient: true,
 		AllowedOAuthScopes: []string{"api/read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second pool nothing reads through the OAuth endpoints: not cached.
+	other, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("uncached")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +260,9 @@ func TestPostgresOutage(t *testing.T) {
 	// Longer than the signing-key cache's 10 s expiry, so that signing
 	// from memory past it is exercised.
 	const outage = 12 * time.Second
-	time.Sleep(outage)
+	time.Sleep(outage - time.Second)
+	outageChecks(t, hc, p.url, poolID, *other.UserPool.Id)
+	time.Sleep(time.Until(stopped.Add(outage)))
 
 	phase.Store(phaseAfter)
 	starting := time.Now()
@@ -394,4 +402,46 @@ func outageClient(t *testing.T, dataDir, url string, hc *http.Client) *cip.Clien
 		o.RetryMaxAttempts = 1
 		o.HTTPClient = hc
 	})
+}
+
+// outageChecks, past the signing-key cache's expiry with the database
+// down: the JWKS and discovery of a pool in use come from memory; a token
+// request for a client that is not cached is 503 temporarily_unavailable
+// (not invalid_client: the client may well exist); a hosted page of a pool
+// that is not cached is the HTML error page with 503.
+func outageChecks(t *testing.T, hc *http.Client, base, poolID, uncachedPool string) {
+	t.Helper()
+	for _, path := range []string{"/.well-known/jwks.json", "/.well-known/openid-configuration"} {
+		resp, err := hc.Get(base + "/" + poolID + path)
+		if err != nil {
+			t.Errorf("outage: %s: %v", path, err)
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !json.Valid(b) {
+			t.Errorf("outage: %s: %d %s; want it served from memory", path, resp.StatusCode, b)
+		}
+	}
+	resp, err := hc.PostForm(base+"/"+poolID+"/oauth2/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {"notcachedclient0000000000a"}, "client_secret": {"x"}})
+	if err != nil {
+		t.Fatalf("outage: token for an uncached client: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || string(b) != `{"error":"temporarily_unavailable"}` || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("outage: token for an uncached client: %d %s (Retry-After %q)", resp.StatusCode, b, resp.Header.Get("Retry-After"))
+	}
+	req, _ := http.NewRequest("GET", base+"/"+uncachedPool+"/login?response_type=code&client_id=x&redirect_uri=https%3A%2F%2Fapp.example%2Fcb", nil)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	resp, err = hc.Do(req)
+	if err != nil {
+		t.Fatalf("outage: hosted page: %v", err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), "temporarily_unavailable") {
+		t.Errorf("outage: hosted page of an uncached pool: %d %s %.300s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+	}
 }

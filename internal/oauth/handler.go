@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -177,15 +178,22 @@ func writeNotFound(w http.ResponseWriter) {
 }
 
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	if errors.Is(err, cognito.ErrStoreUnavailable) {
 		h.logger.WarnContext(r.Context(), "oauth endpoint failed: storage unavailable", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "1")
+		if strings.Contains(r.Header.Get("Accept"), "text/html") {
+			// A browser on a hosted page: the error page, as logout's.
+			h.render(w, r, "error", http.StatusServiceUnavailable, page{Title: "Error", Base: base(r, r.PathValue("pool")),
+				Error: codeTemporarilyUnavailable + ": please try again"})
+			return
+		}
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte(`{"error":"` + codeTemporarilyUnavailable + `"}`))
 		return
 	}
 	h.logger.ErrorContext(r.Context(), "oauth endpoint failed", "path", r.URL.Path, "err", err)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.WriteHeader(http.StatusInternalServerError)
 	w.Write([]byte(`{"error":"server_error"}`))
 }

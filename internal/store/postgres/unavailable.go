@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -66,12 +67,58 @@ func isUnavailable(err error) bool {
 	return strings.Contains(msg, "conn closed") || strings.Contains(msg, "closed pool")
 }
 
-// row classifies the error of a QueryRow's Scan.
-type row struct{ pgx.Row }
+// statement_timeout and lock_timeout are enforced by the server: a server
+// that stops answering (a frozen host, a network that drops packets on an
+// open connection) would leave a query waiting for TCP to give up, many
+// minutes. So every read outside a transaction, and every attempt of an
+// Update, also runs under a deadline of the client's own, past the
+// server's bounds so that their errors come first; when it passes, pgx
+// cancels the query and closes the connection.
+var (
+	readBound   = DefaultStatementTimeout + DefaultConnectTimeout + 5*time.Second
+	updateBound = 3 * readBound
+)
 
-func (r row) Scan(dest ...any) error { return unavailable(r.Row.Scan(dest...)) }
+// bounded returns ctx with a deadline at most d away.
+func bounded(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= d {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
+}
 
-// rows classifies the error a result set ends with.
-type rows struct{ pgx.Rows }
+// bound gives a statement its deadline: readBound outside a transaction,
+// the attempt's inside one (fn's statements run on the caller's context,
+// not the attempt's).
+func (q q) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if q.t == nil {
+		return bounded(ctx, readBound)
+	}
+	return context.WithDeadline(ctx, q.t.deadline)
+}
+
+// row classifies the error of a QueryRow's Scan and ends its deadline.
+type row struct {
+	pgx.Row
+	cancel context.CancelFunc
+}
+
+func (r row) Scan(dest ...any) error {
+	err := r.Row.Scan(dest...)
+	r.cancel()
+	return unavailable(err)
+}
+
+// rows classifies the error a result set ends with and ends its deadline
+// when closed.
+type rows struct {
+	pgx.Rows
+	cancel context.CancelFunc
+}
 
 func (r rows) Err() error { return unavailable(r.Rows.Err()) }
+
+func (r rows) Close() {
+	r.Rows.Close()
+	r.cancel()
+}

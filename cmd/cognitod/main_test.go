@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+	"github.com/cognitod/cognitod/internal/store/postgres/pgtest"
 )
 
 // The test binary doubles as cognitod: with COGNITOD_TEST_MAIN set it
@@ -38,7 +40,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m)) // without the shared test server, one throwaway cluster for the binary
 }
 
 type process struct {

@@ -2,7 +2,6 @@ package awsjson
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,14 +55,7 @@ func New(cfg Config) *Handler {
 		Now:           cfg.Now,
 		RequireSigned: []string{"x-amz-target"},
 		ValidRegion:   cognito.ValidRegion,
-		Lookup: func(id string) (string, bool) {
-			secret, ok, err := cfg.Service.AccessKeySecret(context.Background(), id)
-			if err != nil {
-				h.logger.Error("could not look up access key", "access_key_id", id, "err", err)
-				return "", false
-			}
-			return secret, ok
-		},
+		// Lookup is set per request (verify, unavailable.go).
 	}
 	return h
 }
@@ -120,7 +112,7 @@ func (h *Handler) serve(r *http.Request) (any, error) {
 	}
 	ctx := r.Context()
 	if !info.Unsigned {
-		id, err := h.verifier.Verify(r, body)
+		id, err := h.verify(r, body)
 		if err != nil {
 			return nil, err
 		}
@@ -208,6 +200,10 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op, request
 	var ce *cognito.Error
 	var se *sigv4.Error
 	switch {
+	case errors.Is(err, cognito.ErrStoreUnavailable):
+		// Whatever exception the failure was wrapped in: the caller may
+		// retry, as after Cognito's own InternalErrorException.
+		h.logger.WarnContext(r.Context(), "cognito-idp operation failed: storage unavailable", "operation", op, "request_id", requestID, "err", err)
 	case errors.As(err, &ce):
 		typ, msg = ce.Type, ce.Message
 		if ce.Cause != nil {

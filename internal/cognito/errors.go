@@ -75,6 +75,14 @@ var (
 var (
 	ErrNotFound      = errors.New("cognito: not found")
 	ErrAlreadyExists = errors.New("cognito: already exists")
+	// ErrStoreUnavailable marks a failure to reach the storage at all
+	// (no connection, a dropped one, a server shutting down, a bound
+	// such as a statement or lock timeout hit), as opposed to an answer
+	// the storage gave. Backends wrap such errors in it so that the
+	// protocol layers can answer "try again" (InternalErrorException,
+	// temporarily_unavailable) and caches can keep serving what they
+	// hold.
+	ErrStoreUnavailable = errors.New("cognito: store unavailable")
 )
 
 // asError returns err as a Cognito exception, wrapping anything unexpected

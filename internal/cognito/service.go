@@ -217,7 +217,15 @@ func (s *Service) update(ctx context.Context, fn func(tx Tx) error) error {
 		}
 		return tx.BumpGeneration(ctx)
 	})
-	s.grants.invalidate()
+	if !errors.Is(err, ErrStoreUnavailable) {
+		s.grants.invalidate()
+	}
+	// A write that failed because the store could not be reached keeps
+	// the cache, so that cached clients go on getting tokens through an
+	// outage. If it did commit (the connection dropped after COMMIT was
+	// sent), its BumpGeneration committed with it, and WatchStore drops
+	// the cache when it reads the new generation, or when the store
+	// answers again after failing.
 	return asError(err)
 }
 

@@ -156,6 +156,12 @@ func oauthError(k kind, err error) *Error {
 		return nil
 	case errors.As(err, &oe):
 		return oe
+	case errors.Is(err, cognito.ErrStoreUnavailable):
+		// The database is down: 503 temporarily_unavailable (RFC 6749's
+		// code for the authorization endpoint, the nearest fit) with
+		// Retry-After, so that a client retries instead of treating its
+		// request as refused. Cognito documents no such answer.
+		return ErrTemporarilyUnavailable.WithCause(err).withPage("temporarily_unavailable: please try again")
 	case errors.As(err, &ge):
 		return sentinel(ge.Code).WithReason(ge.Reason)
 	case errors.As(err, &ae):

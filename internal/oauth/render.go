@@ -64,9 +64,10 @@ func jsonError(w http.ResponseWriter, e *Error) {
 	if e.Code == ErrInvalidToken.Code {
 		hd.Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+strings.ReplaceAll(e.Description, `"`, `'`)+`"`)
 	}
-	if e.Status() == http.StatusTooManyRequests {
+	if st := e.Status(); st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable {
 		// Throttled, as Cognito's hosted endpoints answer (see
-		// cognito.ErrGrantRateExceeded), with when to try again.
+		// cognito.ErrGrantRateExceeded), or the database is down: when to
+		// try again.
 		hd.Set("Retry-After", "1")
 	}
 	w.WriteHeader(e.Status())
@@ -113,6 +114,9 @@ func redirectError(w http.ResponseWriter, r *http.Request, e *Error) {
 // errorPage shows e on the hosted error page: the redirect URI or the
 // client cannot be trusted, or there is nowhere to send the browser.
 func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, poolID string, e *Error) {
+	if e.Status() == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
 	h.render(w, r, "error", e.Status(), page{Title: "Error", PoolName: e.poolName, Base: base(r, poolID), Error: errorPageText(e)})
 }
 

@@ -115,17 +115,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Metrics != nil && !cfg.MetricsElsewhere {
 		mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	}
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if _, err := cfg.Service.Store().CountAccessKeys(ctx); err != nil {
-			cfg.Logger.ErrorContext(ctx, "readiness check failed", "err", err)
-			http.Error(w, "storage unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ready\n"))
-	})
+	mux.HandleFunc("GET /readyz", newReadiness(cfg.Service.Store(), cfg.Logger).serveHTTP) // readyz.go
 	root := withCORS(oauthHandler.IsDomainHost, withDomainHosts(oauthHandler, withConsole(consoleHandler, mux)))
 	return &Server{cfg: cfg, handler: withObservation(cfg.Logger, cfg.AccessLog, cfg.Metrics, withRecovery(cfg.Logger, root))}, nil
 }

@@ -143,6 +143,13 @@ func (k *Keys) load(ctx context.Context, poolID string, create bool) (*poolKeys,
 	if err != nil {
 		if pk != nil {
 			pk.reloading.Store(false)
+			if errors.Is(err, cognito.ErrStoreUnavailable) {
+				// The database is down: the keys read before it went
+				// down are the best there are (no rotation can commit
+				// meanwhile), so signing and the JWKS go on from memory
+				// and the next caller tries the store again.
+				return pk, nil
+			}
 		}
 		return nil, err
 	}

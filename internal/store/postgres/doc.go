@@ -9,4 +9,11 @@
 // leaves the transaction usable. Migrations run at Open under a
 // transaction-scoped advisory lock, so instances starting together apply
 // each one once.
+//
+// A database that cannot be reached, or does not answer within the bounds
+// (connect_timeout, statement_timeout, lock_timeout, and a deadline of the
+// client's own for a server that stops answering on an open connection),
+// is reported as cognito.ErrStoreUnavailable (unavailable.go), which the
+// protocol layers answer with "try again"; such failures are not retried
+// here. The pool reconnects by itself when the database returns.
 package postgres

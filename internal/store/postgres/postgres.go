@@ -110,13 +110,13 @@ func (s *Store) Update(ctx context.Context, fn func(tx cognito.Tx) error) error 
 		err, retry, seqConflict := s.attempt(ctx, fn, lockSeqs)
 		lockSeqs = lockSeqs || seqConflict
 		if !retry || attempt == updateAttempts {
-			return err
+			return unavailable(err)
 		}
 		t := time.NewTimer(backoff/2 + rand.N(backoff))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return fmt.Errorf("postgres: update: %w (after %w)", ctx.Err(), err)
+			return unavailable(fmt.Errorf("postgres: update: %w (after %w)", ctx.Err(), err))
 		case <-t.C:
 		}
 		backoff = min(backoff*2, 200*time.Millisecond)
@@ -137,6 +137,9 @@ var errConflict = errors.New("postgres: update: serialization failure")
 // the race for a seq once wins it the next time, and a burst of creates
 // does not exhaust the retries.
 func (s *Store) attempt(ctx context.Context, fn func(tx cognito.Tx) error, lockSeqs bool) (err error, retry, seqConflict bool) {
+	deadline := time.Now().Add(updateBound) // unavailable.go
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
 	pt, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", err), false, false
@@ -156,7 +159,7 @@ func (s *Store) attempt(ctx context.Context, fn func(tx cognito.Tx) error, lockS
 			return fmt.Errorf("postgres: lock seq counters: %w", err), isRetryable(err), false
 		}
 	}
-	t := &tx{st: pt}
+	t := &tx{st: pt, deadline: deadline}
 	t.reader = reader{q: q{c: pt, t: t}}
 	if err := fn(t); err != nil {
 		return err, t.conflict || isRetryable(err), t.seqConflict
@@ -219,8 +222,11 @@ type q struct {
 
 func (q q) ExecContext(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	sql = rebind(sql)
+	ctx, cancel := q.bound(ctx)
+	defer cancel()
 	if q.t == nil {
-		return q.c.Exec(ctx, sql, args...)
+		tag, err := q.c.Exec(ctx, sql, args...)
+		return tag, unavailable(err)
 	}
 	if _, err := q.c.Exec(ctx, "SAVEPOINT w"); err != nil {
 		return pgconn.CommandTag{}, q.t.saw(err)
@@ -241,15 +247,21 @@ func (q q) ExecContext(ctx context.Context, sql string, args ...any) (pgconn.Com
 }
 
 func (q q) QueryContext(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	rows, err := q.c.Query(ctx, rebind(sql), args...)
-	if err != nil && q.t != nil {
-		q.t.saw(err)
+	ctx, cancel := q.bound(ctx)
+	rs, err := q.c.Query(ctx, rebind(sql), args...)
+	if err != nil {
+		cancel()
+		if q.t != nil {
+			q.t.saw(err)
+		}
+		return rs, unavailable(err)
 	}
-	return rows, err
+	return rows{rs, cancel}, nil
 }
 
 func (q q) QueryRowContext(ctx context.Context, sql string, args ...any) pgx.Row {
-	return q.c.QueryRow(ctx, rebind(sql), args...)
+	ctx, cancel := q.bound(ctx)
+	return row{q.c.QueryRow(ctx, rebind(sql), args...), cancel}
 }
 
 // rebind turns the ? placeholders of sql into $1, $2, ... (no statement

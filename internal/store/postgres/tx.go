@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -15,6 +16,8 @@ import (
 type tx struct {
 	reader
 	st pgx.Tx
+	// deadline ends the attempt (Store.attempt, unavailable.go).
+	deadline time.Time
 
 	// conflict records a serialization failure or deadlock seen by any
 	// statement, even one whose error fn handled: Update then runs fn
@@ -40,6 +43,8 @@ func (t *tx) saw(err error) error {
 // to commit.
 func (t *tx) nextSeq(ctx context.Context, table string) (int64, error) {
 	var v int64
+	ctx, cancel := context.WithDeadline(ctx, t.deadline)
+	defer cancel()
 	err := t.st.QueryRow(ctx, `UPDATE seq_counters SET v = v + 1 WHERE name = $1 RETURNING v`, table).Scan(&v)
 	if err != nil {
 		if isRetryable(err) {

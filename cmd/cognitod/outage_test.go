@@ -132,6 +132,7 @@ func TestPostgresOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hosted := fetchHostedForm(t, c, p.url, *other.UserPool.Id)
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {*cl.UserPoolClient.ClientId}, "client_secret": {*cl.UserPoolClient.ClientSecret}}
 
 	var phase atomic.Int32
@@ -262,6 +263,7 @@ func TestPostgresOutage(t *testing.T) {
 	const outage = 12 * time.Second
 	time.Sleep(outage - time.Second)
 	outageChecks(t, hc, p.url, poolID, *other.UserPool.Id)
+	checkHostedSignInDuringOutage(t, hosted)
 	time.Sleep(time.Until(stopped.Add(outage)))
 
 	phase.Store(phaseAfter)
@@ -284,6 +286,7 @@ func TestPostgresOutage(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	checkHostedSignInAfterOutage(t, hosted)
 	time.Sleep(500 * time.Millisecond)
 	stopLoops()
 	wg.Wait()

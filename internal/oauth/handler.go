@@ -175,7 +175,9 @@ func (h *Handler) withPool(k kind, next poolHandler) http.HandlerFunc {
 				writeNotFound(w)
 				return
 			}
-			h.writeError(w, r, kindJSON, poolID, err)
+			// The route's own kind: a hosted page shows the error page
+			// (503 when the database is down), an API endpoint JSON.
+			h.writeError(w, r, k, poolID, err)
 			return
 		}
 		if err := next(w, r, poolID); err != nil {

@@ -280,14 +280,14 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 		u, err = h.svc.CompleteNewPassword(r.Context(), a.Pool, a.Client, session, username, r.PostForm.Get("new_password"), nil)
 		if err != nil {
 			p.Title, p.Session, p.Error = "Change your password", session, h.userMessage(r, err)
-			h.render(w, r, "new_password", http.StatusBadRequest, p)
+			h.render(w, r, "new_password", formStatus(err), p)
 			return nil
 		}
 	} else {
 		u, err = h.svc.CheckUserPassword(r.Context(), a.Pool, a.Client, username, r.PostForm.Get("password"))
 		if err != nil {
 			p.Error = h.userMessage(r, err)
-			h.render(w, r, "login", http.StatusBadRequest, p)
+			h.render(w, r, "login", formStatus(err), p)
 			return nil
 		}
 		if u.Status == cognito.StatusForceChangePassword {
@@ -316,7 +316,20 @@ func (h *Handler) userMessage(r *http.Request, err error) string {
 		return ce.Message
 	}
 	h.logger.ErrorContext(r.Context(), "hosted sign-in failed", "err", err)
+	if errors.Is(err, cognito.ErrStoreUnavailable) {
+		return "The service is temporarily unavailable. Please try again."
+	}
 	return "Something went wrong. Please try again."
+}
+
+// formStatus is the status of a form shown again after err: 503 with
+// when the database is down (the form is kept, so the user
+// only has to send it again), 400 for a refusal.
+func formStatus(err error) int {
+	if errors.Is(err, cognito.ErrStoreUnavailable) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusBadRequest
 }
 
 // logout serves GET /logout: with client_id and a registered logout_uri

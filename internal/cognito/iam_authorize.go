@@ -24,14 +24,16 @@ func (s *Service) Authorize(ctx context.Context, operation string, in any) error
 	if !ok || c.AccessKeyID == "" {
 		return &Error{Type: ErrInternal.Type, Message: ErrInternal.Message, Cause: errors.New("cognito: Authorize without a caller")}
 	}
-	k, err := s.store.GetAccessKey(ctx, c.AccessKeyID)
-	if errors.Is(err, ErrNotFound) {
-		// Deleted since its signature was checked.
-		return ErrUnrecognizedClient
-	}
+	// The key SigV4 verification read, from the access key cache.
+	ck, err := s.accessKey(ctx, c.AccessKeyID)
 	if err != nil {
 		return asError(err)
 	}
+	if ck == nil {
+		// Deleted since its signature was checked.
+		return ErrUnrecognizedClient
+	}
+	k := ck.key
 	if k.Root {
 		return nil
 	}

@@ -103,9 +103,15 @@ func (s *Service) DescribeResourceServer(ctx context.Context, in *ResourceServer
 	if err := Validate("DescribeResourceServer", in); err != nil {
 		return nil, err
 	}
-	rs, err := s.getResourceServer(ctx, s.store, in.UserPoolId, in.Identifier)
-	if err != nil {
+	if _, err := s.readPool(ctx, in.UserPoolId); err != nil {
 		return nil, err
+	}
+	rs, err := s.store.GetResourceServer(ctx, in.UserPoolId, in.Identifier)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrResourceNotFound.WithMessagef(msgResourceServerNotFound, in.Identifier)
+	}
+	if err != nil {
+		return nil, asError(err)
 	}
 	return &ResourceServerOutput{ResourceServer: describeResourceServer(rs)}, nil
 }
@@ -129,7 +135,7 @@ func (s *Service) ListResourceServers(ctx context.Context, in *ListResourceServe
 	if err := Validate("ListResourceServers", in); err != nil {
 		return nil, err
 	}
-	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
+	pool, err := s.readPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}

@@ -75,6 +75,8 @@ type Service struct {
 	onSignInFailure func(flow, reason string)
 	// changes: see OnStoreChanged (changes.go).
 	changes changeHooks
+	// accessKeys: see access_key_cache.go.
+	accessKeys accessKeyCache
 }
 
 // OnPoolCreated registers fn to run after each CreateUserPool commits

@@ -56,16 +56,27 @@ func New(cfg Config) *Handler {
 		Now:           cfg.Now,
 		RequireSigned: []string{"x-amz-target"},
 		ValidRegion:   cognito.ValidRegion,
-		Lookup: func(id string) (string, bool) {
-			secret, ok, err := cfg.Service.AccessKeySecret(context.Background(), id)
-			if err != nil {
-				h.logger.Error("could not look up access key", "access_key_id", id, "err", err)
-				return "", false
-			}
-			return secret, ok
-		},
 	}
 	return h
+}
+
+// verify checks r's signature; the access key it read comes back with
+// the identity, for Authorize.
+func (h *Handler) verify(ctx context.Context, r *http.Request, body []byte) (sigv4.Identity, *cognito.VerifiedAccessKey, error) {
+	var key *cognito.VerifiedAccessKey
+	id, err := h.verifier.VerifyWith(r, body, func(id string) (string, bool) {
+		k, err := h.svc.AccessKeyForSigV4(ctx, id)
+		if err != nil {
+			h.logger.ErrorContext(ctx, "could not look up access key", "access_key_id", id, "err", err)
+			return "", false
+		}
+		if k == nil {
+			return "", false
+		}
+		key = k
+		return k.Secret(), true
+	})
+	return id, key, err
 }
 
 // ServeHTTP answers one cognito-idp request.
@@ -120,12 +131,12 @@ func (h *Handler) serve(r *http.Request) (any, error) {
 	}
 	ctx := r.Context()
 	if !info.Unsigned {
-		id, err := h.verifier.Verify(r, body)
+		id, key, err := h.verify(ctx, r, body)
 		if err != nil {
 			return nil, err
 		}
 		ip, tls := cognito.ConnInfo(r)
-		ctx = cognito.WithCaller(ctx, cognito.Caller{AccessKeyID: id.AccessKeyID, Region: id.Region, SourceIP: ip, SecureTransport: tls})
+		ctx = cognito.WithCaller(ctx, cognito.Caller{AccessKeyID: id.AccessKeyID, Region: id.Region, SourceIP: ip, SecureTransport: tls}.WithKey(key))
 	}
 	if err := h.admit(ctx, name, info.Unsigned, body); err != nil { // request-rate quotas (limits.go)
 		return nil, err

@@ -1,52 +1,55 @@
 package cognito
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sync"
 )
 
-// accessKeyCache keeps the access keys that signed requests use, each
-// with its secret opened, so that a signed call costs no database read
-// and no decryption: SigV4 verification asks for the secret, then
-// Authorize for the key's policy, and both are answered from here.
+// A signed call reads its access key from the store once: SigV4
+// verification asks for the key (AccessKeyForSigV4) and Authorize is
+// handed the same row through the caller (Caller.WithKey), instead of
+// reading it again. The row is read fresh for every request, so a key
+// deleted, given a new secret or a new policy, by this process or by any
+// other on the database (`cognitod keys`, a second instance), is decided
+// by its next request.
 //
-// Entries belong to the grant cache's generation: every write through
-// the Service (access key writes included, see accessKeyWrite) and every
-// change WatchStore sees on the store's generation advances it, and an
-// entry read at an older generation is never used. A deleted or rotated
-// key therefore stops working on this instance as its write commits, and
-// on other instances on the same database within the watch interval.
-// Only keys that exist are kept, so made-up IDs cannot fill it.
-//
-// The secrets are held in the clear in memory, as the master key that
-// opens them is.
-type accessKeyCache struct {
+// What is kept is the opened secret: openedSecrets maps a key's sealed
+// secret, byte for byte, to its plaintext, so that a request costs no
+// decryption. An entry is used only when the sealed bytes the store
+// returns now are the ones it was opened from; a replaced secret has new
+// sealed bytes and is opened anew, and a deleted key is never found.
+// Only keys that exist get entries, so made-up IDs cannot fill it. The
+// secrets are held in the clear in memory, as the master key that opens
+// them is.
+type openedSecrets struct {
 	mu sync.RWMutex
-	m  map[string]*cachedAccessKey
+	m  map[string]*openedSecret // by access key ID
 }
 
-type cachedAccessKey struct {
-	gen    uint64
-	key    *AccessKey // read-only: shared by every request that finds it
+type openedSecret struct {
+	sealed []byte
 	secret string
 }
 
-// maxCachedAccessKeys bounds the cache; the store holds at most
+// maxOpenedSecrets bounds the cache; the store holds at most
 // MaxAccessKeys keys, and past the bound the cache starts afresh.
-const maxCachedAccessKeys = 2 * MaxAccessKeys
+const maxOpenedSecrets = 2 * MaxAccessKeys
 
-// accessKey returns access key id with its secret opened, from memory
-// while nothing has changed; nil when there is no such key.
-func (s *Service) accessKey(ctx context.Context, id string) (*cachedAccessKey, error) {
-	c := &s.accessKeys
-	gen := s.grants.gen.Load()
-	c.mu.RLock()
-	e := c.m[id]
-	c.mu.RUnlock()
-	if e != nil && e.gen == gen {
-		return e, nil
-	}
+// VerifiedAccessKey is an access key as one request's SigV4 verification
+// read it, with its secret opened; see Caller.WithKey.
+type VerifiedAccessKey struct {
+	key    *AccessKey
+	secret string
+}
+
+// Secret is the key's secret access key.
+func (k *VerifiedAccessKey) Secret() string { return k.secret }
+
+// AccessKeyForSigV4 reads access key id for one request's signature
+// check: nil (and no error) when there is no such key.
+func (s *Service) AccessKeyForSigV4(ctx context.Context, id string) (*VerifiedAccessKey, error) {
 	k, err := s.store.GetAccessKey(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
@@ -54,23 +57,44 @@ func (s *Service) accessKey(ctx context.Context, id string) (*cachedAccessKey, e
 	if err != nil {
 		return nil, err
 	}
+	c := &s.accessKeys
+	c.mu.RLock()
+	e := c.m[id]
+	c.mu.RUnlock()
+	if e != nil && bytes.Equal(e.sealed, k.SealedSecret) {
+		return &VerifiedAccessKey{key: k, secret: e.secret}, nil
+	}
 	b, err := s.sealer.Open(accessKeyPurpose(id), k.SealedSecret)
 	if err != nil {
 		return nil, err
 	}
-	e = &cachedAccessKey{gen: gen, key: k, secret: string(b)}
+	e = &openedSecret{sealed: bytes.Clone(k.SealedSecret), secret: string(b)}
 	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxCachedAccessKeys {
-		c.m = make(map[string]*cachedAccessKey)
+	if c.m == nil || len(c.m) >= maxOpenedSecrets {
+		c.m = make(map[string]*openedSecret)
 	}
 	c.m[id] = e
 	c.mu.Unlock()
-	return e, nil
+	return &VerifiedAccessKey{key: k, secret: e.secret}, nil
 }
 
-// accessKeyWrite runs an access key write in a transaction that advances
-// the store's generation, so that this instance's access key cache, and
-// every other instance's within the watch interval, drops what it knew.
-func (s *Service) accessKeyWrite(ctx context.Context, fn func(tx Tx) error) error {
-	return s.update(ctx, fn)
+// WithKey returns c carrying the key its request's signature was verified
+// with, for Authorize to decide on without reading it again. A key for
+// another access key ID than c's is ignored.
+func (c Caller) WithKey(k *VerifiedAccessKey) Caller {
+	c.verified = k
+	return c
+}
+
+// callerKey returns the access key a call is authorized as: the one its
+// SigV4 verification read, or else a fresh read; nil when it is gone.
+func (s *Service) callerAccessKey(ctx context.Context, c Caller) (*AccessKey, error) {
+	if v := c.verified; v != nil && v.key.AccessKeyID == c.AccessKeyID {
+		return v.key, nil
+	}
+	k, err := s.store.GetAccessKey(ctx, c.AccessKeyID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return k, err
 }

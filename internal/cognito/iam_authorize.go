@@ -24,16 +24,16 @@ func (s *Service) Authorize(ctx context.Context, operation string, in any) error
 	if !ok || c.AccessKeyID == "" {
 		return &Error{Type: ErrInternal.Type, Message: ErrInternal.Message, Cause: errors.New("cognito: Authorize without a caller")}
 	}
-	// The key SigV4 verification read, from the access key cache.
-	ck, err := s.accessKey(ctx, c.AccessKeyID)
+	// The row SigV4 verification read for this request, when the caller
+	// carries it (access_key_cache.go).
+	k, err := s.callerAccessKey(ctx, c)
 	if err != nil {
 		return asError(err)
 	}
-	if ck == nil {
+	if k == nil {
 		// Deleted since its signature was checked.
 		return ErrUnrecognizedClient
 	}
-	k := ck.key
 	if k.Root {
 		return nil
 	}

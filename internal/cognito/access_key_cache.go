@@ -86,7 +86,7 @@ func (c Caller) WithKey(k *VerifiedAccessKey) Caller {
 	return c
 }
 
-// callerKey returns the access key a call is authorized as: the one its
+// callerAccessKey returns the access key a call is authorized as: the one its
 // SigV4 verification read, or else a fresh read; nil when it is gone.
 func (s *Service) callerAccessKey(ctx context.Context, c Caller) (*AccessKey, error) {
 	if v := c.verified; v != nil && v.key.AccessKeyID == c.AccessKeyID {

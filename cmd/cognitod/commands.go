@@ -8,10 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
-	"github.com/cognitod/cognitod/internal/bench"
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/server"
 	"github.com/cognitod/cognitod/internal/token"
@@ -67,51 +64,5 @@ func signingKeysCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "Rotated the signing keys of %s: %s signs now; the previous key stays in the JWKS for %s.\n", *pool, kid, token.MaxTokenLifetime)
-	return nil
-}
-
-// benchCmd runs `cognitod bench token`.
-func benchCmd(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "token" {
-		return errors.New("usage: cognitod bench token [--url URL] [--concurrency N] [--duration D] [--quotas lifted|on|compare]")
-	}
-	fs := flag.NewFlagSet("bench token", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := bench.Config{}
-	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:9229", "URL of a running cognitod")
-	fs.IntVar(&cfg.Concurrency, "concurrency", 32, "requests in flight")
-	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to drive the token endpoint")
-	fs.DurationVar(&cfg.SignDuration, "sign-duration", 3*time.Second, "how long to measure the raw RS256 signing rate")
-	fs.StringVar(&cfg.Region, "region", "us-east-1", "region to create the benchmark pool in")
-	fs.StringVar(&cfg.Quotas, "quotas", bench.QuotasLifted, "the server's request-rate quotas for the benchmark pool: lifted (tag the pool cognitod:quotas=off), on (counted; start the server with limits above the load), or compare (one phase of each, and the difference)")
-	creds := fs.String("credentials", filepath.Join(envOr("DATA_DIR", "./cognitod-data"), "credentials"), "AWS credentials file with a [cognitod] profile")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	cfg.AccessKeyID, cfg.Secret = os.Getenv("COGNITOD_ROOT_ACCESS_KEY_ID"), os.Getenv("COGNITOD_ROOT_SECRET_ACCESS_KEY")
-	if cfg.AccessKeyID == "" {
-		var err error
-		if cfg.AccessKeyID, cfg.Secret, err = bench.ReadCredentials(*creds); err != nil {
-			return fmt.Errorf("bench: %w (set COGNITOD_ROOT_ACCESS_KEY_ID and COGNITOD_ROOT_SECRET_ACCESS_KEY, or --credentials)", err)
-		}
-	}
-	if cfg.Duration > 10*time.Minute {
-		return errors.New("bench: --duration is capped at 10m")
-	}
-	if !strings.HasPrefix(cfg.URL, "http://") && !strings.HasPrefix(cfg.URL, "https://") {
-		return fmt.Errorf("bench: --url %q is not an http(s) URL", cfg.URL)
-	}
-	fmt.Fprintf(stdout, "Measuring raw RS256 signing for %s, then %d concurrent token requests to %s for %s...\n", cfg.SignDuration, cfg.Concurrency, cfg.URL, cfg.Duration)
-	rep, err := bench.Run(context.Background(), cfg)
-	if err != nil {
-		return err
-	}
-	if on := rep.QuotasChecked; on != nil {
-		fmt.Fprintln(stdout, on)
-	}
-	fmt.Fprintln(stdout, rep)
-	if c := rep.Comparison(); c != "" {
-		fmt.Fprintln(stdout, c)
-	}
 	return nil
 }

@@ -4,7 +4,8 @@
 //	cognitod serve [flags]
 //	cognitod keys create|list|delete|rotate|set-policy ...
 //	cognitod signing-keys rotate --pool <id>   (also: keys rotate --pool <id>)
-//	cognitod bench token [--url URL] [--concurrency N] [--duration D]
+//	cognitod bench token [--url URL] [--concurrency N] [--duration D] [--clients N]
+//	cognitod bench admin [--url URL] [--concurrency N] [--duration D]
 //	cognitod export [--out FILE] / cognitod import --in FILE   (portable.go)
 //
 // Every flag has a COGNITOD_* environment twin (--data-dir and
@@ -48,6 +49,7 @@ Usage:
                                       promote a pool's next signing key and make a new next key
                                       (also spelt: cognitod keys rotate --pool <id>)
   cognitod bench token [flags]        measure the token endpoint of a running server
+  cognitod bench admin [flags]        measure signed DescribeResourceServer / ListResourceServers
   cognitod export [--out FILE]        write the whole deployment as one JSON document (sensitive)
   cognitod import --in FILE           load such a document into an empty deployment (same master key)
   cognitod migrate [--db DB]          bring the database's schema up to date and exit

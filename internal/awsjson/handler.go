@@ -2,6 +2,7 @@ package awsjson
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,9 +56,36 @@ func New(cfg Config) *Handler {
 		Now:           cfg.Now,
 		RequireSigned: []string{"x-amz-target"},
 		ValidRegion:   cognito.ValidRegion,
-		// Lookup is set per request (verify, unavailable.go).
 	}
 	return h
+}
+
+// verify checks the request's SigV4 signature, looking its access key up
+// in the store, and returns the key it proved. A key the store could not
+// be asked about (the database is down) is not an unknown key: the request
+// fails with InternalErrorException, which SDKs retry, rather than
+// UnrecognizedClientException, which they do not, and it is not counted
+// as a failed authentication against the caller's source (observe only
+// counts SigV4 errors), so an outage does not throttle every client.
+func (h *Handler) verify(ctx context.Context, r *http.Request, body []byte) (sigv4.Identity, *cognito.VerifiedAccessKey, error) {
+	var key *cognito.VerifiedAccessKey
+	var lookupErr error
+	id, err := h.verifier.VerifyWith(r, body, func(id string) (string, bool) {
+		k, err := h.svc.AccessKeyForSigV4(ctx, id)
+		if err != nil {
+			lookupErr = err
+			return "", false
+		}
+		if k == nil {
+			return "", false
+		}
+		key = k
+		return k.Secret(), true
+	})
+	if err != nil && lookupErr != nil {
+		return id, nil, &cognito.Error{Type: cognito.ErrInternal.Type, Message: cognito.ErrInternal.Message, Cause: lookupErr}
+	}
+	return id, key, err
 }
 
 // ServeHTTP answers one cognito-idp request.
@@ -112,12 +140,12 @@ func (h *Handler) serve(r *http.Request) (any, error) {
 	}
 	ctx := r.Context()
 	if !info.Unsigned {
-		id, err := h.verify(r, body)
+		id, key, err := h.verify(ctx, r, body)
 		if err != nil {
 			return nil, err
 		}
 		ip, tls := cognito.ConnInfo(r)
-		ctx = cognito.WithCaller(ctx, cognito.Caller{AccessKeyID: id.AccessKeyID, Region: id.Region, SourceIP: ip, SecureTransport: tls})
+		ctx = cognito.WithCaller(ctx, cognito.Caller{AccessKeyID: id.AccessKeyID, Region: id.Region, SourceIP: ip, SecureTransport: tls}.WithKey(key))
 	}
 	if err := h.admit(ctx, name, info.Unsigned, body); err != nil { // request-rate quotas (limits.go)
 		return nil, err
@@ -200,10 +228,6 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op, request
 	var ce *cognito.Error
 	var se *sigv4.Error
 	switch {
-	case errors.Is(err, cognito.ErrStoreUnavailable):
-		// Whatever exception the failure was wrapped in: the caller may
-		// retry, as after Cognito's own InternalErrorException.
-		h.logger.WarnContext(r.Context(), "cognito-idp operation failed: storage unavailable", "operation", op, "request_id", requestID, "err", err)
 	case errors.As(err, &ce):
 		typ, msg = ce.Type, ce.Message
 		if ce.Cause != nil {

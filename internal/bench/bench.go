@@ -44,7 +44,25 @@ type Config struct {
 	// QuotasCompare runs one phase of each on the same pool and reports
 	// the difference.
 	Quotas string
+	// OpenSSL: when true, OpenSSL's signing rate is not measured (tests).
+	NoOpenSSL bool
+	// Clients, when above zero, has Seed write that many app clients
+	// into the benchmark pool and spreads the token requests over them
+	// at random, so that the cost of many clients shows.
+	Clients int
+	// Seed writes n copies of the pool's app client template straight
+	// into the server's store and returns their IDs and secrets
+	// (cognito.Service.SeedClientClones, run by the bench command on the
+	// server's database). The pool's deletion removes them.
+	Seed func(ctx context.Context, poolID, template string, n int) ([]Credential, error)
+	// MetricsURL is the server's Prometheus endpoint, read for its
+	// process_resident_memory_bytes in a Clients run; "" means URL +
+	// "/metrics".
+	MetricsURL string
 }
+
+// Credential is an app client's ID and secret.
+type Credential struct{ ID, Secret string }
 
 // The values of Config.Quotas.
 const (
@@ -68,6 +86,16 @@ type Report struct {
 	Max           time.Duration
 	RawSignPerSec float64
 	Cores         int
+	// OpenSSL is OpenSSL's signing rate on the same cores (nil when not
+	// measured; OpenSSLNote says why).
+	OpenSSL     *OpenSSLRate
+	OpenSSLNote string
+	// Clients is how many app clients the requests were spread over.
+	Clients int
+	// RSSBefore and RSSAfter are the server's resident memory before the
+	// clients were seeded and after the run, when the server's process
+	// could be found on this machine (0 otherwise).
+	RSSBefore, RSSAfter int64
 	// Quotas is QuotasLifted or QuotasOn: how this phase ran.
 	Quotas string
 	// QuotasChecked is, in a QuotasCompare run, the phase with quota
@@ -78,16 +106,37 @@ type Report struct {
 // Ratio is tokens/s over the raw signing rate.
 func (r *Report) Ratio() float64 { return r.TokensPerSec / r.RawSignPerSec }
 
+// OpenSSLRatio is tokens/s over OpenSSL's signing rate (0 when that was
+// not measured).
+func (r *Report) OpenSSLRatio() float64 {
+	if r.OpenSSL == nil || r.OpenSSL.SignPerSec <= 0 {
+		return 0
+	}
+	return r.TokensPerSec / r.OpenSSL.SignPerSec
+}
+
 func (r *Report) String() string {
-	return fmt.Sprintf(`cognitod bench token: concurrency %d for %s
+	s := fmt.Sprintf(`cognitod bench token: concurrency %d for %s
   tokens:       %d (%d errors)
   tokens/s:     %.0f
   latency:      p50 %s  p90 %s  p99 %s  max %s
   raw RS256:    %.0f signatures/s (crypto/rsa, 2048-bit, %d cores; load generator on 1)
-  ratio:        %.1f%% of the raw signing rate
-  quotas:       %s`,
+  ratio:        %.1f%% of the raw signing rate`,
 		r.Concurrency, r.Duration, r.Tokens, r.Errors, r.TokensPerSec,
-		round(r.P50), round(r.P90), round(r.P99), round(r.Max), r.RawSignPerSec, r.Cores, 100*r.Ratio(), r.Quotas)
+		round(r.P50), round(r.P90), round(r.P99), round(r.Max), r.RawSignPerSec, r.Cores, 100*r.Ratio())
+	if r.OpenSSL != nil {
+		s += fmt.Sprintf("\n  OpenSSL:      %.0f signatures/s (%s)\n  ratio:        %.1f%% of OpenSSL's signing rate", r.OpenSSL.SignPerSec, r.OpenSSL.Source, 100*r.OpenSSLRatio())
+	} else if r.OpenSSLNote != "" {
+		s += "\n  OpenSSL:      " + r.OpenSSLNote
+	}
+	s += "\n  quotas:       " + r.Quotas
+	if r.Clients > 0 {
+		s += fmt.Sprintf("\n  clients:      %d app clients, each request's chosen at random", r.Clients)
+		if r.RSSBefore > 0 {
+			s += fmt.Sprintf("\n  server RSS:   %.1f MiB before seeding, %.1f MiB after the run", float64(r.RSSBefore)/(1<<20), float64(r.RSSAfter)/(1<<20))
+		}
+	}
+	return s
 }
 
 // Comparison is a QuotasCompare run's summary: the same figures with the
@@ -196,7 +245,8 @@ func (c *Config) setup(ctx context.Context, hc *http.Client, lifted bool) (*clie
 }
 
 func (c *Config) cleanup(hc *http.Client, cl *client) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Deleting a pool deletes its clients: a --clients run's take longer.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second+time.Duration(c.Clients)*time.Millisecond)
 	defer cancel()
 	var ignored map[string]any
 	c.admin(ctx, hc, "DeleteUserPool", map[string]any{"UserPoolId": cl.poolID}, &ignored)
@@ -225,7 +275,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	tokenURL := strings.TrimRight(c.URL, "/") + "/" + cl.poolID + "/oauth2/token"
 	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(cl.id)+":"+url.QueryEscape(cl.secret)))
 	body := []byte("grant_type=client_credentials&scope=com.example.photos%2Fread")
-	call := func(ctx context.Context) error {
+	callAs := func(ctx context.Context, basic string) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, bytes.NewReader(body))
 		if err != nil {
 			return err
@@ -243,6 +293,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		}
 		return err
 	}
+	call := func(ctx context.Context) error { return callAs(ctx, basic) }
 	// Warm up: the first request creates the pool's keys.
 	if err := call(ctx); err != nil {
 		return nil, fmt.Errorf("bench: first token request: %w", err)
@@ -252,14 +303,38 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	if signDur <= 0 {
 		signDur = 3 * time.Second
 	}
+	workers := tokenWorkers(tokenURL, basic, body, call)
+	var rssBefore int64
+	if c.Clients > 0 {
+		if c.Seed == nil {
+			return nil, errors.New("bench: --clients needs the server's database to seed them (Seed)")
+		}
+		rssBefore = c.serverRSS(ctx, hc)
+		creds, err := c.Seed(ctx, cl.poolID, cl.id, c.Clients)
+		if err != nil {
+			return nil, fmt.Errorf("bench: seed %d clients: %w", c.Clients, err)
+		}
+		workers = manyClientWorkers(tokenURL, creds, body, callAs)
+	}
 	raw := RawSignRate(signDur)
+	var ossl *OpenSSLRate
+	osslNote := ""
+	if !c.NoOpenSSL {
+		if ossl, err = OpenSSLSignRate(ctx, signDur); err != nil {
+			osslNote = err.Error()
+		}
+	}
 	report := func(quotas string, samples ...*sample) *Report {
-		rep := &Report{Concurrency: c.Concurrency, Duration: c.Duration, Cores: runtime.GOMAXPROCS(0), RawSignPerSec: raw, Quotas: quotas}
+		rep := &Report{Concurrency: c.Concurrency, Duration: c.Duration, Cores: runtime.GOMAXPROCS(0), RawSignPerSec: raw, Quotas: quotas,
+			OpenSSL: ossl, OpenSSLNote: osslNote, Clients: c.Clients}
 		rep.fill(samples)
+		if c.Clients > 0 && rssBefore > 0 {
+			rep.RSSBefore, rep.RSSAfter = rssBefore, c.serverRSS(ctx, hc)
+		}
 		return rep
 	}
 	if c.Quotas != QuotasCompare {
-		s, err := c.drive(ctx, c.Duration, tokenURL, basic, body, call)
+		s, err := c.drive(ctx, c.Duration, workers)
 		if err != nil {
 			return nil, err
 		}
@@ -278,7 +353,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 			}
 			current = phase
 		}
-		s, err := c.drive(ctx, c.Duration/4, tokenURL, basic, body, call)
+		s, err := c.drive(ctx, c.Duration/4, workers)
 		if err != nil {
 			return nil, err
 		}
@@ -332,8 +407,27 @@ func (rep *Report) fill(samples []*sample) {
 	}
 }
 
-// drive puts load on the token endpoint for d.
-func (c *Config) drive(ctx context.Context, d time.Duration, tokenURL, basic string, body []byte, call func(context.Context) error) (*sample, error) {
+// newWorker makes one load generator's connection: post sends one
+// request and reads its answer (an error for anything but 200), done
+// closes what it opened. end is when the run stops; runCtx ends then.
+type newWorker func(runCtx context.Context, end time.Time) (post func() error, done func())
+
+// tokenWorkers posts the token request: plain HTTP through tokenConn,
+// light enough not to take the server's CPU; HTTPS through net/http.
+func tokenWorkers(tokenURL, basic string, body []byte, call func(context.Context) error) newWorker {
+	parsed, err := url.Parse(tokenURL)
+	return func(runCtx context.Context, end time.Time) (func() error, func()) {
+		if err != nil || parsed.Scheme != "http" {
+			return func() error { return call(runCtx) }, func() {}
+		}
+		tc := newTokenConn(parsed, basic, body, end)
+		return tc.post, tc.close
+	}
+}
+
+// drive puts load on the server for d, with c.Concurrency workers made by
+// newWorker.
+func (c *Config) drive(ctx context.Context, d time.Duration, newWorker newWorker) (*sample, error) {
 	// The load generator shares the machine with the server it measures:
 	// one core's worth of goroutines is enough to keep the endpoint busy,
 	// and more would only take CPU from the signatures being measured.
@@ -342,19 +436,6 @@ func (c *Config) drive(ctx context.Context, d time.Duration, tokenURL, basic str
 	runCtx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	end, _ := runCtx.Deadline()
-	parsed, err := url.Parse(tokenURL)
-	if err != nil {
-		return nil, err
-	}
-	// Plain HTTP goes through tokenConn, light enough not to take the
-	// server's CPU; HTTPS through net/http.
-	newWorker := func() (post func() error, done func()) {
-		if parsed.Scheme != "http" {
-			return func() error { return call(runCtx) }, func() {}
-		}
-		tc := newTokenConn(parsed, basic, body, end)
-		return tc.post, tc.close
-	}
 	var tokens, failures atomic.Int64
 	lat := make([][]time.Duration, c.Concurrency)
 	var wg sync.WaitGroup
@@ -363,7 +444,7 @@ func (c *Config) drive(ctx context.Context, d time.Duration, tokenURL, basic str
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			post, done := newWorker()
+			post, done := newWorker(runCtx, end)
 			defer done()
 			mine := make([]time.Duration, 0, 4096)
 			for runCtx.Err() == nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/metrics"
 	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/server"
 	"github.com/cognitod/cognitod/internal/store/sqlite"
@@ -18,6 +19,13 @@ import (
 // benchServer starts a real cognitod with the given limits (nil: the
 // server's defaults, Cognito's quotas) and returns its URL and store.
 func benchServer(t *testing.T, limits *ratelimit.Limits) (string, *sqlite.Store) {
+	url, store, _ := benchServerWith(t, limits, nil)
+	return url, store
+}
+
+// benchServerWith is benchServer with the server's service returned, and
+// metrics served at /metrics when m is not nil.
+func benchServerWith(t *testing.T, limits *ratelimit.Limits, m *metrics.Metrics) (string, *sqlite.Store, *cognito.Service) {
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
 	if err != nil {
@@ -30,14 +38,14 @@ func benchServer(t *testing.T, limits *ratelimit.Limits) (string, *sqlite.Store)
 		t.Fatal(err)
 	}
 	hs := httptest.NewUnstartedServer(nil)
-	srv, err := server.New(server.Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: limits})
+	srv, err := server.New(server.Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: limits, Metrics: m})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs.Config.Handler = srv.Handler()
 	hs.Start()
 	t.Cleanup(hs.Close)
-	return hs.URL, store
+	return hs.URL, store, svc
 }
 
 // TestRun drives a real cognitod briefly and checks the report adds up.
@@ -48,7 +56,7 @@ func TestRun(t *testing.T) {
 	url, store := benchServer(t, nil)
 
 	rep, err := Run(ctx, Config{URL: url, AccessKeyID: "AKIDBENCH", Secret: "bench-secret", Region: "us-east-1",
-		Concurrency: 4, Duration: 300 * time.Millisecond, SignDuration: 100 * time.Millisecond})
+		Concurrency: 4, Duration: 300 * time.Millisecond, SignDuration: 100 * time.Millisecond, NoOpenSSL: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +90,7 @@ func TestRunQuotasCompare(t *testing.T) {
 	limits := ratelimit.New(server.RateLimits(server.QuotaOptions{Overrides: map[string]float64{"ClientAuthentication": 5}}))
 	url, _ := benchServer(t, limits)
 	rep, err := Run(context.Background(), Config{URL: url, AccessKeyID: "AKIDBENCH", Secret: "bench-secret", Region: "us-east-1",
-		Concurrency: 2, Duration: 300 * time.Millisecond, SignDuration: 50 * time.Millisecond, Quotas: QuotasCompare})
+		Concurrency: 2, Duration: 300 * time.Millisecond, SignDuration: 50 * time.Millisecond, Quotas: QuotasCompare, NoOpenSSL: true})
 	if err != nil {
 		t.Fatal(err)
 	}

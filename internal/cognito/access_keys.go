@@ -47,16 +47,9 @@ func (s *Service) CreateRootAccessKeyIfNone(ctx context.Context) (id, secret str
 // AccessKeySecret returns the secret of an access key, for SigV4
 // verification; ok is false for an unknown key.
 func (s *Service) AccessKeySecret(ctx context.Context, id string) (secret string, ok bool, err error) {
-	k, err := s.store.GetAccessKey(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return "", false, nil
-	}
-	if err != nil {
+	k, err := s.AccessKeyForSigV4(ctx, id)
+	if err != nil || k == nil {
 		return "", false, err
 	}
-	b, err := s.sealer.Open(accessKeyPurpose(id), k.SealedSecret)
-	if err != nil {
-		return "", false, err
-	}
-	return string(b), true, nil
+	return k.secret, true, nil
 }

@@ -1,13 +1,17 @@
 package cognito_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
 // TestMalformedIDsAreNotCached: the grant cache keys on IDs that arrive
@@ -109,5 +113,59 @@ func TestUserWritesKeepTheGrantCache(t *testing.T) {
 	}
 	if cognito.CacheGeneration(svc) == gen {
 		t.Error("a resource-server update left the grant cache's generation alone")
+	}
+}
+
+// BenchmarkCachedClientMemory reports the heap a cached app client takes
+// in the grant cache (the token endpoint's client lookups), so that the
+// bound on the cache (200,000 entries) reads as memory.
+func BenchmarkCachedClientMemory(b *testing.B) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	sealer, _ := cognito.NewSealer(bytes.Repeat([]byte{5}, 32))
+	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer})
+	if err != nil {
+		b.Fatal(err)
+	}
+	caller := cognito.WithCaller(ctx, cognito.Caller{Region: "us-east-1"})
+	pool, err := svc.CreateUserPool(caller, &cognito.CreateUserPoolInput{PoolName: "p"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	poolID := pool.UserPool.Id
+	if _, err := svc.CreateResourceServer(caller, &cognito.ResourceServerInput{UserPoolId: poolID, Identifier: "api", Name: "api",
+		Scopes: []cognito.ResourceServerScope{{ScopeName: "read", ScopeDescription: "r"}}}); err != nil {
+		b.Fatal(err)
+	}
+	yes := true
+	tmpl, err := svc.CreateUserPoolClient(caller, &cognito.CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "bench", GenerateSecret: &yes,
+		ClientInput: cognito.ClientInput{AllowedOAuthFlows: []string{"client_credentials"}, AllowedOAuthFlowsUserPoolClient: &yes, AllowedOAuthScopes: []string{"api/read"}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 5000
+	clients, err := svc.SeedClientClones(ctx, poolID, tmpl.UserPoolClient.ClientId, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for _, c := range clients {
+			if _, err := svc.ClientCredentials(ctx, poolID, cognito.ClientAuth{ClientID: c.ClientID, Secret: c.Secret}, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/n, "heap-bytes/client")
+		b.StopTimer()
+		cognito.DropGrantCache(svc)
+		b.StartTimer()
 	}
 }

@@ -5,9 +5,16 @@ package cognito
 func CachedEntries(s *Service) (pools, clients, domains int) {
 	s.grants.mu.RLock()
 	defer s.grants.mu.RUnlock()
-	return len(s.grants.pools), len(s.grants.clients), len(s.grants.domains)
+	return s.grants.pools.len(), s.grants.clients.len(), s.grants.domains.len()
 }
 
 // CacheGeneration is the grant cache's generation: it moves when the
 // cache is told that something it holds may have changed.
 func CacheGeneration(s *Service) uint64 { return s.grants.gen.Load() }
+
+// DropGrantCache empties the grant cache, as a restart would.
+func DropGrantCache(s *Service) {
+	s.grants.mu.Lock()
+	defer s.grants.mu.Unlock()
+	s.grants.clients, s.grants.scopes, s.grants.pools, s.grants.domains = rowMap[cachedClient]{}, rowMap[map[string]bool]{}, rowMap[UserPool]{}, rowMap[Domain]{}
+}

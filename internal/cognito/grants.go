@@ -130,10 +130,10 @@ func (s *Service) ClientCredentials(ctx context.Context, poolID string, auth Cli
 type grantCache struct {
 	gen     atomic.Uint64
 	mu      sync.RWMutex
-	clients map[string]*cachedRow[cachedClient]
-	scopes  map[string]*cachedRow[map[string]bool]
-	pools   map[string]*cachedRow[UserPool]
-	domains map[string]*cachedRow[Domain]
+	clients rowMap[cachedClient]
+	scopes  rowMap[map[string]bool]
+	pools   rowMap[UserPool]
+	domains rowMap[Domain]
 }
 
 // cachedRow is one row read at generation gen; row is nil when it did not
@@ -145,7 +145,7 @@ type cachedRow[T any] struct {
 
 // cachedLookup returns the row under key from m, or reads it with get and
 // remembers the answer, "not found" included.
-func cachedLookup[T any](g *grantCache, m *map[string]*cachedRow[T], key string, get func() (*T, error)) (*T, error) {
+func cachedLookup[T any](g *grantCache, m *rowMap[T], key string, get func() (*T, error)) (*T, error) {
 	gen := g.gen.Load()
 	if row, ok := peekCached(g, m, key, gen); ok {
 		return row, nil
@@ -158,22 +158,24 @@ func cachedLookup[T any](g *grantCache, m *map[string]*cachedRow[T], key string,
 		return nil, asError(err)
 	}
 	g.mu.Lock()
-	if *m == nil || len(*m) >= maxCacheEntries {
-		*m = map[string]*cachedRow[T]{}
-	}
-	(*m)[key] = &cachedRow[T]{gen: gen, row: row}
+	m.put(key, &cachedRow[T]{gen: gen, row: row})
 	g.mu.Unlock()
 	return row, nil
 }
 
 // peekCached returns the row cached under key for generation gen, if any.
 // It only reads: a key that is not cached is not remembered.
-func peekCached[T any](g *grantCache, m *map[string]*cachedRow[T], key string, gen uint64) (*T, bool) {
+func peekCached[T any](g *grantCache, m *rowMap[T], key string, gen uint64) (*T, bool) {
 	g.mu.RLock()
-	c := (*m)[key]
+	c, old := m.get(key)
 	g.mu.RUnlock()
 	if c == nil || c.gen != gen {
 		return nil, false
+	}
+	if old {
+		g.mu.Lock()
+		m.put(key, c)
+		g.mu.Unlock()
 	}
 	return c.row, true
 }
@@ -232,9 +234,12 @@ type cachedClient struct {
 // noClient is the answer for a client ID that names no client.
 var noClient = &cachedClient{}
 
-// maxCacheEntries bounds each of the cache's maps against a flood of
-// made-up IDs: past it, the map starts afresh.
-const maxCacheEntries = 100_000
+// maxCacheEntries bounds each of the cache's maps, against a flood of
+// made-up IDs and a deployment with more clients than memory should hold
+// (rowMap keeps those used most recently). 200,000 entries hold 100,000
+// clients in use at once with room to spare; a cached client weighs about
+// a kilobyte.
+const maxCacheEntries = 200_000
 
 func (g *grantCache) invalidate() { g.gen.Add(1) }
 

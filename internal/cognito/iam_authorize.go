@@ -24,13 +24,15 @@ func (s *Service) Authorize(ctx context.Context, operation string, in any) error
 	if !ok || c.AccessKeyID == "" {
 		return &Error{Type: ErrInternal.Type, Message: ErrInternal.Message, Cause: errors.New("cognito: Authorize without a caller")}
 	}
-	k, err := s.store.GetAccessKey(ctx, c.AccessKeyID)
-	if errors.Is(err, ErrNotFound) {
-		// Deleted since its signature was checked.
-		return ErrUnrecognizedClient
-	}
+	// The row SigV4 verification read for this request, when the caller
+	// carries it (access_key_cache.go).
+	k, err := s.callerAccessKey(ctx, c)
 	if err != nil {
 		return asError(err)
+	}
+	if k == nil {
+		// Deleted since its signature was checked.
+		return ErrUnrecognizedClient
 	}
 	if k.Root {
 		return nil

@@ -103,7 +103,7 @@ func (s *Service) DescribeResourceServer(ctx context.Context, in *ResourceServer
 	if err := Validate("DescribeResourceServer", in); err != nil {
 		return nil, err
 	}
-	rs, err := s.getResourceServer(ctx, s.store, in.UserPoolId, in.Identifier)
+	rs, err := s.readResourceServer(ctx, in.UserPoolId, in.Identifier) // reads.go
 	if err != nil {
 		return nil, err
 	}
@@ -129,14 +129,23 @@ func (s *Service) ListResourceServers(ctx context.Context, in *ListResourceServe
 	if err := Validate("ListResourceServers", in); err != nil {
 		return nil, err
 	}
-	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
-	if err != nil {
-		return nil, err
+	poolID := in.UserPoolId
+	list := func(after int64, limit int) ([]*ResourceServer, error) {
+		return s.readResourceServerPage(ctx, poolID, after, limit) // reads.go
 	}
-	servers, next, err := page(s, "resource-servers:"+pool.ID, in.NextToken, clampMaxResults(in.MaxResults, 50),
-		func(after int64, limit int) ([]*ResourceServer, error) {
+	if in.NextToken != "" {
+		// A bad token is refused after the pool is found, as before the
+		// single-read path: keep that order.
+		pool, err := s.getPool(ctx, s.store, poolID)
+		if err != nil {
+			return nil, err
+		}
+		list = func(after int64, limit int) ([]*ResourceServer, error) {
 			return s.store.ListResourceServers(ctx, pool.ID, after, limit)
-		}, func(rs *ResourceServer) int64 { return rs.Seq })
+		}
+	}
+	servers, next, err := page(s, "resource-servers:"+poolID, in.NextToken, clampMaxResults(in.MaxResults, 50), list,
+		func(rs *ResourceServer) int64 { return rs.Seq })
 	if err != nil {
 		return nil, err
 	}

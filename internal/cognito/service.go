@@ -74,6 +74,8 @@ type Service struct {
 	onSignInFailure func(flow, reason string)
 	// changes: see OnStoreChanged (changes.go).
 	changes changeHooks
+	// accessKeys: see access_key_cache.go.
+	accessKeys openedSecrets
 }
 
 // OnPoolCreated registers fn to run after each CreateUserPool commits
@@ -149,6 +151,8 @@ type Caller struct {
 	SourceIP netip.Addr
 	// SecureTransport is whether the request came over TLS.
 	SecureTransport bool
+	// verified: see WithKey (access_key_cache.go).
+	verified *VerifiedAccessKey
 }
 
 // ConnInfo returns what IAM conditions see of r's connection: the peer

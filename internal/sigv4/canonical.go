@@ -233,7 +233,22 @@ func queryUnescape(s string) string {
 // distinctNames), which bounds the result by the size of the request's
 // headers.
 func canonicalHeaders(r *http.Request, names []string) string {
-	idx := indexHeaders(r.Header)
+	var idx map[string][]string
+	if canonicalKeys(r.Header) {
+		// Every key is in canonical form, as Go's server and client
+		// store well-formed names: no two keys differ only in case, and a
+		// name's values are under its canonical key, found without
+		// indexing the whole header.
+		idx = make(map[string][]string, len(names))
+		for _, n := range names {
+			ln := strings.ToLower(n)
+			if vs, ok := r.Header[http.CanonicalHeaderKey(ln)]; ok {
+				idx[ln] = vs
+			}
+		}
+	} else {
+		idx = indexHeaders(r.Header)
+	}
 	var b strings.Builder
 	for _, n := range names {
 		n = strings.ToLower(n)
@@ -256,6 +271,16 @@ func distinctNames(names []string) bool {
 			return false
 		}
 		seen[n] = struct{}{}
+	}
+	return true
+}
+
+// canonicalKeys reports whether every key of h is in canonical form.
+func canonicalKeys(h http.Header) bool {
+	for k := range h {
+		if http.CanonicalHeaderKey(k) != k {
+			return false
+		}
 	}
 	return true
 }

@@ -49,6 +49,8 @@ type Store struct {
 
 	w *sql.DB // exactly one connection; every write goes through it
 	r *sql.DB // query_only connections
+	// reads is r with its statements prepared once (stmtcache.go).
+	reads *preparedReads
 
 	closeOnce sync.Once
 	closeErr  error
@@ -96,7 +98,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open %q: read pool: %w", path, err)
 	}
 
-	return &Store{reader: reader{q: r}, w: w, r: r}, nil
+	reads := &preparedReads{db: r}
+	return &Store{reader: reader{q: reads}, w: w, r: r, reads: reads}, nil
 }
 
 // checkWriter verifies that the DSN pragmas took effect: a silently
@@ -128,6 +131,7 @@ func checkWriter(ctx context.Context, w *sql.DB) error {
 // Close closes both pools. It is safe to call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.reads.close()
 		rerr := s.r.Close()
 		werr := s.w.Close() // the last connection checkpoints the WAL
 		if err := errors.Join(rerr, werr); err != nil {

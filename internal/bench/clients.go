@@ -1,0 +1,91 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// manyClientWorkers posts the token request as a client chosen at random
+// from creds each time.
+func manyClientWorkers(tokenURL string, creds []Credential, body []byte, callAs func(context.Context, string) error) newWorker {
+	basics := make([]string, len(creds))
+	for i, c := range creds {
+		basics[i] = "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(c.ID)+":"+url.QueryEscape(c.Secret)))
+	}
+	parsed, err := url.Parse(tokenURL)
+	return func(runCtx context.Context, end time.Time) (func() error, func()) {
+		if err != nil || parsed.Scheme != "http" {
+			return func() error { return callAs(runCtx, basics[rand.IntN(len(basics))]) }, func() {}
+		}
+		addr := parsed.Host
+		if parsed.Port() == "" {
+			addr = net.JoinHostPort(parsed.Hostname(), "80")
+		}
+		next := randomClientRequest(parsed, basics, body)
+		tc := &tokenConn{addr: addr, deadline: end, next: next}
+		return tc.post, tc.close
+	}
+}
+
+// randomClientRequest returns a function that renders the token request
+// as raw HTTP/1.1, authenticated as a client chosen at random from
+// basics (Basic authorization values), into a buffer it reuses.
+func randomClientRequest(tokenURL *url.URL, basics []string, body []byte) func() []byte {
+	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nAuthorization: ",
+		tokenURL.RequestURI(), tokenURL.Host, len(body))
+	buf := make([]byte, 0, 512)
+	return func() []byte {
+		buf = append(buf[:0], head...)
+		buf = append(buf, basics[rand.IntN(len(basics))]...)
+		buf = append(buf, "\r\n\r\n"...)
+		return append(buf, body...)
+	}
+}
+
+// serverRSS reads the server's resident memory from its metrics
+// (process_resident_memory_bytes); 0 when they cannot be read.
+func (c *Config) serverRSS(ctx context.Context, hc *http.Client) int64 {
+	u := c.MetricsURL
+	if u == "" {
+		u = strings.TrimRight(c.URL, "/") + "/metrics"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return 0
+	}
+	return parseRSS(bufio.NewScanner(http.MaxBytesReader(nil, resp.Body, 4<<20)))
+}
+
+// parseRSS finds "process_resident_memory_bytes <value>" in a Prometheus
+// text exposition.
+func parseRSS(sc *bufio.Scanner) int64 {
+	const name = "process_resident_memory_bytes "
+	for sc.Scan() {
+		line := sc.Bytes()
+		if bytes.HasPrefix(line, []byte(name)) {
+			v, err := strconv.ParseFloat(strings.TrimSpace(string(line[len(name):])), 64)
+			if err == nil {
+				return int64(v)
+			}
+		}
+	}
+	return 0
+}

@@ -104,6 +104,16 @@ func (h *Handler) routes() []struct {
 		{"POST /oauth2/userInfo", kindBearer, h.userInfo},
 		{"POST /oauth2/revoke", kindClient, h.revoke},
 		{"GET /_static/login.css", kindJSON, h.loginCSS},
+		{"GET /_static/custom.css", kindJSON, h.customCSS},
+		{"GET /_static/logo", kindJSON, h.logo},
+		{"GET /signup", kindBrowser, h.signUp},
+		{"POST /signup", kindBrowser, h.signUpSubmit},
+		{"GET /confirm", kindBrowser, h.confirm},
+		{"POST /confirm", kindBrowser, h.confirmSubmit},
+		{"GET /forgotPassword", kindBrowser, h.forgotPassword},
+		{"POST /forgotPassword", kindBrowser, h.forgotPasswordSubmit},
+		{"GET /confirmForgotPassword", kindBrowser, h.confirmForgotPassword},
+		{"POST /confirmForgotPassword", kindBrowser, h.confirmForgotPasswordSubmit},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -110,8 +111,18 @@ func recoveryAttribute(pool *UserPool, u *User) string {
 }
 
 // firstRecoveryAttribute is the attribute a phantom answer names: the
-// pool's first self-service recovery mechanism.
+// pool's first self-service recovery mechanism whose attribute the pool
+// verifies (AutoVerifiedAttributes), where its users' codes most likely
+// go, else its first self-service mechanism. (Without the first rule, a
+// pool that verifies only email, under the legacy order, would answer
+// real users "EMAIL" and unknown names "SMS".)
 func firstRecoveryAttribute(pool *UserPool) string {
+	for _, m := range recoveryMechanisms(pool) {
+		name := map[string]string{"verified_email": "email", "verified_phone_number": "phone_number"}[m.Name]
+		if name != "" && slices.Contains(pool.Settings.AutoVerifiedAttributes, name) {
+			return name
+		}
+	}
 	for _, m := range recoveryMechanisms(pool) {
 		switch m.Name {
 		case "verified_phone_number":

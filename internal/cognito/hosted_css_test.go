@@ -135,3 +135,17 @@ func FuzzParseHostedCSS(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseHostedCSS: reading and writing back Cognito's template,
+// as every custom.css request does.
+func BenchmarkParseHostedCSS(b *testing.B) {
+	css := strings.Replace(cognitoTemplateCSS, ".redirect-customizable, ", "", 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		rules, err := ParseHostedCSS(css)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = HostedCSS(rules)
+	}
+}

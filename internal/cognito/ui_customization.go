@@ -3,8 +3,6 @@ package cognito
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"strconv"
 )
@@ -153,14 +151,11 @@ func (s *Service) EffectiveUICustomization(ctx context.Context, poolID, clientID
 }
 
 // UICustomizationVersion names a customization's content, for cache
-// busting in the hosted pages' URLs and as CSSVersion.
+// busting in the hosted pages' URLs and as CSSVersion: its last
+// modification, in milliseconds (every SetUICustomization sets both CSS
+// and logo, and the time).
 func UICustomizationVersion(c *UICustomization) string {
-	h := sha256.New()
-	h.Write([]byte(strconv.Itoa(len(c.CSS))))
-	h.Write([]byte{0})
-	h.Write([]byte(c.CSS))
-	h.Write(c.Image)
-	return hex.EncodeToString(h.Sum(nil)[:8])
+	return strconv.FormatInt(c.LastModifiedDate.UnixMilli(), 10)
 }
 
 func (s *Service) uiCustomizationType(ctx context.Context, c *UICustomization) *UICustomizationType {

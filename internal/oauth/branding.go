@@ -3,6 +3,7 @@ package oauth
 import (
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 )
@@ -60,7 +61,7 @@ func (h *Handler) customCSS(w http.ResponseWriter, r *http.Request, poolID strin
 		writeNotFound(w)
 		return nil
 	}
-	rules, err := cognito.ParseHostedCSS(c.CSS)
+	out, err := h.cssCache.written(c)
 	if err != nil {
 		// Checked when it was set; a stored value that no longer reads
 		// is not served.
@@ -70,7 +71,7 @@ func (h *Handler) customCSS(w http.ResponseWriter, r *http.Request, poolID strin
 	hd.Set("Content-Type", "text/css; charset=utf-8")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "public, max-age=300")
-	w.Write([]byte(cognito.HostedCSS(rules)))
+	w.Write([]byte(out))
 	return nil
 }
 
@@ -91,4 +92,38 @@ func (h *Handler) logo(w http.ResponseWriter, r *http.Request, poolID string) er
 	hd.Set("Cache-Control", "public, max-age=300")
 	w.Write(c.Image)
 	return nil
+}
+
+// maxCachedCSS bounds the written stylesheets kept: one per
+// customization in use, so it is reached only with that many pools.
+const maxCachedCSS = 1024
+
+// cssCache keeps written stylesheets by content version, so that
+// requests for custom.css (anyone may send them) cost a store read and a
+// map lookup, not a parse.
+type cssCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (c *cssCache) written(u *cognito.UICustomization) (string, error) {
+	key := u.UserPoolID + "/" + u.ClientID + "/" + cognito.UICustomizationVersion(u)
+	c.mu.Lock()
+	out, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return out, nil
+	}
+	rules, err := cognito.ParseHostedCSS(u.CSS)
+	if err != nil {
+		return "", err
+	}
+	out = cognito.HostedCSS(rules)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxCachedCSS {
+		c.m = map[string]string{}
+	}
+	c.m[key] = out
+	c.mu.Unlock()
+	return out, nil
 }

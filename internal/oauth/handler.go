@@ -34,6 +34,8 @@ type Handler struct {
 	// csrfKey signs the hosted form's CSRF tokens (csrf.go).
 	csrfKey []byte
 	now     func() time.Time
+	// cssCache holds the hosted pages' written custom CSS (branding.go).
+	cssCache cssCache
 }
 
 // Config configures a Handler.

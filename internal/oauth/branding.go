@@ -3,6 +3,7 @@ package oauth
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -107,7 +108,9 @@ type cssCache struct {
 }
 
 func (c *cssCache) written(u *cognito.UICustomization) (string, error) {
-	key := u.UserPoolID + "/" + u.ClientID + "/" + cognito.UICustomizationVersion(u)
+	// The version is the modification time; the lengths tell apart two
+	// settings made in one millisecond.
+	key := u.UserPoolID + "/" + u.ClientID + "/" + cognito.UICustomizationVersion(u) + "/" + strconv.Itoa(len(u.CSS))
 	c.mu.Lock()
 	out, ok := c.m[key]
 	c.mu.Unlock()

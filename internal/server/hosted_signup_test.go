@@ -424,3 +424,25 @@ func TestHostedPagesOnDomainHost(t *testing.T) {
 		}
 	}
 }
+
+// TestHostedSignUpWithoutVerification: a pool that verifies no attribute
+// sends no code; the page says an administrator confirms the account.
+func TestHostedSignUpWithoutVerification(t *testing.T) {
+	ts := newMessagingServer(t, nil, nil)
+	s := newHostedSite(t, ts, &cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{}}, callback)
+	b := newBrowserless(t)
+	form, page := b.open(s, s.page("/signup", s.query(s.clientID, "n")))
+	if strings.Contains(page, "requiredAttributes[") {
+		t.Errorf("a pool that requires and verifies nothing asks for attributes: %.600s", page)
+	}
+	resp, page := b.submit(form, url.Values{"username": {"ivan"}, "password": {"Ivan-pass-12"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "An administrator must confirm it") {
+		t.Fatalf("sign-up: %d %q %.400s", resp.StatusCode, errorText(page), page)
+	}
+	if st := s.status("ivan"); st != types.UserStatusTypeUnconfirmed {
+		t.Errorf("status %s", st)
+	}
+	if strings.Contains(ts.log.String(), "sign-up confirmation code") {
+		t.Error("a code was sent")
+	}
+}

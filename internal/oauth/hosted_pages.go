@@ -74,12 +74,6 @@ func (h *Handler) postedForm(w http.ResponseWriter, r *http.Request, poolID stri
 	return cookie.Value, nil
 }
 
-// admitHostedPage applies the per-source sign-in limit and the quota of
-// the operation a page calls, as a sign-in is admitted (limits.go).
-func (h *Handler) admitHostedPage(r *http.Request, poolID, operation string) bool {
-	return h.limits.SignInAttempt(r.RemoteAddr) && h.quota(r.Context(), poolID, cognito.OperationQuota(operation))
-}
-
 // usernameField is how the sign-up and reset forms ask for the
 // username: per the pool's UsernameAttributes, an email address, a phone
 // number, either, or a username.

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -179,4 +180,39 @@ func lastDelivered(t *testing.T, ts *testServer, kind cognito.DeliveryKind, user
 	t.Helper()
 	code, _ := lastCode(t, ts, kind, username)
 	return code
+}
+
+// BenchmarkHostedSignUpPage: GET /signup of a client whose pool has a
+// customization (the authorize check, a CSRF token, the branding read,
+// the template), over HTTP.
+func BenchmarkHostedSignUpPage(b *testing.B) {
+	ts := newMessagingServer(b, nil, nil)
+	ctx := context.Background()
+	c := ts.client("us-east-1")
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("bench"), AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("web"),
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthScopes: []string{"openid"}, CallbackURLs: []string{callback}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.SetUICustomization(ctx, &cip.SetUICustomizationInput{UserPoolId: pool.UserPool.Id, CSS: aws.String(".label-customizable { font-weight: 700; }"), ImageFile: testPNG(b)}); err != nil {
+		b.Fatal(err)
+	}
+	u := ts.URL + "/" + *pool.UserPool.Id + "/signup?" + url.Values{"client_id": {*cl.UserPoolClient.ClientId}, "response_type": {"code"}, "redirect_uri": {callback}}.Encode()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := http.Get(u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatal(resp.StatusCode)
+		}
+	}
 }

@@ -88,6 +88,11 @@ func TestUICustomizationAPI(t *testing.T) {
 		t.Errorf("ImageUrl with a domain: %+v %v", got.UICustomization, err)
 	}
 
+	// 100 KB exactly is taken (base64 makes it 136 KB on the wire).
+	limit := append(append([]byte{}, logo...), make([]byte, 100<<10-len(logo))...)
+	if _, err := s.c.SetUICustomization(ctx, &cip.SetUICustomizationInput{UserPoolId: aws.String(s.poolID), ClientId: aws.String(s.secretID), ImageFile: limit}); err != nil {
+		t.Errorf("a 100 KB logo: %v", err)
+	}
 	big := append(append([]byte{}, logo...), make([]byte, 100<<10)...)
 	for name, in := range map[string]*cip.SetUICustomizationInput{
 		"@import":          {CSS: aws.String(`@import url(https://evil.example/x.css);`)},

@@ -114,4 +114,8 @@ var operations = map[string]operation{
 
 	// Token refresh.
 	"GetTokensFromRefreshToken": handle((*cognito.Service).GetTokensFromRefreshToken),
+
+	// Hosted UI customization (issue 13).
+	"SetUICustomization": handle((*cognito.Service).SetUICustomization),
+	"GetUICustomization": handle((*cognito.Service).GetUICustomization),
 }

@@ -300,6 +300,10 @@ func (s *Service) DeleteUserPoolClient(ctx context.Context, in *ClientIDInput) (
 		if _, err := s.getClient(ctx, tx, in.UserPoolId, in.ClientId); err != nil {
 			return err
 		}
+		// The client's hosted-UI customization goes with it.
+		if err := tx.DeleteUICustomization(ctx, in.UserPoolId, in.ClientId); err != nil {
+			return err
+		}
 		return tx.DeleteAppClient(ctx, in.UserPoolId, in.ClientId)
 	})
 	return empty(err)

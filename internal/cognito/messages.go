@@ -196,3 +196,11 @@ const (
 	msgAccessDeniedImplicit = "User: %s is not authorized to perform: %s on resource: %s because no identity-based policy allows the %s action"
 	msgAccessDeniedExplicit = "User: %s is not authorized to perform: %s on resource: %s with an explicit deny in an identity-based policy"
 )
+
+// Hosted UI customization (SetUICustomization). Cognito's own texts for
+// these refusals are not documented.
+const (
+	msgLogoTooLarge = "The logo image is larger than %d KB."       // cognitod's own
+	msgLogoNotImage = "The logo image must be a PNG or JPEG file." // cognitod's own
+	msgCSSInvalid   = "There is an error in the CSS provided: %s"  // cognitod's own
+)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -110,8 +111,18 @@ func recoveryAttribute(pool *UserPool, u *User) string {
 }
 
 // firstRecoveryAttribute is the attribute a phantom answer names: the
-// pool's first self-service recovery mechanism.
+// pool's first self-service recovery mechanism whose attribute the pool
+// verifies (AutoVerifiedAttributes), where its users' codes most likely
+// go, else its first self-service mechanism. (Without the first rule, a
+// pool that verifies only email, under the legacy order, would answer
+// real users "EMAIL" and unknown names "SMS".)
 func firstRecoveryAttribute(pool *UserPool) string {
+	for _, m := range recoveryMechanisms(pool) {
+		name := map[string]string{"verified_email": "email", "verified_phone_number": "phone_number"}[m.Name]
+		if name != "" && slices.Contains(pool.Settings.AutoVerifiedAttributes, name) {
+			return name
+		}
+	}
 	for _, m := range recoveryMechanisms(pool) {
 		switch m.Name {
 		case "verified_phone_number":
@@ -168,17 +179,24 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	if err != nil {
 		return nil, err
 	}
+	return s.forgotPassword(ctx, pool, in.Username, client.Settings.PreventUserExistenceErrors == "ENABLED")
+}
+
+// forgotPassword is ForgotPassword once the client is known; prevent
+// answers an unknown name (or one with nowhere to send a code) as a known
+// one, with a pretended delivery.
+func (s *Service) forgotPassword(ctx context.Context, pool *UserPool, username string, prevent bool) (*CodeDeliveryOutput, error) {
+	in := &ForgotPasswordInput{Username: username}
 	if adminOnlyRecovery(pool) {
 		return nil, ErrNotAuthorized.WithMessage(msgAdminOnlyRecovery)
 	}
-	prevent := client.Settings.PreventUserExistenceErrors == "ENABLED"
 	phantom := func() (*CodeDeliveryOutput, error) {
 		return s.phantomDelivery(ctx, pool, phantomResetKey(pool, in.Username), in.Username, firstRecoveryAttribute(pool))
 	}
 	code := newConfirmationCode()
 	var u *User
 	var to string
-	err = s.updateUncached(ctx, func(tx Tx) error {
+	err := s.updateUncached(ctx, func(tx Tx) error {
 		var err error
 		if u, err = s.findUser(ctx, tx, pool, in.Username); err != nil {
 			return err
@@ -218,6 +236,12 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
+	return s.confirmForgotPassword(ctx, pool, in, client.Settings.PreventUserExistenceErrors == "ENABLED")
+}
+
+// confirmForgotPassword is ConfirmForgotPassword once the client is
+// known; prevent answers an unknown name as a wrong code would be.
+func (s *Service) confirmForgotPassword(ctx context.Context, pool *UserPool, in *ConfirmForgotPasswordInput, prevent bool) (*Empty, error) {
 	if err := checkPasswordPolicy(passwordPolicy(pool), in.Password, msgPasswordPolicyChange); err != nil {
 		return nil, err
 	}
@@ -226,7 +250,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	// the server nothing; the transaction that sets the password checks
 	// the code again and spends it, so it is good once.
 	sub, err := s.checkResetCode(ctx, pool, in.Username, in.ConfirmationCode)
-	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
+	if errors.Is(err, ErrUserNotFound) && prevent {
 		// Answered as a real user's code would be (none asked for, wrong,
 		// spent), or the answer would tell which names exist.
 		return nil, s.phantomCodes.confirm(ctx, phantomResetKey(pool, in.Username), s.now().UTC())

@@ -79,6 +79,8 @@ type Reader interface {
 
 	GroupReader
 	UserCodeReader
+	// --- hosted UI customization (issue 13): ui_customization_store.go ---
+	UICustomizationReader
 }
 
 // Tx is a transaction: reads see its own writes.
@@ -144,6 +146,8 @@ type Tx interface {
 
 	GroupWriter
 	UserCodeWriter
+	// --- hosted UI customization (issue 13): ui_customization_store.go ---
+	UICustomizationWriter
 
 	GenerationWriter
 }

@@ -37,6 +37,7 @@ const (
 	opDeleteResourceServer
 	opDeleteShared
 	opDeleteSigningKey
+	opDeleteUICustomization
 	opDeleteUser
 	opDeleteUserCode
 	opDeleteUserPool
@@ -51,6 +52,7 @@ const (
 	opGetRefreshTokenByOriginJTI
 	opGetResourceServer
 	opGetShared
+	opGetUICustomization
 	opGetUser
 	opGetUserBySub
 	opGetUserCode
@@ -67,6 +69,7 @@ const (
 	opListUserPools
 	opListUsers
 	opPutShared
+	opPutUICustomization
 	opPutUserCode
 	opRedeemAuthCode
 	opRemoveGroupMember
@@ -114,6 +117,7 @@ var storeOps = [numStoreOps]string{
 	"DeleteResourceServer",
 	"DeleteShared",
 	"DeleteSigningKey",
+	"DeleteUICustomization",
 	"DeleteUser",
 	"DeleteUserCode",
 	"DeleteUserPool",
@@ -128,6 +132,7 @@ var storeOps = [numStoreOps]string{
 	"GetRefreshTokenByOriginJTI",
 	"GetResourceServer",
 	"GetShared",
+	"GetUICustomization",
 	"GetUser",
 	"GetUserBySub",
 	"GetUserCode",
@@ -144,6 +149,7 @@ var storeOps = [numStoreOps]string{
 	"ListUserPools",
 	"ListUsers",
 	"PutShared",
+	"PutUICustomization",
 	"PutUserCode",
 	"RedeemAuthCode",
 	"RemoveGroupMember",
@@ -289,6 +295,14 @@ func (t *timedStore) GetResourceServer(a0 context.Context, a1 string, a2 string)
 func (t *timedTx) GetResourceServer(a0 context.Context, a1 string, a2 string) (*cognito.ResourceServer, error) {
 	defer t.m.since(opGetResourceServer, time.Now())
 	return t.tx.GetResourceServer(a0, a1, a2)
+}
+func (t *timedStore) GetUICustomization(a0 context.Context, a1 string, a2 string) (*cognito.UICustomization, error) {
+	defer t.m.since(opGetUICustomization, time.Now())
+	return t.s.GetUICustomization(a0, a1, a2)
+}
+func (t *timedTx) GetUICustomization(a0 context.Context, a1 string, a2 string) (*cognito.UICustomization, error) {
+	defer t.m.since(opGetUICustomization, time.Now())
+	return t.tx.GetUICustomization(a0, a1, a2)
 }
 func (t *timedStore) GetUser(a0 context.Context, a1 string, a2 string) (*cognito.User, error) {
 	defer t.m.since(opGetUser, time.Now())
@@ -474,6 +488,10 @@ func (t *timedTx) DeleteSigningKey(a0 context.Context, a1 string, a2 string) err
 	defer t.m.since(opDeleteSigningKey, time.Now())
 	return t.tx.DeleteSigningKey(a0, a1, a2)
 }
+func (t *timedTx) DeleteUICustomization(a0 context.Context, a1 string, a2 string) error {
+	defer t.m.since(opDeleteUICustomization, time.Now())
+	return t.tx.DeleteUICustomization(a0, a1, a2)
+}
 func (t *timedTx) DeleteUser(a0 context.Context, a1 string, a2 string) error {
 	defer t.m.since(opDeleteUser, time.Now())
 	return t.tx.DeleteUser(a0, a1, a2)
@@ -485,6 +503,10 @@ func (t *timedTx) DeleteUserCode(a0 context.Context, a1 string, a2 string, a3 st
 func (t *timedTx) DeleteUserPool(a0 context.Context, a1 string) error {
 	defer t.m.since(opDeleteUserPool, time.Now())
 	return t.tx.DeleteUserPool(a0, a1)
+}
+func (t *timedTx) PutUICustomization(a0 context.Context, a1 *cognito.UICustomization) error {
+	defer t.m.since(opPutUICustomization, time.Now())
+	return t.tx.PutUICustomization(a0, a1)
 }
 func (t *timedTx) PutUserCode(a0 context.Context, a1 *cognito.UserCode) error {
 	defer t.m.since(opPutUserCode, time.Now())

@@ -7,7 +7,12 @@
 //
 // It owns the wire side of these endpoints: parsing form bodies and client
 // authentication (HTTP Basic or client_secret_post), one file per grant,
-// the hosted pages, and their errors. Errors are one type, Error
+// the hosted pages, and their errors. The hosted pages are the sign-in
+// form (login.go), sign-up and confirmation (signup.go), password reset
+// (forgot.go), at Cognito's classic hosted UI paths, with their shared
+// checks in hosted_pages.go, the state a multi-step flow carries in
+// flow.go, and the SetUICustomization branding they show in branding.go;
+// the rules they apply are the domain's operations. Errors are one type, Error
 // (errors.go), with a sentinel per RFC 6749/6750/7009 code; handlers
 // return them, or the domain's errors, which oauthError maps in one
 // place, and writeError (render.go) writes them as the endpoint's kind

@@ -34,6 +34,8 @@ type Handler struct {
 	// csrfKey signs the hosted form's CSRF tokens (csrf.go).
 	csrfKey []byte
 	now     func() time.Time
+	// cssCache holds the hosted pages' written custom CSS (branding.go).
+	cssCache cssCache
 }
 
 // Config configures a Handler.
@@ -104,6 +106,16 @@ func (h *Handler) routes() []struct {
 		{"POST /oauth2/userInfo", kindBearer, h.userInfo},
 		{"POST /oauth2/revoke", kindClient, h.revoke},
 		{"GET /_static/login.css", kindJSON, h.loginCSS},
+		{"GET /_static/custom.css", kindJSON, h.customCSS},
+		{"GET /_static/logo", kindJSON, h.logo},
+		{"GET /signup", kindBrowser, h.signUp},
+		{"POST /signup", kindBrowser, h.signUpSubmit},
+		{"GET /confirm", kindBrowser, h.confirm},
+		{"POST /confirm", kindBrowser, h.confirmSubmit},
+		{"GET /forgotPassword", kindBrowser, h.forgotPassword},
+		{"POST /forgotPassword", kindBrowser, h.forgotPasswordSubmit},
+		{"GET /confirmForgotPassword", kindBrowser, h.confirmForgotPassword},
+		{"POST /confirmForgotPassword", kindBrowser, h.confirmForgotPasswordSubmit},
 	}
 }
 

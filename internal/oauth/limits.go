@@ -53,3 +53,12 @@ func (h *Handler) admitClientRequest(r *http.Request, poolID, grantType string) 
 func (h *Handler) admitHostedSignIn(r *http.Request, poolID string) bool {
 	return h.limits.SignInAttempt(r.RemoteAddr) && h.quota(r.Context(), poolID, cognito.QuotaHostedSignIn)
 }
+
+// admitHostedPage applies the per-source sign-in limit and the quota of
+// the operation a hosted page's POST calls (SignUp, ConfirmSignUp,
+// ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword), as a
+// sign-in is admitted: an anonymous caller spends the same budget on any
+// of them.
+func (h *Handler) admitHostedPage(r *http.Request, poolID, operation string) bool {
+	return h.limits.SignInAttempt(r.RemoteAddr) && h.quota(r.Context(), poolID, cognito.OperationQuota(operation))
+}

@@ -25,7 +25,7 @@ var loginCSS []byte
 
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "new_password", "error"} {
+	for _, name := range []string{"login", "new_password", "error", "signup", "confirm", "forgot_password", "confirm_forgot_password", "notice"} {
 		out[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out
@@ -44,6 +44,20 @@ const (
 // page is what the hosted pages render.
 type page struct {
 	Title, PoolName, Base, Action, CSRF, Error, Username, Session string
+	// Message is a notice that is not an error (where a code was sent).
+	Message string
+	// Flow is the sealed state of a multi-step flow (flow.go).
+	Flow string
+	// The links to the other hosted pages; "" hides one the pool does
+	// not allow (hosted_pages.go).
+	LoginURL, SignUpURL, ForgotURL, ConfirmURL string
+	// The sign-up form: the username's label and input type, the
+	// attributes asked for, the password rules shown.
+	UsernameLabel, UsernameType, UsernameAutocomplete string
+	Attributes                                        []attrField
+	PasswordRules                                     []string
+	// CustomCSS and Logo are the client's branding (branding.go).
+	CustomCSS, Logo string
 }
 
 // base is the path the pool's endpoints hang from: /<pool> under the
@@ -77,7 +91,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, st
 	hd.Set("Cache-Control", "no-store")
 	// No form-action: the sign-in form's answer redirects to the app's
 	// callback, another origin, which form-action 'self' would block.
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+	// img-src 'self': the logo (branding.go); style-src 'self': the
+	// stylesheet and the custom one, never inline.
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	// same-origin, not no-referrer: under no-referrer browsers send
@@ -239,7 +255,9 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request, a *cognito.Au
 }
 
 func (h *Handler) loginPage(a *cognito.Authorization, r *http.Request, poolID, csrf string) page {
-	return page{Title: "Sign in", PoolName: a.Pool.Name, Base: base(r, poolID), Action: base(r, poolID) + "/login?" + r.URL.RawQuery, CSRF: csrf}
+	p := h.hostedPage(r, poolID, a, "Sign in")
+	p.Action, p.CSRF = base(r, poolID)+"/login?"+r.URL.RawQuery, csrf
+	return p
 }
 
 // login serves GET /login: the sign-in form.
@@ -260,14 +278,11 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	cookie, err := r.Cookie(csrfCookie)
-	if err != nil || !h.sameSiteRequest(r) || r.ParseForm() != nil || !h.checkCSRF(poolID, cookie.Value, r.PostForm.Get("_csrf")) {
-		e := errFormExpired.WithReason("CSRF token, cookie or origin refused")
-		e.poolName = a.Pool.Name
-		return e
+	nonce, err := h.postedForm(w, r, poolID, a)
+	if err != nil {
+		return err
 	}
-	p := h.loginPage(a, r, poolID, h.mintCSRF(poolID, cookie.Value))
+	p := h.loginPage(a, r, poolID, h.mintCSRF(poolID, nonce))
 	username := strings.TrimSpace(r.PostForm.Get("username"))
 	p.Username = username
 	if !h.admitHostedSignIn(r, poolID) { // limits.go
@@ -296,9 +311,7 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 			return nil
 		}
 	}
-	authTime := h.now()
-	h.setSession(w, r, a.Pool, u, authTime)
-	return h.complete(w, r, a, u, authTime)
+	return h.finishSignIn(w, r, a, u)
 }
 
 // errFormExpired refuses a sign-in form post whose CSRF token, cookie or

@@ -108,6 +108,10 @@ func TestEveryRouteHasAKind(t *testing.T) {
 		"POST /oauth2/token": kindClient, "POST /oauth2/revoke": kindClient,
 		"GET /oauth2/userInfo": kindBearer, "POST /oauth2/userInfo": kindBearer,
 		"GET /oauth2/authorize": kindBrowser, "GET /login": kindBrowser, "POST /login": kindBrowser, "GET /logout": kindBrowser,
+		"GET /_static/custom.css": kindJSON, "GET /_static/logo": kindJSON,
+		"GET /signup": kindBrowser, "POST /signup": kindBrowser, "GET /confirm": kindBrowser, "POST /confirm": kindBrowser,
+		"GET /forgotPassword": kindBrowser, "POST /forgotPassword": kindBrowser,
+		"GET /confirmForgotPassword": kindBrowser, "POST /confirmForgotPassword": kindBrowser,
 	}
 	h := &Handler{}
 	got := h.routes()

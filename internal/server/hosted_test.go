@@ -435,7 +435,7 @@ func TestHostedLoginDefences(t *testing.T) {
 	}
 	// A username full of markup comes back escaped; unknown users and
 	// wrong passwords read the same.
-	loginError := regexp.MustCompile(`<p class="error"[^>]*>([^<]*)</p>`)
+	loginError := regexp.MustCompile(`<p class="error[^"]*"[^>]*>([^<]*)</p>`)
 	resp, page = b.post(action, url.Values{"username": {`<img src=x onerror=alert(1)>`}, "password": {"x"}, "_csrf": {csrf}})
 	unknownStatus, unknownError := resp.StatusCode, loginError.FindStringSubmatch(page)
 	if strings.Contains(page, "<img src=x") || unknownError == nil || unknownError[1] != "Incorrect username or password." {

@@ -1,0 +1,91 @@
+package oauth
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+)
+
+// The hosted pages that take more than one step (sign up, then confirm;
+// forgot password, then reset) carry their state from page to page in a
+// hostedFlow: sealed (encrypted and authenticated, purpose
+// "hosted-flow:<pool>"), in the form's hidden "flow" field. It says which
+// step comes next, for which client and user, in which browser (the
+// XSRF-TOKEN nonce, hashed) and until when; a page opens it only for its
+// own step. A new step (an MFA code, a TOTP set-up) is a new flowStep, a
+// page that accepts it, and a handler that issues it in front of
+// finishSignIn.
+
+// flowStep names the page a flow continues on.
+type flowStep string
+
+const (
+	// stepConfirmSignUp: /confirm, after /signup in this browser. Its
+	// flow names the new user's sub, so that confirming signs them in.
+	stepConfirmSignUp flowStep = "confirm_sign_up"
+	// stepConfirmForgotPassword: /confirmForgotPassword, after
+	// /forgotPassword.
+	stepConfirmForgotPassword flowStep = "confirm_forgot_password"
+)
+
+// flowLifetime is how long a flow lasts: the sign-in form's hour.
+const flowLifetime = csrfLifetime
+
+// maxFlowLen bounds the sealed value a form may post (a username is at
+// most 128 characters; a flow seals to a few hundred bytes).
+const maxFlowLen = 2048
+
+type hostedFlow struct {
+	Step     flowStep `json:"s"`
+	Client   string   `json:"c"`
+	Username string   `json:"u"`
+	Sub      string   `json:"b,omitempty"`
+	Browser  string   `json:"n"`
+	Expires  int64    `json:"e"`
+}
+
+func flowPurpose(poolID string) string { return "hosted-flow:" + poolID }
+
+func browserHash(nonce string) string {
+	sum := sha256.Sum256([]byte(nonce))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// sealFlow returns the sealed flow for the next step of client's user in
+// the browser holding nonce.
+func (h *Handler) sealFlow(poolID string, step flowStep, client *cognito.AppClient, nonce, username, sub string) string {
+	return h.sealedCookie(flowPurpose(poolID), hostedFlow{Step: step, Client: client.ClientID, Username: username, Sub: sub,
+		Browser: browserHash(nonce), Expires: h.now().Add(flowLifetime).Unix()})
+}
+
+// openFlow opens a posted flow for step: sealed by this server for the
+// pool, the client and this browser, and not expired.
+func (h *Handler) openFlow(r *http.Request, poolID string, step flowStep, client *cognito.AppClient, nonce string) (*hostedFlow, bool) {
+	v := r.PostForm.Get("flow")
+	if v == "" || len(v) > maxFlowLen {
+		return nil, false
+	}
+	var f hostedFlow
+	if !h.openCookie(flowPurpose(poolID), v, &f) {
+		return nil, false
+	}
+	ok := f.Step == step && f.Client == client.ClientID && h.now().Unix() <= f.Expires &&
+		subtle.ConstantTimeCompare([]byte(f.Browser), []byte(browserHash(nonce))) == 1
+	if !ok {
+		return nil, false
+	}
+	return &f, true
+}
+
+// finishSignIn ends a hosted sign-in whose user is known: the session
+// cookie, then the code or the implicit flow's tokens to the redirect
+// URI. The password form, and confirming a sign-up made in this browser,
+// end here; further sign-in steps (MFA) go in front of it.
+func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, a *cognito.Authorization, u *cognito.User) error {
+	authTime := h.now()
+	h.setSession(w, r, a.Pool, u, authTime)
+	return h.complete(w, r, a, u, authTime)
+}

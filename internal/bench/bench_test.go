@@ -30,7 +30,7 @@ func benchServer(t *testing.T, limits *ratelimit.Limits) (string, *sqlite.Store)
 		t.Fatal(err)
 	}
 	hs := httptest.NewUnstartedServer(nil)
-	srv, err := server.New(server.Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: limits})
+	srv, err := server.New(server.Config{Cognito: cognito.Config{Store: store, Sealer: sealer}, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: limits})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,15 +42,12 @@ func secondInstance(t *testing.T, a *testServer, service func(*cognito.Config)) 
 	if service != nil {
 		service(&cfg)
 	}
-	svc, err := cognito.NewService(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	hs := httptest.NewUnstartedServer(nil)
-	srv, err := New(Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: ratelimit.New(RateLimits(QuotaOptions{Off: true}))})
+	srv, err := New(Config{Cognito: cfg, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: ratelimit.New(RateLimits(QuotaOptions{Off: true}))})
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc := srv.Service()
 	hs.Config.Handler = srv.Handler()
 	hs.Start()
 	t.Cleanup(hs.Close)

@@ -285,7 +285,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	logThrottle := cfg.quotas.OnThrottle
 	cfg.quotas.OnThrottle = func(name string) { logThrottle(name); observed.Throttled(name) }
 	srv, err := server.New(server.Config{
-		Cognito: cognito.Config{Store: observed.WrapStore(store), Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages},
+		Cognito:   cognito.Config{Store: observed.WrapStore(store), Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages},
 		NewSigner: chooseSigner(cfg, logger), // signer.go
 		Logger:    logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers, DomainHostsResolve: cfg.tls.domainHostsResolve,
 		Limits:  ratelimit.New(server.RateLimits(cfg.quotas)),

@@ -80,50 +80,72 @@ func (i *Issuer) IssuerURL(poolID string) string { return i.publicURL + "/" + po
 // It reads no database while the pool's keys are cached.
 func (i *Issuer) MintClientCredentials(ctx context.Context, c *cognito.ClientGrant) (string, error) {
 	now := i.now().Unix()
-	claims := clientCredentialsClaims{Sub: c.ClientID, TokenUse: "access", Scope: strings.Join(c.Scopes, " "),
+	s := getScratch()
+	defer s.put()
+	// The claims live in the pooled scratch: as an argument of type any
+	// they would otherwise be allocated for every token.
+	s.cc = clientCredentialsClaims{Sub: c.ClientID, TokenUse: "access", Scope: strings.Join(c.Scopes, " "),
 		AuthTime: now, Iss: i.IssuerURL(c.PoolID), Exp: now + int64(c.Lifetime/time.Second), Iat: now,
 		Version: 2, JTI: cognito.NewUUID(), ClientID: c.ClientID}
-	return i.mint(ctx, c.PoolID, &claims, nil, nil)
+	return i.mintWith(ctx, s, c.PoolID, &s.cc, nil, nil)
 }
 
-// buffers holds the scratch space of minting: the claims JSON, then the
-// JWS and the raw signature. Tokens are a few hundred bytes to a few
-// kilobytes; a buffer that grew past maxPooled is not kept.
-var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+// scratch is the pooled working space of one token: the claims JSON,
+// then the JWS and the raw signature, the digest, and the claims struct
+// of the client credentials grant (the hot path). Tokens are a few
+// hundred bytes to a few kilobytes; a buffer that grew past maxPooled is
+// not kept.
+type scratch struct {
+	payload []byte
+	jws     []byte
+	digest  [32]byte
+	cc      clientCredentialsClaims
+}
+
+var scratches = sync.Pool{New: func() any { return &scratch{payload: make([]byte, 0, 1024), jws: make([]byte, 0, 2048)} }}
 
 const maxPooled = 16 << 10
 
-// mint marshals claims, own extras and overrides (see Extras) and signs them with the pool's active
-// key.
+func getScratch() *scratch { return scratches.Get().(*scratch) }
+
+func (s *scratch) put() {
+	if cap(s.payload) <= maxPooled && cap(s.jws) <= maxPooled {
+		s.cc = clientCredentialsClaims{} // no strings kept alive
+		scratches.Put(s)
+	}
+}
+
+// mint marshals claims, own extras and overrides (see Extras) and signs
+// them with the pool's active key.
 func (i *Issuer) mint(ctx context.Context, poolID string, claims any, own, overrides Extras) (string, error) {
-	bp := buffers.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= maxPooled {
-			buffers.Put(bp)
-		}
-	}()
-	payload, err := appendClaims((*bp)[:0], claims, own, overrides)
+	s := getScratch()
+	defer s.put()
+	return i.mintWith(ctx, s, poolID, claims, own, overrides)
+}
+
+func (i *Issuer) mintWith(ctx context.Context, s *scratch, poolID string, claims any, own, overrides Extras) (string, error) {
+	payload, err := appendClaims(s.payload[:0], claims, own, overrides)
 	if err != nil {
 		return "", err
 	}
-	*bp = payload
-	return i.signFor(ctx, poolID, payload)
+	s.payload = payload
+	return i.signFor(ctx, s, poolID)
 }
 
-// signFor signs payload with the pool's active key.
-func (i *Issuer) signFor(ctx context.Context, poolID string, payload []byte) (string, error) {
+// signFor signs s.payload with the pool's active key.
+func (i *Issuer) signFor(ctx context.Context, s *scratch, poolID string) (string, error) {
 	pk, err := i.keys.pool(ctx, poolID)
 	if err != nil {
 		return "", err
 	}
-	return i.signWith(ctx, poolID, pk, payload)
+	return i.signWith(ctx, s, poolID, pk)
 }
 
 // signWith signs payload with pk's active key. A key rotated out (and
 // its signer closed) since pk was read is retried once with the pool's
 // current key, so a request racing a rotation still gets its token.
-func (i *Issuer) signWith(ctx context.Context, poolID string, pk *poolKeys, payload []byte) (string, error) {
-	jws, err := i.signQueued(ctx, pk.active, payload)
+func (i *Issuer) signWith(ctx context.Context, s *scratch, poolID string, pk *poolKeys) (string, error) {
+	jws, err := i.signQueued(ctx, s, pk.active)
 	if err == nil || !pk.active.closed.Load() {
 		return jws, err
 	}
@@ -131,12 +153,12 @@ func (i *Issuer) signWith(ctx context.Context, poolID string, pk *poolKeys, payl
 	if lerr != nil || cur.active.closed.Load() {
 		return "", err
 	}
-	return i.signQueued(ctx, cur.active, payload)
+	return i.signQueued(ctx, s, cur.active)
 }
 
 // signQueued signs through the issuer's fair queue: one signature per
 // signing slot, in arrival order.
-func (i *Issuer) signQueued(ctx context.Context, k *signingKey, payload []byte) (string, error) {
+func (i *Issuer) signQueued(ctx context.Context, s *scratch, k *signingKey) (string, error) {
 	select {
 	case i.signers <- struct{}{}:
 	case <-ctx.Done():
@@ -151,45 +173,39 @@ func (i *Issuer) signQueued(ctx context.Context, k *signingKey, payload []byte) 
 	// cores (25 ms with the yield; see the bench notes in the README).
 	runtime.Gosched()
 	if i.onSign == nil {
-		return sign(k, payload)
+		return sign(k, s)
 	}
 	start := time.Now()
-	jws, err := sign(k, payload)
+	jws, err := sign(k, s)
 	i.onSign(time.Since(start))
 	return jws, err
 }
 
-// sign returns the compact JWS of payload signed by k. It builds the JWS
-// in a pooled buffer; the returned string is its only allocation with a
-// signer that signs into a buffer (signTo).
-func sign(k *signingKey, payload []byte) (string, error) {
+// sign returns the compact JWS of s.payload signed by k, built in s;
+// the returned string is its only allocation with a signer that signs
+// into a buffer (signTo).
+func sign(k *signingKey, s *scratch) (string, error) {
 	enc := base64.RawURLEncoding
 	sigLen := enc.EncodedLen(k.size)
-	bp := buffers.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= maxPooled {
-			buffers.Put(bp)
-		}
-	}()
 	// Layout: header "." payload "." base64url(signature), then room for
 	// the raw signature past the end.
-	need := len(k.header) + 1 + enc.EncodedLen(len(payload)) + 1 + sigLen + k.size
-	out := slices.Grow((*bp)[:0], need)
-	*bp = out
+	need := len(k.header) + 1 + enc.EncodedLen(len(s.payload)) + 1 + sigLen + k.size
+	out := slices.Grow(s.jws[:0], need)
+	s.jws = out
 	out = append(out, k.header...)
 	out = append(out, '.')
-	out = enc.AppendEncode(out, payload)
-	digest := sha256.Sum256(out)
+	out = enc.AppendEncode(out, s.payload)
+	s.digest = sha256.Sum256(out)
 	out = append(out, '.')
 	var sig []byte
 	if st, ok := k.signer.(signTo); ok {
 		sig = out[len(out)+sigLen : len(out)+sigLen+k.size]
-		if err := st.SignTo(sig, &digest); err != nil {
+		if err := st.SignTo(sig, &s.digest); err != nil {
 			return "", err
 		}
 	} else {
 		var err error
-		if sig, err = k.signer.Sign(nil, digest[:], crypto.SHA256); err != nil {
+		if sig, err = k.signer.Sign(nil, s.digest[:], crypto.SHA256); err != nil {
 			return "", err
 		}
 	}

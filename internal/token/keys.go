@@ -188,16 +188,22 @@ func (k *Keys) load(ctx context.Context, poolID string, create bool) (*poolKeys,
 	}
 	fresh.gen = gen
 	k.mu.Lock()
-	old := k.pools[poolID]
+	if cur := k.pools[poolID]; cur != nil && cur != pk {
+		// Another caller installed an entry meanwhile (first loads of a
+		// pool race): callers may already sign with its signer, so it
+		// stays, and ours, which no one else has seen, is closed.
+		k.mu.Unlock()
+		if pk == nil || fresh.active != pk.active {
+			fresh.active.close()
+		}
+		return cur, nil
+	}
 	k.pools[poolID] = fresh
 	k.mu.Unlock()
-	if old != nil && old != pk && old.active != fresh.active {
-		// Another caller installed an entry meanwhile (a first load
-		// racing another); its signer is not carried over.
-		old.active.close()
-	}
 	if pk != nil && pk.active != fresh.active {
-		pk.active.close() // the active key changed (another process rotated)
+		// The active key changed (another process rotated): callers
+		// still holding pk retry with fresh (Issuer.signWith).
+		pk.active.close()
 	}
 	return fresh, nil
 }

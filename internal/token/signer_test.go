@@ -50,11 +50,11 @@ func TestSignersMakeTheSameJWS(t *testing.T) {
 		}
 		goKey := &signingKey{kid: pk.active.kid, signer: pk.private[pk.active.kid], size: pk.active.size, header: pk.active.header}
 		for _, payload := range []string{`{}`, `{"sub":"a","scope":"x y"}`, string(make([]byte, 3000))} {
-			a, err := sign(pk.active, []byte(payload))
+			a, err := sign(pk.active, &scratch{payload: []byte(payload)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := sign(goKey, []byte(payload))
+			b, err := sign(goKey, &scratch{payload: []byte(payload)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,12 +88,12 @@ func TestRotationClosesTheOldSigner(t *testing.T) {
 	if !old.active.closed.Load() {
 		t.Fatal("the rotated-out key is not marked closed")
 	}
-	if _, err := sign(old.active, []byte(`{}`)); !errors.Is(err, openssl.ErrClosed) {
+	if _, err := sign(old.active, &scratch{payload: []byte(`{}`)}); !errors.Is(err, openssl.ErrClosed) {
 		t.Fatalf("signing with the rotated-out key: %v, want openssl.ErrClosed", err)
 	}
 	// A mint that read the entry before the rotation: the first attempt
 	// fails on the closed signer, the retry signs with the promoted key.
-	tok, err := f.issuer.signWith(ctx, f.poolID, old, []byte(`{"sub":"x"}`))
+	tok, err := f.issuer.signWith(ctx, &scratch{payload: []byte(`{"sub":"x"}`)}, f.poolID, old)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,5 +108,36 @@ func TestRotationClosesTheOldSigner(t *testing.T) {
 	}
 	if _, err := f.issuer.MintClientCredentials(ctx, &cognito.ClientGrant{PoolID: f.poolID, ClientID: "c", Lifetime: time.Hour}); err != nil {
 		t.Errorf("minting after Forget (keys reloaded): %v", err)
+	}
+}
+
+// TestFirstUseBurstWithOpenSSL: bursts of 64 first tokens for a pool (its
+// keys not yet in memory) all succeed. Each racing load builds its own
+// signer; only the first installed is kept and the others are closed
+// before anyone signs with them (closing the installed one instead made
+// requests fail with "signer closed").
+func TestFirstUseBurstWithOpenSSL(t *testing.T) {
+	if err := openssl.Available(); err != nil {
+		t.Skipf("no OpenSSL signer in this build: %v", err)
+	}
+	f := newFixtureWith(t, opensslSigner)
+	ctx := context.Background()
+	if err := f.keys.Ensure(ctx, f.poolID); err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 10; round++ {
+		f.keys.Forget(f.poolID) // keys stored, none in memory
+		errs := make(chan error, 64)
+		for range 64 {
+			go func() {
+				_, err := f.issuer.MintClientCredentials(ctx, &cognito.ClientGrant{PoolID: f.poolID, ClientID: "c", Lifetime: time.Hour})
+				errs <- err
+			}()
+		}
+		for range 64 {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
 	}
 }

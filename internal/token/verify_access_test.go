@@ -45,7 +45,7 @@ func TestVerifyAccessToken(t *testing.T) {
 
 	pk, _ := f.keys.pool(ctx, f.poolID)
 	signed := func(payload string) string {
-		tok, err := sign(pk.active, []byte(payload))
+		tok, err := sign(pk.active, &scratch{payload: []byte(payload)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -30,6 +30,9 @@ type Issuer struct {
 	onSign func(time.Duration)
 	// verifiers holds a *verify.Verifier per pool (VerifyAccessToken).
 	verifiers sync.Map
+	// issuers caches IssuerURL per pool for minting (pools that exist:
+	// their grants were found), saving the concatenation per token.
+	issuers sync.Map
 }
 
 // IssuerConfig configures an Issuer.
@@ -66,6 +69,17 @@ func NewIssuer(cfg IssuerConfig) *Issuer {
 func (i *Issuer) Forget(poolID string) {
 	i.keys.Forget(poolID)
 	i.verifiers.Delete(poolID)
+	i.issuers.Delete(poolID)
+}
+
+// issuerOf is IssuerURL, cached: for pools being minted for.
+func (i *Issuer) issuerOf(poolID string) string {
+	if v, ok := i.issuers.Load(poolID); ok {
+		return v.(string)
+	}
+	iss := i.IssuerURL(poolID)
+	i.issuers.Store(poolID, iss)
+	return iss
 }
 
 // Keys returns the issuer's key set.
@@ -85,7 +99,7 @@ func (i *Issuer) MintClientCredentials(ctx context.Context, c *cognito.ClientGra
 	// The claims live in the pooled scratch: as an argument of type any
 	// they would otherwise be allocated for every token.
 	s.cc = clientCredentialsClaims{Sub: c.ClientID, TokenUse: "access", Scope: strings.Join(c.Scopes, " "),
-		AuthTime: now, Iss: i.IssuerURL(c.PoolID), Exp: now + int64(c.Lifetime/time.Second), Iat: now,
+		AuthTime: now, Iss: i.issuerOf(c.PoolID), Exp: now + int64(c.Lifetime/time.Second), Iat: now,
 		Version: 2, JTI: cognito.NewUUID(), ClientID: c.ClientID}
 	return i.mintWith(ctx, s, c.PoolID, &s.cc, nil, nil)
 }

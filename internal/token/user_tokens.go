@@ -18,7 +18,7 @@ var _ cognito.Tokens = (*Issuer)(nil)
 // JSON web tokens").
 func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (access, id string, err error) {
 	iat := i.now().Unix()
-	ac := accessClaims{Sub: t.User.Sub, Iss: i.IssuerURL(t.PoolID), Version: 2, ClientID: t.ClientID, OriginJTI: t.OriginJTI,
+	ac := accessClaims{Sub: t.User.Sub, Iss: i.issuerOf(t.PoolID), Version: 2, ClientID: t.ClientID, OriginJTI: t.OriginJTI,
 		EventID: t.EventID, TokenUse: "access", Scope: strings.Join(t.Scopes, " "), AuthTime: t.AuthTime.Unix(),
 		Exp: iat + int64(t.AccessLifetime/time.Second), Iat: iat, JTI: cognito.NewUUID(), Username: t.User.Username,
 		Groups: t.Groups}

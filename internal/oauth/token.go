@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"strings"
+	"sync"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 )

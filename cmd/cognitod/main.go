@@ -275,7 +275,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	// public URL listen may default), and handshakes start only when
 	// serveOn accepts connections, after svc is set.
 	var svc *cognito.Service
-	ln, tlsCfg, err := listen(cfg, func(name string) bool { return poolDomainExists(svc, name) }, logger, stdout) // tls.go; may set the public URL
+	ln, tlsCfg, err := listen(cfg, func(name string) bool { return svc != nil && poolDomainExists(svc, name) }, logger, stdout) // tls.go; may set the public URL
 	if err != nil {
 		return err
 	}

@@ -13,3 +13,8 @@
 // libssl3 to run). Otherwise [Available] reports why it is not, and [New]
 // fails with that error.
 package openssl
+
+import "errors"
+
+// ErrClosed is returned by Sign after Close.
+var ErrClosed = errors.New("openssl: signer closed")

@@ -141,9 +141,6 @@ type Signer struct {
 	closed sync.Once
 }
 
-// ErrClosed is returned by Sign after Close.
-var ErrClosed = errors.New("openssl: signer closed")
-
 // New builds a Signer over a copy of priv in libcrypto. priv must be a
 // two-prime key (every key crypto/rsa and cognitod generate).
 func New(priv *rsa.PrivateKey) (*Signer, error) {

@@ -21,10 +21,15 @@ type Issuer struct {
 	keys      *Keys
 	publicURL string
 	now       func() time.Time
-	// signers admits one RSA signature per P at a time. Waiters on a
+	// signers admits one RSA signature per core at a time. Waiters on a
 	// channel are served in arrival order, so under load requests queue
 	// fairly instead of time-slicing 32 signatures over 2 cores, which
-	// keeps tail latency near the queue length times one signature.
+	// keeps tail latency near the queue length times one signature. The
+	// bound suits both signers: each keeps a core busy for a whole
+	// signature; an OpenSSL one runs on a cgo thread whose P the runtime
+	// hands to other goroutines, so only this bound stops the kernel from
+	// time-slicing more signatures than cores (BenchmarkTokenEndpointSigners
+	// in internal/server measures 1 to 4 slots).
 	signers chan struct{}
 	// onSign, when set, is told how long each signature took (metrics).
 	onSign func(time.Duration)

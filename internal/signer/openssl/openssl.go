@@ -12,6 +12,15 @@ package openssl
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
+// cog_error returns the oldest queued OpenSSL error of this thread and
+// clears the queue. The queue is per thread and successive cgo calls may
+// run on different threads, so it is read inside the call that failed.
+static unsigned long cog_error(void) {
+	unsigned long e = ERR_get_error();
+	ERR_clear_error();
+	return e;
+}
+
 // The components of an RSA private key, big-endian, in the order of
 // names[] below: n, e public; the rest private.
 enum { NCOMP = 8 };
@@ -28,7 +37,7 @@ static const char *names[NCOMP] = {
 // (OPENSSL_secure_clear_free; without a secure heap that is a cleared
 // ordinary allocation), and each BIGNUM is BN_clear_free'd: once this
 // returns, the EVP_PKEY holds the only C copy of the key.
-static EVP_PKEY *cog_new_pkey(const unsigned char *comp[NCOMP], const int len[NCOMP]) {
+static EVP_PKEY *cog_new_pkey(const unsigned char *comp[NCOMP], const int len[NCOMP], unsigned long *err) {
 	BIGNUM *bn[NCOMP] = {0};
 	OSSL_PARAM_BLD *bld = NULL;
 	OSSL_PARAM *params = NULL;
@@ -53,33 +62,28 @@ done:
 	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
 	for (i = 0; i < NCOMP; i++) BN_clear_free(bn[i]);
+	*err = pkey == NULL ? cog_error() : 0;
 	return pkey;
 }
 
 // cog_sign signs a SHA-256 digest with PKCS#1 v1.5 padding (RS256) into
-// sig, which has room for siglen bytes; it returns the signature length,
-// or 0. A context per call keeps concurrent signatures with one key
-// independent (the EVP_PKEY itself is only read).
-static size_t cog_sign(EVP_PKEY *pkey, const unsigned char *digest, unsigned char *sig, size_t siglen) {
+// sig, which is exactly the key's size. It returns 0, or the OpenSSL
+// error (1 when none was queued). A context per call keeps concurrent
+// signatures with one key independent (the EVP_PKEY itself is only
+// read). The error is the return value, not an out parameter, so that no
+// Go memory but the buffers is passed (an out parameter would escape to
+// the heap on every signature).
+static unsigned long cog_sign(EVP_PKEY *pkey, const unsigned char *digest, unsigned char *sig, size_t siglen) {
 	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
 	size_t n = siglen;
-	if (ctx == NULL) return 0;
-	if (EVP_PKEY_sign_init(ctx) <= 0 || EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0 ||
-	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) <= 0 || EVP_PKEY_sign(ctx, sig, &n, digest, 32) <= 0) {
-		n = 0;
+	unsigned long err = 0;
+	if (ctx == NULL || EVP_PKEY_sign_init(ctx) <= 0 || EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0 ||
+	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) <= 0 || EVP_PKEY_sign(ctx, sig, &n, digest, 32) <= 0 || n != siglen) {
+		err = cog_error();
+		if (err == 0) err = 1;
 	}
 	EVP_PKEY_CTX_free(ctx);
-	return n;
-}
-
-// cog_error returns the oldest queued OpenSSL error of this thread, and
-// clears the queue (cgo calls may move between threads, so a failure's
-// errors are read before returning to Go, in the same call sequence only
-// when it fails).
-static unsigned long cog_error(void) {
-	unsigned long e = ERR_get_error();
-	ERR_clear_error();
-	return e;
+	return err;
 }
 */
 import "C"
@@ -185,9 +189,10 @@ func New(priv *rsa.PrivateKey) (*Signer, error) {
 	}
 	// comp is a Go array of C pointers, passed by address: allowed (the
 	// memory it points into is C's).
-	pkey := C.cog_new_pkey(&comp[0], &lens[0])
+	var cerr C.ulong
+	pkey := C.cog_new_pkey(&comp[0], &lens[0], &cerr)
 	if pkey == nil {
-		return nil, fmt.Errorf("openssl: load RSA key: error %#x", uint64(C.cog_error()))
+		return nil, fmt.Errorf("openssl: load RSA key: error %#x", uint64(cerr))
 	}
 	s := &Signer{pub: priv.PublicKey, size: priv.Size(), h: &handle{pkey: pkey}}
 	runtime.AddCleanup(s, (*handle).free, s.h)
@@ -227,10 +232,10 @@ func (s *Signer) SignTo(sig []byte, digest *[32]byte) error {
 	if s.h.pkey == nil {
 		return ErrClosed
 	}
-	n := C.cog_sign(s.h.pkey, (*C.uchar)(unsafe.Pointer(&digest[0])), (*C.uchar)(unsafe.Pointer(&sig[0])), C.size_t(len(sig)))
+	cerr := C.cog_sign(s.h.pkey, (*C.uchar)(unsafe.Pointer(&digest[0])), (*C.uchar)(unsafe.Pointer(&sig[0])), C.size_t(len(sig)))
 	runtime.KeepAlive(s) // the cleanup must not run while the key is in use
-	if int(n) != s.size {
-		return fmt.Errorf("openssl: sign: error %#x", uint64(C.cog_error()))
+	if cerr != 0 {
+		return fmt.Errorf("openssl: sign: error %#x", uint64(cerr))
 	}
 	return nil
 }

@@ -71,6 +71,10 @@
 // cache except by a successful refetch; restart the process to stop
 // trusting a key immediately.
 //
+// A program that holds the issuer's keys itself sets [Verifier.Keys] to a
+// [KeySource] instead: nothing is fetched, and every other check is the
+// same.
+//
 // # Claims
 //
 // [Claims] has typed fields for the registered and Cognito claims, decoded

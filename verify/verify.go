@@ -57,6 +57,11 @@ type Verifier struct {
 	// outside tests.
 	JWKSURL string
 
+	// Keys, if set, supplies the public keys instead of the JWKS: nothing
+	// is fetched, and JWKSURL, RefreshCooldown and HTTPClient must be
+	// unset. Most resource servers leave it nil.
+	Keys KeySource
+
 	// TokenUse is the value the token_use claim must have: AccessToken for
 	// resource servers, IDToken for clients checking an ID token.
 	TokenUse TokenUse
@@ -114,6 +119,7 @@ type config struct {
 	leeway    time.Duration
 	realm     string
 	now       func() time.Time
+	keys      KeySource
 }
 
 // init validates the configuration once and derives the internal state.
@@ -131,6 +137,7 @@ func (v *Verifier) init() *Error {
 			leeway:    v.Leeway,
 			realm:     v.Realm,
 			now:       v.Now,
+			keys:      v.Keys,
 		}
 		if v.cfg.now == nil {
 			v.cfg.now = time.Now
@@ -158,6 +165,9 @@ func (v *Verifier) validate() error {
 	}
 	if err := checkHTTPURL(v.Issuer); err != nil {
 		return fmt.Errorf("Issuer: %v", err)
+	}
+	if v.Keys != nil && (v.JWKSURL != "" || v.RefreshCooldown != 0 || v.HTTPClient != nil) {
+		return fmt.Errorf("Keys is set together with JWKSURL, RefreshCooldown or HTTPClient")
 	}
 	if v.JWKSURL != "" {
 		if err := checkHTTPURL(v.JWKSURL); err != nil {
@@ -308,7 +318,13 @@ func (v *Verifier) verify(ctx context.Context, token string) (*Claims, *Error) {
 		return nil, newError(ErrAlgorithm, fmt.Sprintf("alg %q", alg))
 	}
 
-	k, kerr := v.cache.lookup(ctx, kid)
+	var k *key
+	var kerr *Error
+	if v.cfg.keys != nil {
+		k, kerr = v.sourceKey(ctx, kid)
+	} else {
+		k, kerr = v.cache.lookup(ctx, kid)
+	}
 	if kerr != nil {
 		return nil, kerr
 	}

@@ -59,7 +59,7 @@ func signingKeysCmd(args []string, stdout, stderr io.Writer) error {
 	if _, err := store.GetUserPool(ctx, *pool); err != nil {
 		return fmt.Errorf("keys rotate: user pool %s: %w", *pool, err)
 	}
-	kid, err := token.NewKeys(store, sealer, nil).Rotate(ctx, *pool)
+	kid, err := token.NewKeys(store, sealer, nil, nil).Rotate(ctx, *pool)
 	if err != nil {
 		return err
 	}

@@ -102,6 +102,7 @@ type serveConfig struct {
 	quotaFlags *quotaFlags
 	quotas     server.QuotaOptions
 	observe    observeConfig // metrics.go
+	signer     string        // --signer (signer.go)
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -142,6 +143,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	addTLSFlags(fs, c)
 	addQuotaFlags(fs, c)
 	addMetricsFlags(fs, c)
+	addSignerFlag(fs, c, env)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -190,6 +192,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 		problems = append(problems, "--max-scopes: the cognito-idp API carries at most 100 scopes per resource server")
 	}
 	problems = append(problems, c.observe.problems()...)
+	problems = append(problems, signerProblems(c)...)
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		problems = append(problems, fmt.Sprintf("--log-level %q: %v", c.logLevel, err))
@@ -260,28 +263,6 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	} else {
 		logger.Info("messages to users: written to the log (no --smtp-url)")
 	}
-	svc, err := cognito.NewService(cognito.Config{Store: observed.WrapStore(store), Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages})
-	if err != nil {
-		return err
-	}
-	go svc.RunSharedSweeper(ctx) // shared state: expired entries and caps (issue 12)
-	credsPath := filepath.Join(cfg.dataDir, "credentials")
-	if cfg.rootKeyID != "" {
-		if err := svc.EnsureAccessKey(ctx, cfg.rootKeyID, cfg.rootSecret); err != nil {
-			return fmt.Errorf("store the root access key: %w", err)
-		}
-	} else {
-		id, secret, created, err := svc.CreateRootAccessKeyIfNone(ctx)
-		if err != nil {
-			return fmt.Errorf("create the root access key: %w", err)
-		}
-		if created {
-			if _, err := server.WriteCredentialsFile(cfg.dataDir, "us-east-1", id, secret); err != nil {
-				return fmt.Errorf("write the credentials file: %w", err)
-			}
-			fmt.Fprintf(stdout, "Created root access key %s; its secret is in %s (profile cognitod, mode 0600).\n", id, credsPath)
-		}
-	}
 	// Signing takes one core per token in flight; one more P than signers
 	// leaves the Go scheduler a processor that is free to poll the
 	// network, so requests are read as they arrive instead of when the
@@ -291,7 +272,12 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(signers + 1)
 	}
-	ln, tlsCfg, err := listen(cfg, svc, logger, stdout) // tls.go; may set the public URL
+	// The TLS certificate source asks whether a name is a pool's domain.
+	// The Service is built after the listener (its token issuer needs the
+	// public URL listen may default), and handshakes start only when
+	// serveOn accepts connections, after svc is set.
+	var svc *cognito.Service
+	ln, tlsCfg, err := listen(cfg, func(name string) bool { return svc != nil && poolDomainExists(svc, name) }, logger, stdout) // tls.go; may set the public URL
 	if err != nil {
 		return err
 	}
@@ -300,12 +286,37 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	// cognitod_throttled_requests_total.
 	logThrottle := cfg.quotas.OnThrottle
 	cfg.quotas.OnThrottle = func(name string) { logThrottle(name); observed.Throttled(name) }
-	srv, err := server.New(server.Config{Service: svc, Logger: logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers, DomainHostsResolve: cfg.tls.domainHostsResolve,
+	srv, err := server.New(server.Config{
+		Cognito:   cognito.Config{Store: observed.WrapStore(store), Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages},
+		NewSigner: chooseSigner(cfg, logger), // signer.go
+		Logger:    logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers, DomainHostsResolve: cfg.tls.domainHostsResolve,
 		Limits:  ratelimit.New(server.RateLimits(cfg.quotas)),
 		Metrics: observed, MetricsElsewhere: cfg.observe.elsewhere(), AccessLog: cfg.observe.accessLogOn()})
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	svc = srv.Service()
+	go svc.RunSharedSweeper(ctx) // shared state: expired entries and caps (issue 12)
+	credsPath := filepath.Join(cfg.dataDir, "credentials")
+	if cfg.rootKeyID != "" {
+		if err := svc.EnsureAccessKey(ctx, cfg.rootKeyID, cfg.rootSecret); err != nil {
+			ln.Close()
+			return fmt.Errorf("store the root access key: %w", err)
+		}
+	} else {
+		id, secret, created, err := svc.CreateRootAccessKeyIfNone(ctx)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("create the root access key: %w", err)
+		}
+		if created {
+			if _, err := server.WriteCredentialsFile(cfg.dataDir, "us-east-1", id, secret); err != nil {
+				ln.Close()
+				return fmt.Errorf("write the credentials file: %w", err)
+			}
+			fmt.Fprintf(stdout, "Created root access key %s; its secret is in %s (profile cognitod, mode 0600).\n", id, credsPath)
+		}
 	}
 	watchStore(ctx, svc, store) // signal.go: other instances' writes
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute,

@@ -75,13 +75,15 @@ func checkTLSFlags(fs *flag.FlagSet, c *serveConfig) []string {
 // listen opens --addr, and with TLS on makes the certificate source,
 // prints how to trust the development CA, and defaults the public URL to
 // https://localhost:<port>. The tls.Config is nil for plain HTTP.
-func listen(c *serveConfig, svc *cognito.Service, logger *slog.Logger, stdout io.Writer) (net.Listener, *tls.Config, error) {
+// isPoolHost reports whether a name is a pool domain's host (see
+// poolDomainExists); it is first called at a TLS handshake.
+func listen(c *serveConfig, isPoolHost func(name string) bool, logger *slog.Logger, stdout io.Writer) (net.Listener, *tls.Config, error) {
 	var cfg *tls.Config
 	switch {
 	case c.tls.selfSigned:
 		s, err := tlsconfig.NewSelfSigned(tlsconfig.SelfSignedOptions{
 			Dir: filepath.Join(c.dataDir, "tls"), DomainSuffix: c.domainSuffix,
-			IsPoolHost: func(name string) bool { return poolDomainExists(svc, name) },
+			IsPoolHost: isPoolHost,
 		})
 		if err != nil {
 			return nil, nil, err

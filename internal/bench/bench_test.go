@@ -38,7 +38,7 @@ func benchServerWith(t *testing.T, limits *ratelimit.Limits, m *metrics.Metrics)
 		t.Fatal(err)
 	}
 	hs := httptest.NewUnstartedServer(nil)
-	srv, err := server.New(server.Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: limits, Metrics: m})
+	srv, err := server.New(server.Config{Cognito: cognito.Config{Store: store, Sealer: sealer}, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: limits, Metrics: m})
 	if err != nil {
 		t.Fatal(err)
 	}

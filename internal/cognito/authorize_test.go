@@ -30,6 +30,13 @@ func (c *clock) Add(d time.Duration) {
 // on the clock clk (time.Now when nil).
 func newService(t *testing.T, clk *clock) (*cognito.Service, *sqlite.Store) {
 	t.Helper()
+	return newServiceWith(t, clk, nil)
+}
+
+// newServiceWith is newService with configure changing the service's
+// Config (its hooks) before it is built; configure may be nil.
+func newServiceWith(t *testing.T, clk *clock, configure func(*cognito.Config)) (*cognito.Service, *sqlite.Store) {
+	t.Helper()
 	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
@@ -40,11 +47,15 @@ func newService(t *testing.T, clk *clock) (*cognito.Service, *sqlite.Store) {
 	if clk != nil {
 		now = clk.Now
 	}
-	svc, err := cognito.NewService(cognito.Config{Store: store, Sealer: sealer, Now: now})
+	cfg := cognito.Config{Store: store, Sealer: sealer, Now: now,
+		Tokens: token.NewIssuer(token.IssuerConfig{Keys: token.NewKeys(store, sealer, now, nil), PublicURL: "http://localhost:9229", Now: now})}
+	if configure != nil {
+		configure(&cfg)
+	}
+	svc, err := cognito.NewService(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc.SetTokens(token.NewIssuer(token.NewKeys(store, sealer, now), "http://localhost:9229", now, 0))
 	return svc, store
 }
 

@@ -2,14 +2,12 @@ package cognito
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
 // Several instances on one database: each polls the store's generation
 // (ChangeSignal) and, when another process has advanced it, drops its
-// grant cache and runs the hooks registered with OnStoreChanged (the
-// signing-key cache). Polling is one tiny read per interval, never per
+// grant cache and runs Config.OnStoreChanged (the signing-key cache). Polling is one tiny read per interval, never per
 // request; requests only load an atomic counter.
 
 // DefaultWatchInterval is how often WatchStore reads the generation: a
@@ -26,29 +24,11 @@ const DefaultWatchInterval = 250 * time.Millisecond
 // getting tokens during an outage.
 const maxAgePolls = 120
 
-// changeHooks holds the functions OnStoreChanged registered.
-type changeHooks struct {
-	mu    sync.Mutex
-	hooks []func()
-}
-
-// OnStoreChanged registers fn to run when WatchStore sees a generation it
-// has not seen before. fn must be quick: it runs on the watcher's
-// goroutine.
-func (s *Service) OnStoreChanged(fn func()) {
-	s.changes.mu.Lock()
-	s.changes.hooks = append(s.changes.hooks, fn)
-	s.changes.mu.Unlock()
-}
-
 // storeChanged drops everything cached from the store.
 func (s *Service) storeChanged() {
 	s.grants.invalidate()
-	s.changes.mu.Lock()
-	hooks := append([]func(){}, s.changes.hooks...)
-	s.changes.mu.Unlock()
-	for _, fn := range hooks {
-		fn()
+	if s.storeChangedHook != nil {
+		s.storeChangedHook()
 	}
 }
 

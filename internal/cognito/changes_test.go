@@ -4,17 +4,20 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/cognitod/cognitod/internal/cognito"
 )
 
 // TestWatchStoreExpires: with no write at all, the watcher still drops the
 // caches after its fallback expiry (a fixed number of polls).
 func TestWatchStoreExpires(t *testing.T) {
-	svc, _ := newService(t, nil)
 	fired := make(chan struct{}, 1)
-	svc.OnStoreChanged(func() {
-		select {
-		case fired <- struct{}{}:
-		default:
+	svc, _ := newServiceWith(t, nil, func(c *cognito.Config) {
+		c.OnStoreChanged = func() {
+			select {
+			case fired <- struct{}{}:
+			default:
+			}
 		}
 	})
 	ctx, cancel := context.WithCancel(t.Context())

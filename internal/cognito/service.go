@@ -50,6 +50,26 @@ type Config struct {
 	// Messages sends users their codes and temporary passwords; nil
 	// means LogSender on Logger.
 	Messages MessageSender
+	// Tokens signs and checks the tokens of sign-ins (internal/token's
+	// Issuer); without it, operations that issue or take tokens fail.
+	Tokens Tokens
+
+	// The hooks below are optional. Each must be quick: it runs on the
+	// goroutine that made the change.
+
+	// OnPoolCreated runs after each CreateUserPool commits (the server
+	// makes the pool's signing keys in the background).
+	OnPoolCreated func(poolID string)
+	// OnPoolDeleted runs after each DeleteUserPool commits (the pool's
+	// keys are dropped from memory).
+	OnPoolDeleted func(poolID string)
+	// OnStoreChanged runs when WatchStore sees a generation it has not
+	// seen before: another process may have changed what is cached (the
+	// signing keys). It runs on the watcher's goroutine.
+	OnStoreChanged func()
+	// OnSignInFailure is told of each failed password or SRP sign-in,
+	// with one of SignInFlows and one of SignInFailureReasons (metrics).
+	OnSignInFailure func(flow, reason string)
 }
 
 // Service implements the cognito-idp operations. It is safe for concurrent
@@ -70,29 +90,21 @@ type Service struct {
 	phantomCodes phantomCodes
 	messages     MessageSender
 	policies     policyCache
-	// onSignInFailure: see OnSignInFailure.
+	// onSignInFailure: see Config.OnSignInFailure.
 	onSignInFailure func(flow, reason string)
-	// changes: see OnStoreChanged (changes.go).
-	changes changeHooks
+	// storeChangedHook: see Config.OnStoreChanged (changes.go).
+	storeChangedHook func()
 	// accessKeys: see access_key_cache.go.
 	accessKeys openedSecrets
 }
-
-// OnPoolCreated registers fn to run after each CreateUserPool commits
-// (internal/token uses it to make the pool's signing keys). fn must not
-// block: it runs on the request's goroutine.
-func (s *Service) OnPoolCreated(fn func(poolID string)) { s.poolCreated = fn }
-
-// OnPoolDeleted registers fn to run after each DeleteUserPool commits
-// (internal/token drops the pool's keys from memory).
-func (s *Service) OnPoolDeleted(fn func(poolID string)) { s.poolDeleted = fn }
 
 // NewService checks cfg and returns a Service.
 func NewService(cfg Config) (*Service, error) {
 	if cfg.Store == nil || cfg.Sealer == nil {
 		return nil, errors.New("cognito: Config needs a Store and a Sealer")
 	}
-	s := &Service{store: cfg.Store, phantoms: phantomLockouts{st: cfg.Store}, phantomCodes: phantomCodes{st: cfg.Store}, sealer: cfg.Sealer, accountID: cfg.AccountID, domainSuffix: cfg.DomainSuffix, limits: cfg.Limits, now: cfg.Now}
+	s := &Service{store: cfg.Store, phantoms: phantomLockouts{st: cfg.Store}, phantomCodes: phantomCodes{st: cfg.Store}, sealer: cfg.Sealer, accountID: cfg.AccountID, domainSuffix: cfg.DomainSuffix, limits: cfg.Limits, now: cfg.Now,
+		tokens: cfg.Tokens, poolCreated: cfg.OnPoolCreated, poolDeleted: cfg.OnPoolDeleted, storeChangedHook: cfg.OnStoreChanged, onSignInFailure: cfg.OnSignInFailure}
 	if s.accountID == "" {
 		s.accountID = "000000000000"
 	}

@@ -30,13 +30,8 @@ var (
 		FailUnconfirmed, FailPasswordExpire, FailResetRequired, FailReplay}
 )
 
-// OnSignInFailure registers fn to be told of each failed password or SRP
-// sign-in, with one of SignInFlows and one of SignInFailureReasons (for
-// metrics). It runs on the request's goroutine and must be quick. Call it
-// before the service is used.
-func (s *Service) OnSignInFailure(fn func(flow, reason string)) { s.onSignInFailure = fn }
-
-// signInFailed reports a failed sign-in to the OnSignInFailure hook.
+// signInFailed reports a failed sign-in to the Config.OnSignInFailure
+// hook.
 func (s *Service) signInFailed(flow, reason string) {
 	if s.onSignInFailure != nil {
 		s.onSignInFailure(flow, reason)

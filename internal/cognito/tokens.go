@@ -39,18 +39,17 @@ type AccessClaims struct {
 }
 
 // Tokens signs and checks tokens for the domain; internal/token
-// implements it, and the server wires it in with SetTokens.
+// implements it, and Config.Tokens hands it to the Service.
 type Tokens interface {
 	MintUserTokens(ctx context.Context, t UserTokens) (access, id string, err error)
-	ParseAccessToken(ctx context.Context, token string) (*AccessClaims, error)
+	// VerifyAccessToken checks an access token's signature and claims
+	// (not its revocation, which is the domain's).
+	VerifyAccessToken(ctx context.Context, token string) (*AccessClaims, error)
 }
 
-// The refusals of Tokens.ParseAccessToken; CheckAccessToken words them
+// The refusals of Tokens.VerifyAccessToken; CheckAccessToken words them
 // for clients.
 var (
 	ErrAccessTokenInvalid = errors.New("cognito: invalid access token")
 	ErrAccessTokenExpired = errors.New("cognito: access token has expired")
 )
-
-// SetTokens gives the service its token signer and checker.
-func (s *Service) SetTokens(t Tokens) { s.tokens = t }

@@ -136,7 +136,7 @@ func (s *Service) CheckAccessToken(ctx context.Context, token string, requiredSc
 	if s.tokens == nil {
 		return nil, nil, asError(errors.New("cognito: no token checker configured"))
 	}
-	c, err := s.tokens.ParseAccessToken(ctx, token)
+	c, err := s.tokens.VerifyAccessToken(ctx, token)
 	if err != nil {
 		if errors.Is(err, ErrAccessTokenExpired) {
 			return nil, nil, ErrNotAuthorized.WithMessage(msgAccessTokenExpired)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 )
@@ -163,23 +164,40 @@ func grantLabel(grantType string) string {
 	return "unknown"
 }
 
+// The token endpoint's fixed header values, shared by every response
+// instead of allocated per request by Header.Set. Sharing is safe: no
+// one writes into them, and an Add appends to a full slice, which copies.
+var (
+	hdrJSON    = []string{"application/json;charset=UTF-8"}
+	hdrNoStore = []string{"no-store"}
+	hdrNoCache = []string{"no-cache"}
+)
+
 // setTokenHeaders marks a token endpoint answer as JSON that no cache may
 // keep (RFC 6749 section 5.1).
 func setTokenHeaders(hd http.Header) {
-	hd.Set("Content-Type", "application/json;charset=UTF-8")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Pragma", "no-cache")
+	hd["Content-Type"] = hdrJSON
+	hd["Cache-Control"] = hdrNoStore
+	hd["Pragma"] = hdrNoCache
 }
+
+// responseBufs are the token responses' scratch buffers: Write copies
+// the body into the connection's buffer, so one can be reused at once.
+var responseBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // writeTokenResponse writes a successful token response (RFC 6749 section
 // 5.1) in Cognito's member order.
 func writeTokenResponse(w http.ResponseWriter, accessToken string, expiresIn int64) {
-	b := make([]byte, 0, len(accessToken)+80)
-	b = append(b, `{"access_token":"`...)
+	bp := responseBufs.Get().(*[]byte)
+	b := append((*bp)[:0], `{"access_token":"`...)
 	b = append(b, accessToken...)
 	b = append(b, `","expires_in":`...)
 	b = strconv.AppendInt(b, expiresIn, 10)
 	b = append(b, `,"token_type":"Bearer"}`...)
 	setTokenHeaders(w.Header())
 	w.Write(b)
+	if cap(b) <= 16<<10 {
+		*bp = b
+		responseBufs.Put(bp)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/token"
 )
 
 // BenchmarkCreateResourceServer measures CreateResourceServer through the
@@ -65,8 +66,15 @@ func BenchmarkListResourceServers(b *testing.B) {
 // BenchmarkTokenEndpoint measures client credentials tokens through the
 // whole HTTP stack (client and server in this process): compare with
 // BenchmarkMintClientCredentials in internal/token to see what HTTP adds.
+// It runs once per signer the binary has (crypto/rsa; OpenSSL with cgo).
 func BenchmarkTokenEndpoint(b *testing.B) {
-	m := newM2MBench(b)
+	for _, sg := range testSigners(b) {
+		b.Run(sg.name, func(b *testing.B) { benchmarkTokenEndpoint(b, sg.newSigner) })
+	}
+}
+
+func benchmarkTokenEndpoint(b *testing.B, newSigner token.NewSigner) {
+	m := newM2MBenchWith(b, func(c *Config) { c.NewSigner = newSigner })
 	body := "grant_type=client_credentials&scope=com.example.photos%2Fread"
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	b.ReportAllocs()

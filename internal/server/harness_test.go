@@ -90,24 +90,21 @@ func newTestServerWith(t testing.TB, limits cognito.Limits, service func(*cognit
 	if service != nil {
 		service(&svcCfg)
 	}
-	svc, err := cognito.NewService(svcCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.EnsureAccessKey(ctx, testKeyID, testSecret); err != nil {
-		t.Fatal(err)
-	}
 	hs := httptest.NewUnstartedServer(nil)
 	publicURL := "http://" + hs.Listener.Addr().String()
 	// The harness makes many pools and clients in a moment: quotas are
 	// off unless a test sets Limits (the per-source limits stay on, at
 	// their defaults, as in production).
-	cfg := Config{Service: svc, PublicURL: publicURL, Limits: ratelimit.New(RateLimits(QuotaOptions{Off: true}))}
+	cfg := Config{Cognito: svcCfg, PublicURL: publicURL, Limits: ratelimit.New(RateLimits(QuotaOptions{Off: true}))}
 	if configure != nil {
 		configure(&cfg)
 	}
 	srv, err := New(cfg)
 	if err != nil {
+		t.Fatal(err)
+	}
+	svc := srv.Service()
+	if err := svc.EnsureAccessKey(ctx, testKeyID, testSecret); err != nil {
 		t.Fatal(err)
 	}
 	hs.Config.Handler = srv.Handler()

@@ -38,7 +38,14 @@ func newM2M(t *testing.T, allowed ...string) *m2m { return newM2MBench(t, allowe
 
 func newM2MBench(t testing.TB, allowed ...string) *m2m {
 	t.Helper()
-	ts := newTestServer(t, cognito.Limits{})
+	return newM2MBenchWith(t, nil, allowed...)
+}
+
+// newM2MBenchWith is newM2MBench with configure changing the server's
+// Config (its signer); configure may be nil.
+func newM2MBenchWith(t testing.TB, configure func(*Config), allowed ...string) *m2m {
+	t.Helper()
+	ts := newTestServerWith(t, cognito.Limits{}, nil, configure)
 	c := ts.client("us-east-1")
 	poolID := createPool(t, c, "m2m")
 	if _, err := c.CreateResourceServer(context.Background(), photoServer(poolID)); err != nil {

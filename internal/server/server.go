@@ -19,10 +19,16 @@ import (
 
 // Config is everything a Server needs.
 type Config struct {
-	Service *cognito.Service
-	// Issuer mints tokens; New makes one over the service's store when nil.
-	Issuer *token.Issuer
-	Logger *slog.Logger
+	// Cognito configures the server's Service. Its Store and Sealer are
+	// required; New sets its Tokens and hooks (which it must leave
+	// unset): the token issuer New makes over the same store, and the
+	// hooks that keep the issuer's key cache and the metrics current.
+	Cognito cognito.Config
+	// NewSigner wraps each pool's active key for signing (nil:
+	// token.GoSigner, crypto/rsa); cmd/cognitod passes OpenSSL's when it
+	// is available (--signer).
+	NewSigner token.NewSigner
+	Logger    *slog.Logger
 	// PublicURL is where clients reach the server (issuer URLs).
 	PublicURL string
 	// Signers is how many tokens are signed at once: the cores the process
@@ -53,13 +59,20 @@ type Config struct {
 // Server is cognitod's HTTP side.
 type Server struct {
 	cfg     Config
+	svc     *cognito.Service
+	issuer  *token.Issuer
 	handler http.Handler
 }
 
-// New builds the server's handler.
+// New builds the token issuer, the Service wired to it, and the server's
+// handler.
 func New(cfg Config) (*Server, error) {
-	if cfg.Service == nil {
-		return nil, errors.New("server: Config.Service is required")
+	if cfg.Cognito.Store == nil || cfg.Cognito.Sealer == nil {
+		return nil, errors.New("server: Config.Cognito needs a Store and a Sealer")
+	}
+	sc := cfg.Cognito
+	if sc.Tokens != nil || sc.OnPoolCreated != nil || sc.OnPoolDeleted != nil || sc.OnStoreChanged != nil || sc.OnSignInFailure != nil {
+		return nil, errors.New("server: Config.Cognito's Tokens and hooks are the server's to set")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -67,23 +80,24 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Issuer == nil {
-		keys := token.NewKeys(cfg.Service.Store(), cfg.Service.Sealer(), cfg.Now)
-		cfg.Issuer = token.NewIssuer(keys, cfg.PublicURL, cfg.Now, cfg.Signers)
-	}
 	if cfg.Limits == nil {
 		cfg.Limits = ratelimit.New(RateLimits(QuotaOptions{}))
 	}
+	// The issuer's keys are read through the same (possibly observed)
+	// store as the service's.
+	keys := token.NewKeys(sc.Store, sc.Sealer, cfg.Now, cfg.NewSigner)
+	ic := token.IssuerConfig{Keys: keys, PublicURL: cfg.PublicURL, Now: cfg.Now, Signers: cfg.Signers}
 	if cfg.Metrics != nil {
-		cfg.Issuer.OnSign(cfg.Metrics.Signed)
-		cfg.Service.OnSignInFailure(cfg.Metrics.SignInFailure)
+		ic.OnSign = cfg.Metrics.Signed
+		sc.OnSignInFailure = cfg.Metrics.SignInFailure
 	}
-	cfg.Service.OnPoolDeleted(cfg.Issuer.Keys().Forget)
-	cfg.Service.OnStoreChanged(cfg.Issuer.Keys().Invalidate) // another instance's write (changes.go)
-	cfg.Service.SetTokens(cfg.Issuer)
+	issuer := token.NewIssuer(ic)
+	sc.Tokens = issuer
+	sc.OnPoolDeleted = issuer.Forget
+	sc.OnStoreChanged = keys.Invalidate // another instance's write (changes.go)
 	if cfg.EagerKeys {
-		keys, logger := cfg.Issuer.Keys(), cfg.Logger
-		cfg.Service.OnPoolCreated(func(poolID string) {
+		logger := cfg.Logger
+		sc.OnPoolCreated = func(poolID string) {
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()
@@ -91,14 +105,18 @@ func New(cfg Config) (*Server, error) {
 					logger.Warn("could not create the signing keys of a new pool; they will be made on first use", "pool", poolID, "err", err)
 				}
 			}()
-		})
+		}
 	}
-	oauthHandler, err := oauth.New(oauth.Config{Service: cfg.Service, Issuer: cfg.Issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL, DomainHostsResolve: cfg.DomainHostsResolve, Limits: cfg.Limits, Now: cfg.Now,
+	svc, err := cognito.NewService(sc)
+	if err != nil {
+		return nil, err
+	}
+	oauthHandler, err := oauth.New(oauth.Config{Service: svc, Issuer: issuer, Logger: cfg.Logger, PublicURL: cfg.PublicURL, DomainHostsResolve: cfg.DomainHostsResolve, Limits: cfg.Limits, Now: cfg.Now,
 		OnToken: cfg.Metrics.TokenRequest})
 	if err != nil {
 		return nil, err
 	}
-	consoleHandler, err := console.New(console.Config{Service: cfg.Service, Logger: cfg.Logger, PublicURL: cfg.PublicURL, Now: cfg.Now})
+	consoleHandler, err := console.New(console.Config{Service: svc, Logger: cfg.Logger, PublicURL: cfg.PublicURL, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +125,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/console/", http.StatusFound)
 	})
-	mux.Handle("POST /{$}", awsjson.New(awsjson.Config{Service: cfg.Service, Logger: cfg.Logger, Now: cfg.Now, Limits: cfg.Limits}))
+	mux.Handle("POST /{$}", awsjson.New(awsjson.Config{Service: svc, Logger: cfg.Logger, Now: cfg.Now, Limits: cfg.Limits}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -115,13 +133,20 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Metrics != nil && !cfg.MetricsElsewhere {
 		mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	}
-	mux.HandleFunc("GET /readyz", newReadiness(cfg.Service.Store(), cfg.Logger).serveHTTP) // readyz.go
+	mux.HandleFunc("GET /readyz", newReadiness(svc.Store(), cfg.Logger).serveHTTP) // readyz.go
 	root := withCORS(oauthHandler.IsDomainHost, withDomainHosts(oauthHandler, withConsole(consoleHandler, mux)))
-	return &Server{cfg: cfg, handler: withObservation(cfg.Logger, cfg.AccessLog, cfg.Metrics, withRecovery(cfg.Logger, root))}, nil
+	return &Server{cfg: cfg, svc: svc, issuer: issuer, handler: withObservation(cfg.Logger, cfg.AccessLog, cfg.Metrics, withRecovery(cfg.Logger, root))}, nil
 }
 
 // Handler returns the root handler.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// Service returns the server's Service, complete with its token issuer
+// and hooks.
+func (s *Server) Service() *cognito.Service { return s.svc }
+
+// Issuer returns the server's token issuer.
+func (s *Server) Issuer() *token.Issuer { return s.issuer }
 
 // ListenAndServe serves on addr until ctx is done, then shuts down
 // gracefully, giving in-flight requests up to 10 seconds.

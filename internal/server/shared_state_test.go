@@ -49,12 +49,8 @@ func secondInstanceWith(t *testing.T, a *testServer, service func(*cognito.Confi
 	if service != nil {
 		service(&cfg)
 	}
-	svc, err := cognito.NewService(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	hs := httptest.NewUnstartedServer(nil)
-	scfg := Config{Service: svc, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: ratelimit.New(RateLimits(QuotaOptions{Off: true}))}
+	scfg := Config{Cognito: cfg, PublicURL: "http://" + hs.Listener.Addr().String(), Limits: ratelimit.New(RateLimits(QuotaOptions{Off: true}))}
 	if configure != nil {
 		configure(&scfg)
 	}
@@ -62,6 +58,7 @@ func secondInstanceWith(t *testing.T, a *testServer, service func(*cognito.Confi
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc := srv.Service()
 	hs.Config.Handler = srv.Handler()
 	hs.Start()
 	t.Cleanup(hs.Close)

@@ -2,6 +2,7 @@ package token
 
 import (
 	"context"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -10,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"sync"
 	"sync/atomic"
@@ -39,6 +41,9 @@ type Keys struct {
 	now    func() time.Time
 	// generate makes a new private key; tests may replace it.
 	generate func() (*rsa.PrivateKey, error)
+	// newSigner wraps the active key for signing (GoSigner or
+	// internal/signer/openssl).
+	newSigner NewSigner
 
 	// gen advances when another process may have changed the keys
 	// (Invalidate); an entry read at an older gen is reloaded.
@@ -50,11 +55,42 @@ type Keys struct {
 	creating sync.Mutex
 }
 
+// NewSigner makes the crypto.Signer a pool's active key signs with. The
+// signer must produce RS256 (PKCS#1 v1.5, SHA-256) signatures of the
+// key's size. If it is an io.Closer, it is closed when the key stops
+// signing in this process (rotated out, its pool forgotten): a signer
+// that copies the key elsewhere (OpenSSL's C memory) frees the copy then.
+type NewSigner func(*rsa.PrivateKey) (crypto.Signer, error)
+
+// GoSigner signs with crypto/rsa: the key itself.
+func GoSigner(k *rsa.PrivateKey) (crypto.Signer, error) { return k, nil }
+
+// signTo is implemented by signers that write a signature into a buffer
+// of the key's size without allocating (internal/signer/openssl).
+type signTo interface {
+	SignTo(sig []byte, digest *[32]byte) error
+}
+
 // signingKey is a parsed, ready-to-sign key.
 type signingKey struct {
 	kid    string
-	key    *rsa.PrivateKey
+	signer crypto.Signer
+	size   int    // signature length in bytes
 	header string // base64url of {"kid":"…","alg":"RS256"}, the JWS header
+	// closed is set when the key stops signing here; a signature that
+	// fails after it is retried with the pool's current key.
+	closed atomic.Bool
+}
+
+// close releases the signer's resources, if it holds any. A signature
+// in progress with it finishes first (internal/signer/openssl's Close
+// waits); one that starts later fails and Issuer.sign retries it with the
+// pool's new entry, so a request racing a rotation is not refused.
+func (sk *signingKey) close() {
+	sk.closed.Store(true)
+	if c, ok := sk.signer.(io.Closer); ok {
+		c.Close()
+	}
 }
 
 type poolKeys struct {
@@ -71,12 +107,16 @@ type poolKeys struct {
 	reloading atomic.Bool
 }
 
-// NewKeys returns a key set over store.
-func NewKeys(store cognito.Store, sealer *cognito.Sealer, now func() time.Time) *Keys {
+// NewKeys returns a key set over store whose active keys sign through
+// newSigner (nil: GoSigner).
+func NewKeys(store cognito.Store, sealer *cognito.Sealer, now func() time.Time, newSigner NewSigner) *Keys {
 	if now == nil {
 		now = time.Now
 	}
-	return &Keys{store: store, sealer: sealer, now: now, pools: map[string]*poolKeys{},
+	if newSigner == nil {
+		newSigner = GoSigner
+	}
+	return &Keys{store: store, sealer: sealer, now: now, pools: map[string]*poolKeys{}, newSigner: newSigner,
 		generate: func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, KeyBits) }}
 }
 
@@ -155,8 +195,23 @@ func (k *Keys) load(ctx context.Context, poolID string, create bool) (*poolKeys,
 	}
 	fresh.gen = gen
 	k.mu.Lock()
+	if cur := k.pools[poolID]; cur != nil && cur != pk {
+		// Another caller installed an entry meanwhile (first loads of a
+		// pool race): callers may already sign with its signer, so it
+		// stays, and ours, which no one else has seen, is closed.
+		k.mu.Unlock()
+		if pk == nil || fresh.active != pk.active {
+			fresh.active.close()
+		}
+		return cur, nil
+	}
 	k.pools[poolID] = fresh
 	k.mu.Unlock()
+	if pk != nil && pk.active != fresh.active {
+		// The active key changed (another process rotated): callers
+		// still holding pk retry with fresh (Issuer.signWith).
+		pk.active.close()
+	}
 	return fresh, nil
 }
 
@@ -269,13 +324,23 @@ func (k *Keys) parse(poolID string, stored []*cognito.SigningKey, prev *poolKeys
 		pk.private[sk.KID] = priv
 		jwks.Keys = append(jwks.Keys, publicJWK(sk.KID, &priv.PublicKey))
 		pk.public[sk.KID] = &priv.PublicKey
-		if sk.Status == cognito.KeyActive {
-			header, _ := json.Marshal(struct {
-				KID string `json:"kid"`
-				Alg string `json:"alg"`
-			}{sk.KID, "RS256"})
-			pk.active = &signingKey{kid: sk.KID, key: priv, header: base64.RawURLEncoding.EncodeToString(header)}
+		if sk.Status != cognito.KeyActive {
+			continue
 		}
+		if prev != nil && prev.active.kid == sk.KID {
+			pk.active = prev.active // a reload keeps the signer it had
+			continue
+		}
+		signer, err := k.newSigner(priv)
+		if err != nil {
+			return nil, fmt.Errorf("token: signer for key %s of %s: %w", sk.KID, poolID, err)
+		}
+		header, _ := json.Marshal(struct {
+			KID string `json:"kid"`
+			Alg string `json:"alg"`
+		}{sk.KID, "RS256"})
+		h := base64.RawURLEncoding.EncodeToString(header)
+		pk.active = &signingKey{kid: sk.KID, signer: signer, size: priv.Size(), header: h}
 	}
 	if pk.active == nil {
 		return nil, fmt.Errorf("token: pool %s has no active signing key", poolID)
@@ -372,9 +437,7 @@ func (k *Keys) Rotate(ctx context.Context, poolID string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	k.mu.Lock()
-	delete(k.pools, poolID)
-	k.mu.Unlock()
+	k.drop(poolID)
 	return promoted, nil
 }
 
@@ -384,8 +447,16 @@ func (k *Keys) Rotate(ctx context.Context, poolID string) (string, error) {
 func (k *Keys) Invalidate() { k.gen.Add(1) }
 
 // Forget drops a pool's cached keys (after the pool is deleted).
-func (k *Keys) Forget(poolID string) {
+func (k *Keys) Forget(poolID string) { k.drop(poolID) }
+
+// drop removes a pool's cached keys and closes its signer (see
+// signingKey.close).
+func (k *Keys) drop(poolID string) {
 	k.mu.Lock()
+	pk := k.pools[poolID]
 	delete(k.pools, poolID)
 	k.mu.Unlock()
+	if pk != nil {
+		pk.active.close()
+	}
 }

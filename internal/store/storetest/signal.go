@@ -78,17 +78,16 @@ func watcherCase(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svcB, err := cognito.NewService(cognito.Config{Store: b, Sealer: sealer})
-	if err != nil {
-		t.Fatal(err)
-	}
 	changed := make(chan struct{}, 1)
-	svcB.OnStoreChanged(func() {
+	svcB, err := cognito.NewService(cognito.Config{Store: b, Sealer: sealer, OnStoreChanged: func() {
 		select {
 		case changed <- struct{}{}:
 		default:
 		}
-	})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	done := svcB.WatchStore(ctx, 50*time.Millisecond, nil)
 	defer func() { cancel(); <-done }()

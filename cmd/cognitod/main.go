@@ -100,6 +100,7 @@ type serveConfig struct {
 	quotaFlags *quotaFlags
 	quotas     server.QuotaOptions
 	observe    observeConfig // metrics.go
+	triggers   *triggerFlags // triggers.go
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -140,6 +141,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	addTLSFlags(fs, c)
 	addQuotaFlags(fs, c)
 	addMetricsFlags(fs, c)
+	addTriggerFlags(fs, c) // triggers.go
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -188,6 +190,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 		problems = append(problems, "--max-scopes: the cognito-idp API carries at most 100 scopes per resource server")
 	}
 	problems = append(problems, c.observe.problems()...)
+	problems = append(problems, c.triggers.check()...) // triggers.go
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		problems = append(problems, fmt.Sprintf("--log-level %q: %v", c.logLevel, err))
@@ -258,7 +261,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	} else {
 		logger.Info("messages to users: written to the log (no --smtp-url)")
 	}
-	svc, err := cognito.NewService(cognito.Config{Store: observed.WrapStore(store), Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages})
+	svc, err := cognito.NewService(cognito.Config{Store: observed.WrapStore(store), Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages,
+		Triggers: cfg.triggers.serviceInvoker()})
 	if err != nil {
 		return err
 	}

@@ -175,7 +175,7 @@ const (
 	msgRefreshFlowWithRotation = "REFRESH_TOKEN_AUTH flow is not allowed for clients with refresh token rotation"                                        // (unconfirmed)
 	msgRefreshTokenReused      = "Refresh token has been used."                                                                                          // (unconfirmed)
 	msgMfaOnRefused            = "MfaConfiguration ON is not supported: cognitod does not enforce multi-factor authentication yet. Use OFF or OPTIONAL." // cognitod's own
-	msgLambdaRefused           = "LambdaConfig %s is not supported: cognitod does not invoke Lambda triggers yet."                                       // cognitod's own
+	msgLambdaRefused           = "LambdaConfig %s is not supported: cognitod does not invoke this Lambda trigger yet."                                   // cognitod's own
 	msgUnenforcedRefused       = "%s is not supported: cognitod does not enforce it yet."                                                                // cognitod's own
 
 	// Request-rate quotas and per-source limits (quotas.go).
@@ -195,4 +195,22 @@ const (
 	// (cognito-behaviour.md; the explicit-deny form as AWS services send it).
 	msgAccessDeniedImplicit = "User: %s is not authorized to perform: %s on resource: %s because no identity-based policy allows the %s action"
 	msgAccessDeniedExplicit = "User: %s is not authorized to perform: %s on resource: %s with an explicit deny in an identity-based policy"
+)
+
+// Lambda triggers called as webhooks (triggers*.go, issue 13).
+const (
+	// InvalidLambdaResponseException, as Cognito words it for output it
+	// cannot read (developer forums and SDK issues quote it).
+	msgLambdaUnrecognizable = "Unrecognizable lambda output"
+	// UserLambdaValidationException: "PreSignUp failed with error
+	// Registration from this domain is not allowed.." (the function's
+	// message and a period, as quoted in aws-amplify/amplify-ui-android#314).
+	msgLambdaFailed = "%s failed with error %s."
+	// UnexpectedLambdaException for a function that did not answer in time
+	// (quoted in furaiev/amazon-cognito-identity-dart-2#204).
+	msgLambdaTimeout     = "%s invocation failed due to error Socket timeout while invoking Lambda function."
+	msgLambdaNotFound    = "%s invocation failed due to error ResourceNotFoundException."                                                                     // (unconfirmed)
+	msgLambdaUnavailable = "%s invocation failed due to error ServiceException."                                                                              // (unconfirmed)
+	msgLambdaNoWebhooks  = "LambdaConfig %s is not supported: cognitod calls Lambda triggers as webhooks, and no --trigger or --triggers-file is configured." // cognitod's own
+	msgLambdaNotMapped   = "LambdaConfig %s names %s, which no --trigger or --triggers-file maps to a webhook."                                               // cognitod's own
 )

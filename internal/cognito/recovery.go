@@ -275,8 +275,12 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		u.Status, u.PasswordExpires = StatusConfirmed, time.Time{}
 		u.FailedSignIns, u.LockedUntil = 0, time.Time{}
 		u.LastModifiedDate = s.now().UTC()
+		target = u
 		return tx.UpdateUser(ctx, u)
 	})
+	if err == nil {
+		err = s.postConfirmation(ctx, pool, client.ClientID, sourcePostConfirmForgot, target, in.ClientMetadata) // triggers_signup.go
+	}
 	return empty(err)
 }
 

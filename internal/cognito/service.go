@@ -50,6 +50,9 @@ type Config struct {
 	// Messages sends users their codes and temporary passwords; nil
 	// means LogSender on Logger.
 	Messages MessageSender
+	// Triggers runs the functions a pool's LambdaConfig names
+	// (triggers.go); nil means no trigger can be set.
+	Triggers TriggerInvoker
 }
 
 // Service implements the cognito-idp operations. It is safe for concurrent
@@ -75,6 +78,8 @@ type Service struct {
 	onSignInFailure func(flow, reason string)
 	// changes: see OnStoreChanged (changes.go).
 	changes changeHooks
+	// triggers: see Config.Triggers.
+	triggers TriggerInvoker
 }
 
 // OnPoolCreated registers fn to run after each CreateUserPool commits
@@ -105,6 +110,7 @@ func NewService(cfg Config) (*Service, error) {
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
+	s.triggers = cfg.Triggers
 	s.messages = cfg.Messages
 	if s.messages == nil {
 		s.messages = LogSender{Logger: s.logger}

@@ -230,6 +230,9 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 		s.signInFailed(SignInPassword, gateReason(err))
 		return nil, err
 	}
+	if err := s.preAuthentication(ctx, pool, client.ClientID, u); err != nil { // triggers_auth.go
+		return nil, err
+	}
 	ok, err := checkPassword(ctx, u.PasswordHash, password)
 	if err != nil {
 		return nil, err
@@ -395,6 +398,9 @@ func (s *Service) respondNewPassword(ctx context.Context, pool *UserPool, client
 
 // signedIn issues the tokens of a completed sign-in.
 func (s *Service) signedIn(ctx context.Context, pool *UserPool, client *AppClient, u *User) (*AuthOutput, error) {
+	if err := s.postAuthentication(ctx, pool, client.ClientID, u); err != nil { // triggers_auth.go
+		return nil, err
+	}
 	res, err := s.IssueUserTokens(ctx, pool, client, u, []string{ScopeAdmin}, IssueOptions{IDToken: true, Refresh: true})
 	if err != nil {
 		return nil, err

@@ -26,6 +26,9 @@ type AdminCreateUserInput struct {
 	UserAttributes    []Attribute `json:"UserAttributes,omitempty"`
 	TemporaryPassword *string     `json:"TemporaryPassword,omitempty"`
 	MessageAction     string      `json:"MessageAction,omitempty"`
+	// ValidationData and ClientMetadata go to the pre sign-up trigger.
+	ValidationData []Attribute       `json:"ValidationData,omitempty"`
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
 }
 
 // AdminCreateUserOutput is AdminCreateUserResponse.
@@ -231,6 +234,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err != nil {
 		return nil, err
 	}
+	trigger, err := s.preSignUp(ctx, pool, "", sourcePreSignUpAdminCreate, username, in.UserAttributes, in.ValidationData, in.ClientMetadata) // triggers_signup.go
+	if err != nil {
+		return nil, err
+	}
 	secret, err := s.DerivePassword(ctx, pool.ID, username, sub, password)
 	if err != nil {
 		return nil, err
@@ -242,6 +249,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err := secret.Set(u); err != nil {
 		return nil, err
 	}
+	trigger.apply(u, false)
 	err = s.updateUncached(ctx, func(tx Tx) error {
 		if s.subTaken(ctx, tx, pool.ID, key) {
 			return ErrUsernameExists.WithMessage(msgUserExists)

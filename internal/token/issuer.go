@@ -89,6 +89,11 @@ func (i *Issuer) MintClientCredentials(ctx context.Context, c *cognito.ClientGra
 	p = append(p, `","client_id":`...)
 	p = appendJSONString(p, c.ClientID)
 	p = append(p, '}')
+	if c.Overrides != nil {
+		if p, err = applyOverrides(p, c.Overrides); err != nil { // overrides.go
+			return "", err
+		}
+	}
 	return i.signQueued(ctx, pk.active, p)
 }
 

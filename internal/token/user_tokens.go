@@ -50,6 +50,9 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 		Exp: iat + int64(t.AccessLifetime/time.Second), Iat: iat, JTI: cognito.NewUUID(), Username: t.User.Username,
 		Groups: t.Groups}
 	payload, err := json.Marshal(ac)
+	if err == nil {
+		payload, err = applyOverrides(payload, t.AccessOverrides) // overrides.go
+	}
 	if err != nil {
 		return "", "", err
 	}
@@ -104,6 +107,9 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 		claims["at_hash"] = base64.RawURLEncoding.EncodeToString(sum[:16])
 	}
 	payload, err = json.Marshal(claims)
+	if err == nil {
+		payload, err = applyOverrides(payload, t.IDOverrides) // overrides.go
+	}
 	if err != nil {
 		return "", "", err
 	}

@@ -1,0 +1,416 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/triggers"
+)
+
+const hookSecret = "webhook-signing-secret-for-tests-0123456789"
+
+// arnOf is the function ARN the tests map to the webhook path /name.
+func arnOf(name string) string { return "arn:aws:lambda:us-east-1:123456789012:function:" + name }
+
+// hookServer is a real HTTP server standing in for Lambda: it checks each
+// request's signature as a receiver would, records the event, and answers
+// with what the test's handler returns (the event itself by default, as a
+// function that changes nothing does).
+type hookServer struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	events map[string][]map[string]any
+	answer map[string]func(ev map[string]any) (int, any)
+	bad    []string // signature failures
+}
+
+func newHookServer(t testing.TB) *hookServer {
+	h := &hookServer{events: map[string][]map[string]any{}, answer: map[string]func(map[string]any) (int, any){}}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		name := strings.TrimPrefix(r.URL.Path, "/")
+		h.mu.Lock()
+		if err := triggers.Verify([]byte(hookSecret), r.Header.Get(triggers.SignatureHeader), body, time.Now(), time.Minute); err != nil {
+			h.bad = append(h.bad, name+": "+err.Error())
+		}
+		var ev, recorded map[string]any
+		if err := json.Unmarshal(body, &recorded); err != nil {
+			h.bad = append(h.bad, name+": body is not JSON: "+string(body))
+		}
+		h.events[name] = append(h.events[name], recorded)
+		answer := h.answer[name]
+		h.mu.Unlock()
+		json.Unmarshal(body, &ev) // a copy for the handler to change
+		status, out := http.StatusOK, any(ev)
+		if answer != nil {
+			status, out = answer(ev)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		if s, ok := out.(string); ok {
+			io.WriteString(w, s)
+			return
+		}
+		json.NewEncoder(w).Encode(out)
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+func (h *hookServer) on(name string, fn func(ev map[string]any) (int, any)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.answer[name] = fn
+}
+
+// last returns the last event the function name received.
+func (h *hookServer) last(t testing.TB, name string) map[string]any {
+	t.Helper()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.bad) > 0 {
+		t.Fatalf("webhook requests refused by the receiver: %v", h.bad)
+	}
+	evs := h.events[name]
+	if len(evs) == 0 {
+		t.Fatalf("function %s was not called", name)
+	}
+	return evs[len(evs)-1]
+}
+
+func (h *hookServer) count(name string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.events[name])
+}
+
+// invoker maps arnOf(name) to /name for each name.
+func (h *hookServer) invoker(t testing.TB, names ...string) *triggers.Invoker {
+	targets := map[string]string{}
+	for _, n := range names {
+		targets[arnOf(n)] = h.srv.URL + "/" + n
+	}
+	inv, err := triggers.New(triggers.Config{Targets: targets, Secret: hookSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv
+}
+
+// respond returns ev with its response member set to resp.
+func respond(resp any) func(ev map[string]any) (int, any) {
+	return func(ev map[string]any) (int, any) {
+		ev["response"] = resp
+		return http.StatusOK, ev
+	}
+}
+
+// wantEvent compares an event with the JSON Cognito would send.
+func wantEvent(t testing.TB, got map[string]any, want string) {
+	t.Helper()
+	var w map[string]any
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, w) {
+		g, _ := json.MarshalIndent(got, "", "  ")
+		t.Fatalf("event:\n%s\nwant:\n%s", g, want)
+	}
+}
+
+// triggerPool is a pool whose LambdaConfig names functions served by a
+// hookServer, with a public client allowing password sign-in.
+type triggerPool struct {
+	ts       *testServer
+	hooks    *hookServer
+	c        *cip.Client
+	poolID   string
+	clientID string
+}
+
+func newTriggerPool(t *testing.T, lc *types.LambdaConfigType, names ...string) *triggerPool {
+	t.Helper()
+	hooks := newHookServer(t)
+	inv := hooks.invoker(t, names...)
+	ts := newTestServerWith(t, cognito.Limits{}, func(c *cognito.Config) { c.Triggers = inv }, nil)
+	ctx := context.Background()
+	c := ts.client("us-east-1")
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("hooked"), LambdaConfig: lc,
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := *pool.UserPool.Id
+	cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("web"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &triggerPool{ts: ts, hooks: hooks, c: c, poolID: poolID, clientID: *cl.UserPoolClient.ClientId}
+}
+
+func (p *triggerPool) signUp(name string) (*cip.SignUpOutput, error) {
+	return p.c.SignUp(context.Background(), &cip.SignUpInput{ClientId: aws.String(p.clientID), Username: aws.String(name), Password: aws.String("Pass-word-1"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(name + "@example.com")}},
+		ValidationData: []types.AttributeType{{Name: aws.String("invite"), Value: aws.String("abc")}},
+		ClientMetadata: map[string]string{"app": "web"}})
+}
+
+// confirmedUser makes name with password Pass-word-1, confirmed.
+func (p *triggerPool) confirmedUser(t *testing.T, name string) {
+	t.Helper()
+	if _, err := p.signUp(name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.c.AdminConfirmSignUp(context.Background(), &cip.AdminConfirmSignUpInput{UserPoolId: aws.String(p.poolID), Username: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (p *triggerPool) signIn(name string) (*cip.InitiateAuthOutput, error) {
+	return p.c.InitiateAuth(context.Background(), &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: aws.String(p.clientID),
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": "Pass-word-1"}})
+}
+
+// userStatus returns a user's status and attributes, or the error.
+func (p *triggerPool) user(name string) (*cip.AdminGetUserOutput, error) {
+	return p.c.AdminGetUser(context.Background(), &cip.AdminGetUserInput{UserPoolId: aws.String(p.poolID), Username: aws.String(name)})
+}
+
+func TestTriggerPreSignUp(t *testing.T) {
+	p := newTriggerPool(t, &types.LambdaConfigType{PreSignUp: aws.String(arnOf("pre"))}, "pre")
+	p.hooks.on("pre", respond(map[string]any{"autoConfirmUser": true, "autoVerifyEmail": true, "autoVerifyPhone": false}))
+	out, err := p.signUp("erin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEvent(t, p.hooks.last(t, "pre"), `{
+		"version": "1", "triggerSource": "PreSignUp_SignUp", "region": "us-east-1", "userPoolId": "`+p.poolID+`", "userName": "erin",
+		"callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "`+p.clientID+`"},
+		"request": {"userAttributes": {"email": "erin@example.com"}, "validationData": {"invite": "abc"}, "clientMetadata": {"app": "web"}},
+		"response": {"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false}}`)
+	// Confirmed by the function: no code sent, the user can sign in.
+	if !out.UserConfirmed || out.CodeDeliveryDetails != nil {
+		t.Errorf("SignUp = confirmed %v, delivery %+v; want confirmed, no code", out.UserConfirmed, out.CodeDeliveryDetails)
+	}
+	u, err := p.user("erin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := userAttr(u.UserAttributes, "email_verified"); u.UserStatus != types.UserStatusTypeConfirmed || v != "true" {
+		t.Errorf("user: status %s, email_verified %q; want CONFIRMED, true", u.UserStatus, v)
+	}
+	if _, err := p.signIn("erin"); err != nil {
+		t.Errorf("sign in after an auto-confirmed sign-up: %v", err)
+	}
+
+	// A function that changes nothing leaves the usual sign-up.
+	p.hooks.on("pre", nil)
+	out, err = p.signUp("fred")
+	if err != nil || out.UserConfirmed || out.CodeDeliveryDetails == nil {
+		t.Fatalf("SignUp with an unchanged event = %+v, %v; want unconfirmed with a code", out, err)
+	}
+
+	// AdminCreateUser sends PreSignUp_AdminCreateUser, with no client.
+	p.hooks.on("pre", respond(map[string]any{"autoVerifyEmail": true}))
+	_, err = p.c.AdminCreateUser(context.Background(), &cip.AdminCreateUserInput{UserPoolId: aws.String(p.poolID), Username: aws.String("gina"),
+		MessageAction: types.MessageActionTypeSuppress, TemporaryPassword: aws.String("Temp-pass-1"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("gina@example.com")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEvent(t, p.hooks.last(t, "pre"), `{
+		"version": "1", "triggerSource": "PreSignUp_AdminCreateUser", "region": "us-east-1", "userPoolId": "`+p.poolID+`", "userName": "gina",
+		"callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": ""},
+		"request": {"userAttributes": {"email": "gina@example.com"}, "validationData": {}, "clientMetadata": {}},
+		"response": {"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false}}`)
+	u, err = p.user("gina")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := userAttr(u.UserAttributes, "email_verified"); u.UserStatus != types.UserStatusTypeForceChangePassword || v != "true" {
+		t.Errorf("admin-created user: status %s, email_verified %q; want FORCE_CHANGE_PASSWORD, true", u.UserStatus, v)
+	}
+}
+
+func TestTriggerPreSignUpFailures(t *testing.T) {
+	p := newTriggerPool(t, &types.LambdaConfigType{PreSignUp: aws.String(arnOf("pre"))}, "pre")
+	cases := []struct {
+		name     string
+		answer   func(map[string]any) (int, any)
+		code     string
+		message  string
+		slowTest bool
+	}{
+		{"fail/function-error", func(map[string]any) (int, any) {
+			return http.StatusBadRequest, map[string]string{"errorType": "Error", "errorMessage": "Registration from this domain is not allowed."}
+		}, "UserLambdaValidationException", "PreSignUp failed with error Registration from this domain is not allowed..", false},
+		{"fail/error-body-with-200", func(map[string]any) (int, any) {
+			return http.StatusOK, map[string]string{"errorMessage": "no invite"}
+		}, "UserLambdaValidationException", "PreSignUp failed with error no invite.", false},
+		{"fail/plain-text-500", func(map[string]any) (int, any) { return http.StatusInternalServerError, "database down\nstack..." },
+			"UserLambdaValidationException", "PreSignUp failed with error database down.", false},
+		{"fail/not-json", func(map[string]any) (int, any) { return http.StatusOK, "ok" },
+			"InvalidLambdaResponseException", "Unrecognizable lambda output", false},
+		{"fail/wrong-type", respond(map[string]any{"autoConfirmUser": "yes"}),
+			"InvalidLambdaResponseException", "Unrecognizable lambda output", false},
+		{"fail/redirect", func(map[string]any) (int, any) { return http.StatusFound, "" },
+			"UnexpectedLambdaException", "PreSignUp invocation failed due to error ServiceException.", false},
+		{"fail/slower-than-5s", func(ev map[string]any) (int, any) {
+			time.Sleep(cognito.TriggerTimeout + 500*time.Millisecond)
+			ev["response"] = map[string]any{"autoConfirmUser": true}
+			return http.StatusOK, ev
+		}, "UnexpectedLambdaException", "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.slowTest && testing.Short() {
+				t.Skip("waits for the 5-second trigger timeout")
+			}
+			p.hooks.on("pre", tc.answer)
+			name := strings.ReplaceAll(strings.TrimPrefix(tc.name, "fail/"), "-", "")
+			start := time.Now()
+			_, err := p.signUp(name)
+			wantAPIError(t, err, tc.code, tc.message)
+			if tc.slowTest && time.Since(start) > 8*time.Second {
+				t.Errorf("SignUp took %v with a webhook that never answers in time", time.Since(start))
+			}
+			// Nothing was stored: the name is free, and no code went out.
+			_, err = p.user(name)
+			wantAPIError(t, err, "UserNotFoundException", "User does not exist.")
+			if strings.Contains(p.ts.log.String(), "username="+name+" ") {
+				t.Errorf("a code was sent to the refused user %s", name)
+			}
+		})
+	}
+}
+
+func TestTriggerPostConfirmation(t *testing.T) {
+	p := newTriggerPool(t, &types.LambdaConfigType{PostConfirmation: aws.String(arnOf("post"))}, "post")
+	ctx := context.Background()
+	out, err := p.signUp("hank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.hooks.count("post") != 0 {
+		t.Fatal("post confirmation ran at sign-up")
+	}
+	m := regexp.MustCompile(`sign-up confirmation code.* username=hank .*code=(\d{6})`).FindStringSubmatch(p.ts.log.String())
+	if m == nil {
+		t.Fatalf("no confirmation code in the log")
+	}
+	p.hooks.on("post", func(map[string]any) (int, any) {
+		return http.StatusBadRequest, map[string]string{"errorMessage": "welcome mail failed"}
+	})
+	_, err = p.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(p.clientID), Username: aws.String("hank"), ConfirmationCode: aws.String(m[1]),
+		ClientMetadata: map[string]string{"from": "mail"}})
+	wantAPIError(t, err, "UserLambdaValidationException", "PostConfirmation failed with error welcome mail failed.")
+	wantEvent(t, p.hooks.last(t, "post"), `{
+		"version": "1", "triggerSource": "PostConfirmation_ConfirmSignUp", "region": "us-east-1", "userPoolId": "`+p.poolID+`", "userName": "hank",
+		"callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "`+p.clientID+`"},
+		"request": {"userAttributes": {"sub": "`+*out.UserSub+`", "email": "hank@example.com", "email_verified": "true", "cognito:user_status": "CONFIRMED"},
+			"clientMetadata": {"from": "mail"}},
+		"response": {}}`)
+	// As in Cognito, the confirmation stands although the function failed.
+	if u, err := p.user("hank"); err != nil || u.UserStatus != types.UserStatusTypeConfirmed {
+		t.Errorf("after a failing post confirmation: %+v, %v; want CONFIRMED", u, err)
+	}
+}
+
+func TestTriggerPreAndPostAuthentication(t *testing.T) {
+	p := newTriggerPool(t, &types.LambdaConfigType{PreAuthentication: aws.String(arnOf("preauth")), PostAuthentication: aws.String(arnOf("postauth"))}, "preauth", "postauth")
+	p.confirmedUser(t, "ivy")
+	u, err := p.user("ivy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := userAttr(u.UserAttributes, "sub")
+	attrs := `{"sub": "` + sub + `", "email": "ivy@example.com", "cognito:user_status": "CONFIRMED"}`
+
+	p.hooks.on("preauth", func(map[string]any) (int, any) {
+		return http.StatusForbidden, map[string]string{"errorMessage": "outside business hours"}
+	})
+	_, err = p.signIn("ivy")
+	wantAPIError(t, err, "UserLambdaValidationException", "PreAuthentication failed with error outside business hours.")
+	wantEvent(t, p.hooks.last(t, "preauth"), `{
+		"version": "1", "triggerSource": "PreAuthentication_Authentication", "region": "us-east-1", "userPoolId": "`+p.poolID+`", "userName": "ivy",
+		"callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "`+p.clientID+`"},
+		"request": {"userAttributes": `+attrs+`, "validationData": {}, "userNotFound": false},
+		"response": {}}`)
+	if p.hooks.count("postauth") != 0 {
+		t.Error("post authentication ran for a refused sign-in")
+	}
+	// A refusal is not a failed password: the user is not locked out and
+	// no failure was counted.
+	if got, err := p.ts.svc.Store().GetUser(context.Background(), p.poolID, "ivy"); err != nil || got.FailedSignIns != 0 {
+		t.Errorf("failed sign-ins after a pre authentication refusal: %d, %v", got.FailedSignIns, err)
+	}
+
+	p.hooks.on("preauth", nil)
+	out, err := p.signIn("ivy")
+	if err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("sign in = %+v, %v", out, err)
+	}
+	wantEvent(t, p.hooks.last(t, "postauth"), `{
+		"version": "1", "triggerSource": "PostAuthentication_Authentication", "region": "us-east-1", "userPoolId": "`+p.poolID+`", "userName": "ivy",
+		"callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "`+p.clientID+`"},
+		"request": {"userAttributes": `+attrs+`, "newDeviceUsed": false, "clientMetadata": {}},
+		"response": {}}`)
+
+	p.hooks.on("postauth", func(map[string]any) (int, any) {
+		return http.StatusBadRequest, map[string]string{"errorMessage": "audit log unavailable"}
+	})
+	out, err = p.signIn("ivy")
+	wantAPIError(t, err, "UserLambdaValidationException", "PostAuthentication failed with error audit log unavailable.")
+	if out != nil {
+		t.Errorf("tokens issued although post authentication failed: %+v", out)
+	}
+}
+
+func TestTriggerConfigurationRefused(t *testing.T) {
+	p := newTriggerPool(t, nil, "pre")
+	ctx := context.Background()
+	cases := []struct {
+		name    string
+		lc      *types.LambdaConfigType
+		message string
+	}{
+		{"fail/unmapped-arn", &types.LambdaConfigType{PreSignUp: aws.String(arnOf("elsewhere"))},
+			"LambdaConfig PreSignUp names " + arnOf("elsewhere") + ", which no --trigger or --triggers-file maps to a webhook."},
+		{"fail/trigger-not-invoked", &types.LambdaConfigType{CustomMessage: aws.String(arnOf("pre"))},
+			"LambdaConfig CustomMessage is not supported: cognitod does not invoke this Lambda trigger yet."},
+		{"fail/unmapped-pre-token-config", &types.LambdaConfigType{PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{
+			LambdaArn: aws.String(arnOf("nowhere")), LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV30}},
+			"LambdaConfig PreTokenGenerationConfig names " + arnOf("nowhere") + ", which no --trigger or --triggers-file maps to a webhook."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := p.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("x"), LambdaConfig: tc.lc})
+			wantAPIError(t, err, "InvalidParameterException", tc.message)
+			_, err = p.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: aws.String(p.poolID), LambdaConfig: tc.lc})
+			wantAPIError(t, err, "InvalidParameterException", tc.message)
+		})
+	}
+	// A mapped function is accepted and described back.
+	if _, err := p.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: aws.String(p.poolID), LambdaConfig: &types.LambdaConfigType{PreSignUp: aws.String(arnOf("pre"))}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := p.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(p.poolID)})
+	if err != nil || d.UserPool.LambdaConfig == nil || aws.ToString(d.UserPool.LambdaConfig.PreSignUp) != arnOf("pre") {
+		t.Fatalf("DescribeUserPool LambdaConfig = %+v, %v", d.UserPool.LambdaConfig, err)
+	}
+}

@@ -212,8 +212,16 @@ func (s *Service) invokeTrigger(ctx context.Context, name, arn string, ev *trigg
 	if err != nil {
 		return triggerFailure(name, err)
 	}
+	return decodeTriggerResponse(out, resp)
+}
+
+// decodeTriggerResponse reads a function's answer (network input, bounded
+// by the invoker) into resp, the trigger's response type; nil resp only
+// checks that the answer is an event. Output that is not the event JSON,
+// or whose response member does not fit the trigger's, is Cognito's
+// InvalidLambdaResponseException.
+func decodeTriggerResponse(out []byte, resp any) error {
 	if resp == nil {
-		// The response is not read, but it must still be an event.
 		var v map[string]json.RawMessage
 		if json.Unmarshal(out, &v) != nil {
 			return ErrInvalidLambdaResp

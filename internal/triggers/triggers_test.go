@@ -141,7 +141,9 @@ func TestInvoke(t *testing.T) {
 		{"fail/lambda-error-200", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"errorMessage":"still nope"}`) }, "", "still nope", false},
 		{"fail/text-503", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503); io.WriteString(w, "  busy  \nmore") }, "", "busy", false},
 		{"fail/empty-500", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }, "", "Internal Server Error", false},
-		{"fail/redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "https://elsewhere.example/", http.StatusTemporaryRedirect) }, "", "", true},
+		{"fail/redirect", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://elsewhere.example/", http.StatusTemporaryRedirect)
+		}, "", "", true},
 		{"fail/too-large", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(strings.Repeat(" ", maxResponseBytes+1))) }, "", "", true},
 		{"fail/slow", func(w http.ResponseWriter, r *http.Request) { time.Sleep(time.Second) }, "", "", true},
 	}

@@ -58,11 +58,11 @@ const (
 )
 
 // invokedTriggers are the LambdaConfig members cognitod acts on. The
-// others (CustomMessage, UserMigration, the custom-auth trio, custom
+// others (UserMigration, the custom-auth trio, custom
 // senders) stay refused: a trigger stored but never called is a check
 // the pool owner believes in force.
 var invokedTriggers = map[string]bool{triggerPreSignUp: true, triggerPostConfirmation: true, triggerPreAuth: true,
-	triggerPostAuth: true, triggerPreToken: true, "PreTokenGenerationConfig": true}
+	triggerPostAuth: true, triggerPreToken: true, "PreTokenGenerationConfig": true, triggerCustomMessage: true}
 
 // lambdaConfig is the part of LambdaConfigType cognitod reads.
 type lambdaConfig struct {
@@ -71,6 +71,7 @@ type lambdaConfig struct {
 	PreAuthentication        string
 	PostAuthentication       string
 	PreTokenGeneration       string
+	CustomMessage            string
 	PreTokenGenerationConfig *struct{ LambdaVersion, LambdaArn string }
 }
 
@@ -95,6 +96,8 @@ func triggerARN(pool *UserPool, trigger string) string {
 		return lc.PreAuthentication
 	case triggerPostAuth:
 		return lc.PostAuthentication
+	case triggerCustomMessage:
+		return lc.CustomMessage
 	}
 	return ""
 }

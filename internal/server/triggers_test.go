@@ -391,8 +391,9 @@ func TestTriggerConfigurationRefused(t *testing.T) {
 	}{
 		{"fail/unmapped-arn", &types.LambdaConfigType{PreSignUp: aws.String(arnOf("elsewhere"))},
 			"LambdaConfig PreSignUp names " + arnOf("elsewhere") + ", which no --trigger or --triggers-file maps to a webhook."},
-		{"fail/trigger-not-invoked", &types.LambdaConfigType{CustomMessage: aws.String(arnOf("pre"))},
-			"LambdaConfig CustomMessage is not supported: cognitod does not invoke this Lambda trigger yet."},
+		{"fail/trigger-not-invoked", &types.LambdaConfigType{CustomEmailSender: &types.CustomEmailLambdaVersionConfigType{
+			LambdaArn: aws.String(arnOf("pre")), LambdaVersion: types.CustomEmailSenderLambdaVersionTypeV10}},
+			"LambdaConfig CustomEmailSender is not supported: cognitod does not invoke this Lambda trigger yet."},
 		{"fail/unmapped-pre-token-config", &types.LambdaConfigType{PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{
 			LambdaArn: aws.String(arnOf("nowhere")), LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV30}},
 			"LambdaConfig PreTokenGenerationConfig names " + arnOf("nowhere") + ", which no --trigger or --triggers-file maps to a webhook."},
@@ -413,4 +414,60 @@ func TestTriggerConfigurationRefused(t *testing.T) {
 	if err != nil || d.UserPool.LambdaConfig == nil || aws.ToString(d.UserPool.LambdaConfig.PreSignUp) != arnOf("pre") {
 		t.Fatalf("DescribeUserPool LambdaConfig = %+v, %v", d.UserPool.LambdaConfig, err)
 	}
+}
+
+func TestTriggerCustomMessage(t *testing.T) {
+	p := newTriggerPool(t, &types.LambdaConfigType{CustomMessage: aws.String(arnOf("msg"))}, "msg")
+	ctx := context.Background()
+	p.hooks.on("msg", respond(map[string]any{"emailSubject": "Welcome to Acme", "emailMessage": "<p>Hello, your Acme code is {####}.</p>", "smsMessage": nil}))
+	if _, err := p.signUp("lee"); err != nil {
+		t.Fatal(err)
+	}
+	wantEvent(t, p.hooks.last(t, "msg"), `{
+		"version": "1", "triggerSource": "CustomMessage_SignUp", "region": "us-east-1", "userPoolId": "`+p.poolID+`", "userName": "lee",
+		"callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": ""},
+		"request": {"userAttributes": {"sub": "`+p.sub(t, "lee")+`", "email": "lee@example.com", "cognito:user_status": "UNCONFIRMED"},
+			"codeParameter": "{####}", "usernameParameter": null, "clientMetadata": {}},
+		"response": {"smsMessage": null, "emailMessage": null, "emailSubject": null}}`)
+	if !regexp.MustCompile(`subject="Welcome to Acme" body="<p>Hello, your Acme code is \d{6}.</p>"`).MatchString(p.ts.log.String()) {
+		t.Errorf("the custom message was not sent:\n%s", p.ts.log.String())
+	}
+
+	// A message without the code placeholder is not used: the user gets
+	// the pool's own message, with the code.
+	p.hooks.on("msg", respond(map[string]any{"emailMessage": "Hello!"}))
+	if _, err := p.c.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: aws.String(p.clientID), Username: aws.String("lee")}); err != nil {
+		t.Fatal(err)
+	}
+	if ev := p.hooks.last(t, "msg"); ev["triggerSource"] != "CustomMessage_ResendCode" {
+		t.Errorf("resend triggerSource %v", ev["triggerSource"])
+	}
+	if !regexp.MustCompile(`body="Your verification code is \d{6}. "`).MatchString(p.ts.log.String()) {
+		t.Errorf("the pool's message was not sent for a function message without the code:\n%s", p.ts.log.String())
+	}
+
+	// The invitation carries the username placeholder.
+	p.hooks.on("msg", respond(map[string]any{"emailMessage": "Hi {username}, your password is {####}"}))
+	if _, err := p.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(p.poolID), Username: aws.String("mo"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("mo@example.com")}}}); err != nil {
+		t.Fatal(err)
+	}
+	ev := p.hooks.last(t, "msg")
+	if ev["triggerSource"] != "CustomMessage_AdminCreateUser" || ev["request"].(map[string]any)["usernameParameter"] != "{username}" {
+		t.Errorf("invitation event %v", ev)
+	}
+	if !regexp.MustCompile(`body="Hi mo, your password is \S+"`).MatchString(p.ts.log.String()) {
+		t.Errorf("the custom invitation was not sent:\n%s", p.ts.log.String())
+	}
+}
+
+// sub returns a user's sub.
+func (p *triggerPool) sub(t *testing.T, name string) string {
+	t.Helper()
+	u, err := p.user(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := userAttr(u.UserAttributes, "sub")
+	return sub
 }

@@ -178,7 +178,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	code := newConfirmationCode()
 	var u *User
 	var to string
-	err = s.updateUncached(ctx, func(tx Tx) error {
+	send := func(tx Tx) error {
 		var err error
 		if u, err = s.findUser(ctx, tx, pool, in.Username); err != nil {
 			return err
@@ -193,7 +193,13 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 			return ErrInvalidParameter.WithMessage(msgNoRecoveryDestination)
 		}
 		return s.countSend(ctx, tx, u, CodeForgotPassword, userCodeHash(u.Sub, code), forgotPasswordCodeLifetime, true)
-	})
+	}
+	err = s.updateUncached(ctx, send)
+	if errors.Is(err, ErrUserNotFound) {
+		if _, err = s.migrateUser(ctx, pool, client, in.Username, "", in.ClientMetadata); err == nil { // triggers_migration.go
+			err = s.updateUncached(ctx, send)
+		}
+	}
 	switch {
 	case errors.Is(err, ErrUserNotFound) && prevent:
 		return phantom()

@@ -202,6 +202,9 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 	wrong := ErrNotAuthorized.WithMessage(msgIncorrectPassword)
 	u, err := s.findUser(ctx, s.store, pool, username)
 	if errors.Is(err, ErrUserNotFound) {
+		u, err = s.migrateUser(ctx, pool, client, username, password, nil) // triggers_migration.go: ErrUserNotFound without one
+	}
+	if errors.Is(err, ErrUserNotFound) {
 		// As slow as a real check, and shed under load as a real one is:
 		// an unknown name must not be the one answer that stays fast.
 		if _, err := checkPassword(ctx, dummyHash, password); err != nil {

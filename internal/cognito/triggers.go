@@ -58,11 +58,12 @@ const (
 )
 
 // invokedTriggers are the LambdaConfig members cognitod acts on. The
-// others (UserMigration, the custom-auth trio, custom
+// others (the custom-auth trio, custom
 // senders) stay refused: a trigger stored but never called is a check
 // the pool owner believes in force.
 var invokedTriggers = map[string]bool{triggerPreSignUp: true, triggerPostConfirmation: true, triggerPreAuth: true,
-	triggerPostAuth: true, triggerPreToken: true, "PreTokenGenerationConfig": true, triggerCustomMessage: true}
+	triggerPostAuth: true, triggerPreToken: true, "PreTokenGenerationConfig": true, triggerCustomMessage: true,
+	triggerUserMigration: true}
 
 // lambdaConfig is the part of LambdaConfigType cognitod reads.
 type lambdaConfig struct {
@@ -72,6 +73,7 @@ type lambdaConfig struct {
 	PostAuthentication       string
 	PreTokenGeneration       string
 	CustomMessage            string
+	UserMigration            string
 	PreTokenGenerationConfig *struct{ LambdaVersion, LambdaArn string }
 }
 
@@ -98,6 +100,8 @@ func triggerARN(pool *UserPool, trigger string) string {
 		return lc.PostAuthentication
 	case triggerCustomMessage:
 		return lc.CustomMessage
+	case triggerUserMigration:
+		return lc.UserMigration
 	}
 	return ""
 }

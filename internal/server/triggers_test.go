@@ -471,3 +471,59 @@ func (p *triggerPool) sub(t *testing.T, name string) string {
 	sub, _ := userAttr(u.UserAttributes, "sub")
 	return sub
 }
+
+func TestTriggerUserMigration(t *testing.T) {
+	p := newTriggerPool(t, &types.LambdaConfigType{UserMigration: aws.String(arnOf("migrate"))}, "migrate")
+	ctx := context.Background()
+	p.hooks.on("migrate", func(ev map[string]any) (int, any) {
+		req := ev["request"].(map[string]any)
+		name := ev["userName"].(string)
+		if name != "legacy" && name != "forgetful" || ev["triggerSource"] == "UserMigration_Authentication" && req["password"] != "Pass-word-1" {
+			return http.StatusBadRequest, map[string]string{"errorMessage": "Bad password"}
+		}
+		ev["response"] = map[string]any{"userAttributes": map[string]string{"email": name + "@old.example.com", "email_verified": "true"},
+			"finalUserStatus": "CONFIRMED", "messageAction": "SUPPRESS"}
+		return http.StatusOK, ev
+	})
+	out, err := p.signIn("legacy")
+	if err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("sign in of a user to migrate = %+v, %v", out, err)
+	}
+	wantEvent(t, p.hooks.last(t, "migrate"), `{
+		"version": "1", "triggerSource": "UserMigration_Authentication", "region": "us-east-1", "userPoolId": "`+p.poolID+`", "userName": "legacy",
+		"callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "`+p.clientID+`"},
+		"request": {"password": "Pass-word-1", "validationData": {}, "clientMetadata": {}},
+		"response": {"userAttributes": null, "finalUserStatus": null, "messageAction": null, "desiredDeliveryMediums": null,
+			"forceAliasCreation": null, "enableSMSMFA": null}}`)
+	u, err := p.user("legacy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := userAttr(u.UserAttributes, "email"); u.UserStatus != types.UserStatusTypeConfirmed || v != "legacy@old.example.com" {
+		t.Errorf("migrated user: %s %q", u.UserStatus, v)
+	}
+	// Migrated once: the next sign-in is the pool's own.
+	if _, err := p.signIn("legacy"); err != nil || p.hooks.count("migrate") != 1 {
+		t.Errorf("second sign-in: %v, function called %d times", err, p.hooks.count("migrate"))
+	}
+	// A name the function does not know is not found, and nothing is kept.
+	_, err = p.signIn("stranger")
+	wantAPIError(t, err, "UserNotFoundException", "User does not exist.")
+	_, err = p.user("stranger")
+	wantAPIError(t, err, "UserNotFoundException", "User does not exist.")
+
+	// A forgotten password: the user is migrated without one, must reset it.
+	fp, err := p.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: aws.String(p.clientID), Username: aws.String("forgetful")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := p.hooks.last(t, "migrate"); ev["triggerSource"] != "UserMigration_ForgotPassword" || ev["request"].(map[string]any)["password"] != nil {
+		t.Errorf("forgot-password migration event %v", ev)
+	}
+	if aws.ToString(fp.CodeDeliveryDetails.Destination) != "f***@o***" {
+		t.Errorf("reset code went to %+v", fp.CodeDeliveryDetails)
+	}
+	if u, err := p.user("forgetful"); err != nil || u.UserStatus != types.UserStatusTypeResetRequired {
+		t.Errorf("user migrated at ForgotPassword: %+v, %v; want RESET_REQUIRED", u, err)
+	}
+}

@@ -209,8 +209,11 @@ const (
 	// UnexpectedLambdaException for a function that did not answer in time
 	// (quoted in furaiev/amazon-cognito-identity-dart-2#204).
 	msgLambdaTimeout     = "%s invocation failed due to error Socket timeout while invoking Lambda function."
-	msgLambdaNotFound    = "%s invocation failed due to error ResourceNotFoundException."                                                                     // (unconfirmed)
-	msgLambdaUnavailable = "%s invocation failed due to error ServiceException."                                                                              // (unconfirmed)
-	msgLambdaNoWebhooks  = "LambdaConfig %s is not supported: cognitod calls Lambda triggers as webhooks, and no --trigger or --triggers-file is configured." // cognitod's own
-	msgLambdaNotMapped   = "LambdaConfig %s names %s, which no --trigger or --triggers-file maps to a webhook."                                               // cognitod's own
+	msgLambdaNotFound    = "%s invocation failed due to error ResourceNotFoundException." // (unconfirmed)
+	msgLambdaUnavailable = "%s invocation failed due to error ServiceException."          // (unconfirmed)
+	// InitiateAuth CUSTOM_AUTH in a pool without a define auth challenge
+	// function.
+	msgCustomAuthNotConfigured = "Custom auth lambda trigger is not configured for the user pool."
+	msgLambdaNoWebhooks        = "LambdaConfig %s is not supported: cognitod calls Lambda triggers as webhooks, and no --trigger or --triggers-file is configured." // cognitod's own
+	msgLambdaNotMapped         = "LambdaConfig %s names %s, which no --trigger or --triggers-file maps to a webhook."                                               // cognitod's own
 )

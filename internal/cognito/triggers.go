@@ -58,12 +58,11 @@ const (
 )
 
 // invokedTriggers are the LambdaConfig members cognitod acts on. The
-// others (the custom-auth trio, custom
-// senders) stay refused: a trigger stored but never called is a check
-// the pool owner believes in force.
+// others (the custom SMS and email senders) stay refused: a trigger stored
+// but never called is a check the pool owner believes in force.
 var invokedTriggers = map[string]bool{triggerPreSignUp: true, triggerPostConfirmation: true, triggerPreAuth: true,
 	triggerPostAuth: true, triggerPreToken: true, "PreTokenGenerationConfig": true, triggerCustomMessage: true,
-	triggerUserMigration: true}
+	triggerUserMigration: true, triggerDefineAuth: true, triggerCreateAuth: true, triggerVerifyAuth: true}
 
 // lambdaConfig is the part of LambdaConfigType cognitod reads.
 type lambdaConfig struct {
@@ -74,6 +73,9 @@ type lambdaConfig struct {
 	PreTokenGeneration       string
 	CustomMessage            string
 	UserMigration            string
+	DefineAuthChallenge      string
+	CreateAuthChallenge      string
+	VerifyAuthChallenge      string `json:"VerifyAuthChallengeResponse"`
 	PreTokenGenerationConfig *struct{ LambdaVersion, LambdaArn string }
 }
 
@@ -102,6 +104,12 @@ func triggerARN(pool *UserPool, trigger string) string {
 		return lc.CustomMessage
 	case triggerUserMigration:
 		return lc.UserMigration
+	case triggerDefineAuth:
+		return lc.DefineAuthChallenge
+	case triggerCreateAuth:
+		return lc.CreateAuthChallenge
+	case triggerVerifyAuth:
+		return lc.VerifyAuthChallenge
 	}
 	return ""
 }

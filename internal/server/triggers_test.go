@@ -156,7 +156,8 @@ func newTriggerPool(t *testing.T, lc *types.LambdaConfigType, names ...string) *
 	}
 	poolID := *pool.UserPool.Id
 	cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("web"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
+			types.ExplicitAuthFlowsTypeAllowCustomAuth}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -526,4 +527,104 @@ func TestTriggerUserMigration(t *testing.T) {
 	if u, err := p.user("forgetful"); err != nil || u.UserStatus != types.UserStatusTypeResetRequired {
 		t.Errorf("user migrated at ForgotPassword: %+v, %v; want RESET_REQUIRED", u, err)
 	}
+}
+
+func TestTriggerCustomAuth(t *testing.T) {
+	p := newTriggerPool(t, &types.LambdaConfigType{DefineAuthChallenge: aws.String(arnOf("define")),
+		CreateAuthChallenge: aws.String(arnOf("create")), VerifyAuthChallengeResponse: aws.String(arnOf("verify"))}, "define", "create", "verify")
+	ctx := context.Background()
+	p.confirmedUser(t, "nina")
+	attrs := `{"sub": "` + p.sub(t, "nina") + `", "email": "nina@example.com", "cognito:user_status": "CONFIRMED"}`
+	// The developer guide's example: a right answer issues tokens, three
+	// wrong ones fail the sign-in.
+	p.hooks.on("define", func(ev map[string]any) (int, any) {
+		session, _ := ev["request"].(map[string]any)["session"].([]any)
+		resp := map[string]any{"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false, "failAuthentication": false}
+		if n := len(session); n > 0 && session[n-1].(map[string]any)["challengeResult"] == true {
+			resp = map[string]any{"issueTokens": true, "failAuthentication": false}
+		} else if n >= 3 {
+			resp = map[string]any{"issueTokens": false, "failAuthentication": true}
+		}
+		ev["response"] = resp
+		return http.StatusOK, ev
+	})
+	p.hooks.on("create", respond(map[string]any{"publicChallengeParameters": map[string]string{"question": "6 x 7?"},
+		"privateChallengeParameters": map[string]string{"answer": "42"}, "challengeMetadata": "QUESTION-1"}))
+	p.hooks.on("verify", func(ev map[string]any) (int, any) {
+		req := ev["request"].(map[string]any)
+		ev["response"] = map[string]any{"answerCorrect": req["challengeAnswer"] == req["privateChallengeParameters"].(map[string]any)["answer"]}
+		return http.StatusOK, ev
+	})
+	start := func() *cip.InitiateAuthOutput {
+		t.Helper()
+		out, err := p.c.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeCustomAuth, ClientId: aws.String(p.clientID),
+			AuthParameters: map[string]string{"USERNAME": "nina"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	answer := func(session *string, a string) (*cip.RespondToAuthChallengeOutput, error) {
+		return p.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(p.clientID), ChallengeName: types.ChallengeNameTypeCustomChallenge,
+			Session: session, ChallengeResponses: map[string]string{"USERNAME": "nina", "ANSWER": a}})
+	}
+	out := start()
+	if out.ChallengeName != types.ChallengeNameTypeCustomChallenge || !reflect.DeepEqual(out.ChallengeParameters, map[string]string{"question": "6 x 7?", "USERNAME": "nina"}) {
+		t.Fatalf("InitiateAuth CUSTOM_AUTH = %s %v", out.ChallengeName, out.ChallengeParameters)
+	}
+	common := `"region": "us-east-1", "userPoolId": "` + p.poolID + `", "userName": "nina",
+		"callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "` + p.clientID + `"}`
+	wantEvent(t, p.hooks.last(t, "define"), `{"version": "1", "triggerSource": "DefineAuthChallenge_Authentication", `+common+`,
+		"request": {"userAttributes": `+attrs+`, "session": [], "clientMetadata": {}, "userNotFound": false},
+		"response": {"challengeName": null, "issueTokens": null, "failAuthentication": null}}`)
+	wantEvent(t, p.hooks.last(t, "create"), `{"version": "1", "triggerSource": "CreateAuthChallenge_Authentication", `+common+`,
+		"request": {"userAttributes": `+attrs+`, "challengeName": "CUSTOM_CHALLENGE", "session": [], "clientMetadata": {}, "userNotFound": false},
+		"response": {"publicChallengeParameters": null, "privateChallengeParameters": null, "challengeMetadata": null}}`)
+
+	wrong, err := answer(out.Session, "41")
+	if err != nil || wrong.ChallengeName != types.ChallengeNameTypeCustomChallenge {
+		t.Fatalf("a wrong answer = %+v, %v; want another challenge", wrong, err)
+	}
+	wantEvent(t, p.hooks.last(t, "verify"), `{"version": "1", "triggerSource": "VerifyAuthChallengeResponse_Authentication", `+common+`,
+		"request": {"userAttributes": `+attrs+`, "privateChallengeParameters": {"answer": "42"}, "challengeAnswer": "41", "clientMetadata": {}, "userNotFound": false},
+		"response": {"answerCorrect": null}}`)
+	if s := p.hooks.last(t, "define")["request"].(map[string]any)["session"]; !reflect.DeepEqual(s, []any{map[string]any{
+		"challengeName": "CUSTOM_CHALLENGE", "challengeResult": false, "challengeMetadata": "QUESTION-1"}}) {
+		t.Errorf("define session after a wrong answer: %v", s)
+	}
+	// A session is answered once: retrying it would get round the
+	// define function's count of attempts.
+	_, err = answer(out.Session, "42")
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user.")
+
+	right, err := answer(wrong.Session, "42")
+	if err != nil || right.AuthenticationResult == nil || right.AuthenticationResult.IdToken == nil {
+		t.Fatalf("the right answer = %+v, %v; want tokens", right, err)
+	}
+	if c := claims(t, *right.AuthenticationResult.AccessToken); c["username"] != "nina" {
+		t.Errorf("access token username %v", c["username"])
+	}
+
+	// Three wrong answers: the define function fails the sign-in.
+	out = start()
+	session := out.Session
+	for i := range 2 {
+		r, err := answer(session, "0")
+		if err != nil {
+			t.Fatalf("wrong answer %d: %v", i+1, err)
+		}
+		session = r.Session
+	}
+	_, err = answer(session, "0")
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+
+	// A pool without a define auth challenge function has no custom flow.
+	plain := createPool(t, p.c, "plain")
+	cl, err := p.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(plain), ClientName: aws.String("c")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.c.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeCustomAuth, ClientId: cl.UserPoolClient.ClientId,
+		AuthParameters: map[string]string{"USERNAME": "nina"}})
+	wantAPIError(t, err, "InvalidParameterException", "Custom auth lambda trigger is not configured for the user pool.")
 }

@@ -436,13 +436,19 @@ func (s *Service) AdminEnableUser(ctx context.Context, in *AdminUserInput) (*Emp
 
 // AdminConfirmSignUp confirms a user who signed up, without the code.
 func (s *Service) AdminConfirmSignUp(ctx context.Context, in *AdminUserInput) (*Empty, error) {
-	return s.adminUserChange(ctx, "AdminConfirmSignUp", in, func(_ *UserPool, u *User) error {
+	var pool *UserPool
+	var confirmed *User
+	if _, err := s.adminUserChange(ctx, "AdminConfirmSignUp", in, func(p *UserPool, u *User) error {
 		if u.Status != StatusUnconfirmed {
 			return ErrNotAuthorized.WithMessagef(msgCannotConfirm, u.Status)
 		}
 		u.Status, u.CodeHash, u.CodeExpires = StatusConfirmed, "", time.Time{}
+		pool, confirmed = p, u
 		return nil
-	})
+	}); err != nil {
+		return nil, err
+	}
+	return empty(s.postConfirmation(ctx, pool, "", sourcePostConfirmSignUp, confirmed, nil)) // triggers_signup.go
 }
 
 // AdminUpdateUserAttributes sets attributes; a changed email or phone

@@ -330,6 +330,13 @@ func TestTriggerPostConfirmation(t *testing.T) {
 	if u, err := p.user("hank"); err != nil || u.UserStatus != types.UserStatusTypeConfirmed {
 		t.Errorf("after a failing post confirmation: %+v, %v; want CONFIRMED", u, err)
 	}
+	// AdminConfirmSignUp confirms too, with no client.
+	p.hooks.on("post", nil)
+	p.confirmedUser(t, "iris")
+	if ev := p.hooks.last(t, "post"); ev["userName"] != "iris" || ev["triggerSource"] != "PostConfirmation_ConfirmSignUp" ||
+		ev["callerContext"].(map[string]any)["clientId"] != "" {
+		t.Errorf("post confirmation of AdminConfirmSignUp: %v", ev)
+	}
 }
 
 func TestTriggerPreAndPostAuthentication(t *testing.T) {

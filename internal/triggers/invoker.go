@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -101,7 +103,7 @@ func (i *Invoker) Invoke(ctx context.Context, arn string, event []byte) ([]byte,
 	req.Header.Set(SignatureHeader, Sign(i.secret, i.now(), event))
 	resp, err := i.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("triggers: %s: %w", arn, err)
+		return nil, callError(arn, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
@@ -153,4 +155,27 @@ func clip(s string) string {
 		s = s[:maxErrorMessage]
 	}
 	return s
+}
+
+// invokeError is a failed call, without the URL: a webhook URL may carry
+// a token in its query string, and the error is logged.
+type invokeError struct {
+	arn     string
+	err     error
+	timeout bool
+}
+
+func (e *invokeError) Error() string { return "triggers: " + e.arn + ": " + e.err.Error() }
+func (e *invokeError) Unwrap() error { return e.err }
+
+// Timeout reports whether the webhook did not answer in time (the domain
+// words that as Cognito's socket timeout).
+func (e *invokeError) Timeout() bool { return e.timeout }
+
+func callError(arn string, err error) error {
+	ie := &invokeError{arn: arn, err: err}
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		ie.err, ie.timeout = ue.Err, ue.Timeout()
+	}
+	return ie
 }

@@ -171,6 +171,13 @@ func TestInvoke(t *testing.T) {
 			}
 		})
 	}
+	// A failed call's error (which the server logs) does not carry the
+	// URL: it may hold a token.
+	secretURL := map[string]string{arn: "http://127.0.0.1:1/hook?token=s3cr3t"}
+	inv2, _ := New(Config{Targets: secretURL, Secret: secret})
+	if _, err := inv2.Invoke(context.Background(), arn, event); err == nil || strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("Invoke of an unreachable URL = %v; want an error without the URL", err)
+	}
 	if _, err := inv.Invoke(context.Background(), arn+"-other", event); !errors.Is(err, cognito.ErrTriggerNotMapped) {
 		t.Errorf("Invoke of an unmapped ARN = %v", err)
 	}

@@ -635,3 +635,29 @@ func TestTriggerCustomAuth(t *testing.T) {
 		AuthParameters: map[string]string{"USERNAME": "nina"}})
 	wantAPIError(t, err, "InvalidParameterException", "Custom auth lambda trigger is not configured for the user pool.")
 }
+
+// TestTriggerPostConfirmationForgotPassword: a password reset confirms
+// the user too, with its own trigger source.
+func TestTriggerPostConfirmationForgotPassword(t *testing.T) {
+	p := newTriggerPool(t, &types.LambdaConfigType{PostConfirmation: aws.String(arnOf("post"))}, "post")
+	ctx := context.Background()
+	p.confirmedUser(t, "otto")
+	if _, err := p.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(p.poolID), Username: aws.String("otto"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email_verified"), Value: aws.String("true")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: aws.String(p.clientID), Username: aws.String("otto")}); err != nil {
+		t.Fatal(err)
+	}
+	code, _ := lastCode(t, p.ts, cognito.DeliverForgotPasswordCode, "otto")
+	if _, err := p.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: aws.String(p.clientID), Username: aws.String("otto"),
+		ConfirmationCode: aws.String(code), Password: aws.String("New-pass-word-2"), ClientMetadata: map[string]string{"via": "reset"}}); err != nil {
+		t.Fatal(err)
+	}
+	wantEvent(t, p.hooks.last(t, "post"), `{
+		"version": "1", "triggerSource": "PostConfirmation_ConfirmForgotPassword", "region": "us-east-1", "userPoolId": "`+p.poolID+`", "userName": "otto",
+		"callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "`+p.clientID+`"},
+		"request": {"userAttributes": {"sub": "`+p.sub(t, "otto")+`", "email": "otto@example.com", "email_verified": "true", "cognito:user_status": "CONFIRMED"},
+			"clientMetadata": {"via": "reset"}},
+		"response": {}}`)
+}

@@ -103,6 +103,7 @@ type serveConfig struct {
 	quotas     server.QuotaOptions
 	observe    observeConfig // metrics.go
 	signer     string        // --signer (signer.go)
+	triggers   *triggerFlags // triggers.go
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -144,6 +145,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	addQuotaFlags(fs, c)
 	addMetricsFlags(fs, c)
 	addSignerFlag(fs, c, env)
+	addTriggerFlags(fs, c) // triggers.go
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -193,6 +195,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	}
 	problems = append(problems, c.observe.problems()...)
 	problems = append(problems, signerProblems(c)...)
+	problems = append(problems, c.triggers.check()...) // triggers.go
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		problems = append(problems, fmt.Sprintf("--log-level %q: %v", c.logLevel, err))
@@ -287,7 +290,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	logThrottle := cfg.quotas.OnThrottle
 	cfg.quotas.OnThrottle = func(name string) { logThrottle(name); observed.Throttled(name) }
 	srv, err := server.New(server.Config{
-		Cognito:   cognito.Config{Store: observed.WrapStore(store), Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages},
+		Cognito: cognito.Config{Store: observed.WrapStore(store), Sealer: sealer, AccountID: cfg.accountID, DomainSuffix: cfg.domainSuffix, Limits: cfg.limits, Logger: logger, Messages: messages,
+			Triggers: cfg.triggers.serviceInvoker()},
 		NewSigner: chooseSigner(cfg, logger), // signer.go
 		Logger:    logger, PublicURL: cfg.publicURL, EagerKeys: true, Signers: signers, DomainHostsResolve: cfg.tls.domainHostsResolve,
 		Limits:  ratelimit.New(server.RateLimits(cfg.quotas)),

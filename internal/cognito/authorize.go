@@ -138,7 +138,7 @@ func (s *Service) IssueAuthCode(ctx context.Context, a *Authorization, u *User, 
 // an ID token when openid was granted, never a refresh token.
 func (s *Service) IssueImplicit(ctx context.Context, a *Authorization, u *User, authTime time.Time) (*AuthenticationResult, error) {
 	openid := slices.Contains(a.Scopes, "openid")
-	return s.IssueUserTokens(ctx, a.Pool, a.Client, u, a.Scopes, IssueOptions{IDToken: openid, Nonce: a.Req.Nonce, AtHash: openid, AuthTime: authTime})
+	return s.IssueUserTokens(ctx, a.Pool, a.Client, u, a.Scopes, IssueOptions{IDToken: openid, Nonce: a.Req.Nonce, AtHash: openid, AuthTime: authTime, Source: SourceTokenHostedAuth})
 }
 
 // AuthenticateClient checks the client authentication of a token request:
@@ -224,7 +224,7 @@ func (s *Service) RedeemAuthCode(ctx context.Context, client *AppClient, pool *U
 		return nil, err
 	}
 	return s.IssueUserTokens(ctx, pool, client, u, scopes, IssueOptions{
-		IDToken: openid, Refresh: true, Nonce: ac.Nonce, AtHash: openid, AuthTime: ac.AuthTime, OriginJTI: originJTI})
+		IDToken: openid, Refresh: true, Nonce: ac.Nonce, AtHash: openid, AuthTime: ac.AuthTime, OriginJTI: originJTI, Source: SourceTokenHostedAuth})
 }
 
 // RefreshGrant serves grant_type=refresh_token at the token endpoint.

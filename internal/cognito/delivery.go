@@ -31,6 +31,9 @@ type Delivery struct {
 	Attribute string
 	// Code is the code or temporary password the message carries.
 	Code string
+	// Trigger is the custom message trigger source when Kind does not say
+	// it (SourceMessageResendCode); see customMessageSource.
+	Trigger string
 }
 
 // Message is one email or SMS as rendered from the pool's templates.
@@ -183,6 +186,7 @@ func (s *Service) deliver(ctx context.Context, pool *UserPool, u *User, d Delive
 	}
 	m := Message{PoolID: pool.ID, Username: u.Username, Kind: d.Kind, To: to, Code: d.Code, Medium: "EMAIL"}
 	subject, email, sms := templateFor(pool, d.Kind)
+	s.customMessage(ctx, pool, u, d, &subject, &email, &sms) // triggers_message.go
 	if attrName == "phone_number" {
 		m.Medium = "SMS"
 		m.Body = render(sms, d.Kind, u.Username, d.Code, false)

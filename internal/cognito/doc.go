@@ -11,6 +11,12 @@
 // are used by the JSON API and the console alike, so both enforce the same
 // rules and report the same [Error] values.
 //
+// It also owns the rules of Lambda triggers (triggers*.go): which trigger
+// runs when, the events it is sent, how its answer changes the user, the
+// sign-in or the tokens, the claims it may not touch, and the exceptions a
+// failing function becomes. It runs them through a [TriggerInvoker]
+// (internal/triggers calls webhooks).
+//
 // It does not speak HTTP (see internal/awsjson and internal/oauth), sign
 // tokens (internal/token) or persist anything itself (internal/store/...).
 package cognito

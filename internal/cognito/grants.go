@@ -51,6 +51,9 @@ type ClientGrant struct {
 	// space-separated scope claim.
 	Scopes   []string
 	Lifetime time.Duration
+	// Overrides are a V3_0 pre token generation function's changes to the
+	// token's claims (triggers_tokens.go); nil when none.
+	Overrides *ClaimOverrides
 }
 
 // ClientCredentials applies Cognito's rules for grant_type
@@ -117,8 +120,8 @@ func (s *Service) ClientCredentials(ctx context.Context, poolID string, auth Cli
 	if len(granted) == 0 {
 		return nil, grantError(ErrGrantInvalidScope, "no active scope left")
 	}
-	return &ClientGrant{PoolID: c.client.UserPoolID, ClientID: c.client.ClientID, Scopes: granted,
-		Lifetime: time.Duration(c.client.AccessTokenTTLSeconds()) * time.Second}, nil
+	return s.preTokenClientCredentials(ctx, &ClientGrant{PoolID: c.client.UserPoolID, ClientID: c.client.ClientID, Scopes: granted,
+		Lifetime: time.Duration(c.client.AccessTokenTTLSeconds()) * time.Second}) // triggers_tokens.go
 }
 
 // grantCache keeps the token endpoint off the database: clients (with a

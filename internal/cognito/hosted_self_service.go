@@ -40,10 +40,11 @@ func (s *Service) HostedSecretHash(client *AppClient, username string) (string, 
 // HostedForgotPassword is ForgotPassword for the hosted page: an unknown
 // name gets the pretended delivery a known one would.
 func (s *Service) HostedForgotPassword(ctx context.Context, pool *UserPool, client *AppClient, username string) (*CodeDeliveryOutput, error) {
-	if err := Validate("ForgotPassword", &ForgotPasswordInput{ClientId: client.ClientID, Username: username}); err != nil {
+	in := &ForgotPasswordInput{ClientId: client.ClientID, Username: username}
+	if err := Validate("ForgotPassword", in); err != nil {
 		return nil, err
 	}
-	return s.forgotPassword(ctx, pool, username, true)
+	return s.forgotPassword(ctx, pool, client, in, true)
 }
 
 // HostedConfirmForgotPassword is ConfirmForgotPassword for the hosted

@@ -175,7 +175,7 @@ const (
 	msgRefreshFlowWithRotation = "REFRESH_TOKEN_AUTH flow is not allowed for clients with refresh token rotation"                                        // (unconfirmed)
 	msgRefreshTokenReused      = "Refresh token has been used."                                                                                          // (unconfirmed)
 	msgMfaOnRefused            = "MfaConfiguration ON is not supported: cognitod does not enforce multi-factor authentication yet. Use OFF or OPTIONAL." // cognitod's own
-	msgLambdaRefused           = "LambdaConfig %s is not supported: cognitod does not invoke Lambda triggers yet."                                       // cognitod's own
+	msgLambdaRefused           = "LambdaConfig %s is not supported: cognitod does not invoke this Lambda trigger yet."                                   // cognitod's own
 	msgUnenforcedRefused       = "%s is not supported: cognitod does not enforce it yet."                                                                // cognitod's own
 
 	// Request-rate quotas and per-source limits (quotas.go).
@@ -203,4 +203,25 @@ const (
 	msgLogoTooLarge = "The logo image is larger than %d KB."       // cognitod's own
 	msgLogoNotImage = "The logo image must be a PNG or JPEG file." // cognitod's own
 	msgCSSInvalid   = "There is an error in the CSS provided: %s"  // cognitod's own
+)
+
+// Lambda triggers called as webhooks (triggers*.go, issue 13).
+const (
+	// InvalidLambdaResponseException, as Cognito words it for output it
+	// cannot read (developer forums and SDK issues quote it).
+	msgLambdaUnrecognizable = "Unrecognizable lambda output"
+	// UserLambdaValidationException: "PreSignUp failed with error
+	// Registration from this domain is not allowed.." (the function's
+	// message and a period, as quoted in aws-amplify/amplify-ui-android#314).
+	msgLambdaFailed = "%s failed with error %s."
+	// UnexpectedLambdaException for a function that did not answer in time
+	// (quoted in furaiev/amazon-cognito-identity-dart-2#204).
+	msgLambdaTimeout     = "%s invocation failed due to error Socket timeout while invoking Lambda function."
+	msgLambdaNotFound    = "%s invocation failed due to error ResourceNotFoundException." // (unconfirmed)
+	msgLambdaUnavailable = "%s invocation failed due to error ServiceException."          // (unconfirmed)
+	// InitiateAuth CUSTOM_AUTH in a pool without a define auth challenge
+	// function.
+	msgCustomAuthNotConfigured = "Custom auth lambda trigger is not configured for the user pool."
+	msgLambdaNoWebhooks        = "LambdaConfig %s is not supported: cognitod calls Lambda triggers as webhooks, and no --trigger or --triggers-file is configured." // cognitod's own
+	msgLambdaNotMapped         = "LambdaConfig %s names %s, which no --trigger or --triggers-file maps to a webhook."                                               // cognitod's own
 )

@@ -114,7 +114,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if err != nil {
 		return nil, err
 	}
-	settings, err := newPoolSettings(in)
+	settings, err := newPoolSettings(in, s.checkLambdaConfig)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (
 			AliasAttributes:       pool.Settings.AliasAttributes,
 			UsernameAttributes:    pool.Settings.UsernameAttributes,
 			UsernameConfiguration: pool.Settings.UsernameConfiguration,
-		})
+		}, s.checkLambdaConfig)
 		if err != nil {
 			return err
 		}
@@ -274,9 +274,9 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *UserPoolIDInput) (*Emp
 }
 
 // newPoolSettings applies Cognito's defaults to what the caller sent.
-func newPoolSettings(in *CreateUserPoolInput) (PoolSettings, error) {
+func newPoolSettings(in *CreateUserPoolInput, checkLambda func(json.RawMessage) error) (PoolSettings, error) {
 	p := in.PoolSettingsInput
-	if err := refuseUnenforced(&p); err != nil {
+	if err := refuseUnenforced(&p, checkLambda); err != nil {
 		return PoolSettings{}, err
 	}
 	st := PoolSettings{

@@ -179,14 +179,13 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	if err != nil {
 		return nil, err
 	}
-	return s.forgotPassword(ctx, pool, in.Username, client.Settings.PreventUserExistenceErrors == "ENABLED")
+	return s.forgotPassword(ctx, pool, client, in, client.Settings.PreventUserExistenceErrors == "ENABLED")
 }
 
 // forgotPassword is ForgotPassword once the client is known; prevent
 // answers an unknown name (or one with nowhere to send a code) as a known
 // one, with a pretended delivery.
-func (s *Service) forgotPassword(ctx context.Context, pool *UserPool, username string, prevent bool) (*CodeDeliveryOutput, error) {
-	in := &ForgotPasswordInput{Username: username}
+func (s *Service) forgotPassword(ctx context.Context, pool *UserPool, client *AppClient, in *ForgotPasswordInput, prevent bool) (*CodeDeliveryOutput, error) {
 	if adminOnlyRecovery(pool) {
 		return nil, ErrNotAuthorized.WithMessage(msgAdminOnlyRecovery)
 	}
@@ -196,7 +195,7 @@ func (s *Service) forgotPassword(ctx context.Context, pool *UserPool, username s
 	code := newConfirmationCode()
 	var u *User
 	var to string
-	err := s.updateUncached(ctx, func(tx Tx) error {
+	send := func(tx Tx) error {
 		var err error
 		if u, err = s.findUser(ctx, tx, pool, in.Username); err != nil {
 			return err
@@ -211,7 +210,13 @@ func (s *Service) forgotPassword(ctx context.Context, pool *UserPool, username s
 			return ErrInvalidParameter.WithMessage(msgNoRecoveryDestination)
 		}
 		return s.countSend(ctx, tx, u, CodeForgotPassword, userCodeHash(u.Sub, code), forgotPasswordCodeLifetime, true)
-	})
+	}
+	err := s.updateUncached(ctx, send)
+	if errors.Is(err, ErrUserNotFound) {
+		if _, err = s.migrateUser(ctx, pool, client, in.Username, "", in.ClientMetadata); err == nil { // triggers_migration.go
+			err = s.updateUncached(ctx, send)
+		}
+	}
 	switch {
 	case errors.Is(err, ErrUserNotFound) && prevent:
 		return phantom()
@@ -299,8 +304,12 @@ func (s *Service) confirmForgotPassword(ctx context.Context, pool *UserPool, in 
 		u.Status, u.PasswordExpires = StatusConfirmed, time.Time{}
 		u.FailedSignIns, u.LockedUntil = 0, time.Time{}
 		u.LastModifiedDate = s.now().UTC()
+		target = u
 		return tx.UpdateUser(ctx, u)
 	})
+	if err == nil {
+		err = s.postConfirmation(ctx, pool, in.ClientId, sourcePostConfirmForgot, target, in.ClientMetadata) // triggers_signup.go
+	}
 	return empty(err)
 }
 

@@ -152,7 +152,7 @@ func (s *Service) refresh(ctx context.Context, client *AppClient, token string, 
 		}
 	}
 	res, err := s.IssueUserTokens(ctx, pool, client, u, scopes, IssueOptions{
-		IDToken: slices.Contains(rt.Scopes, "openid") || slices.Contains(rt.Scopes, ScopeAdmin), AuthTime: rt.AuthTime, OriginJTI: rt.OriginJTI})
+		IDToken: slices.Contains(rt.Scopes, "openid") || slices.Contains(rt.Scopes, ScopeAdmin), AuthTime: rt.AuthTime, OriginJTI: rt.OriginJTI, Source: SourceTokenRefresh})
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	if err != nil {
 		return nil, err
 	}
-	return &CodeDeliveryOutput{CodeDeliveryDetails: s.deliver(ctx, pool, u, Delivery{Kind: DeliverSignUpCode, Attribute: to, Code: code})}, nil
+	return &CodeDeliveryOutput{CodeDeliveryDetails: s.deliver(ctx, pool, u, Delivery{Kind: DeliverSignUpCode, Attribute: to, Code: code, Trigger: SourceMessageResendCode})}, nil
 }
 
 // DeleteUser deletes the signed-in user, with their tokens and codes.

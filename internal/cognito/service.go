@@ -70,6 +70,9 @@ type Config struct {
 	// OnSignInFailure is told of each failed password or SRP sign-in,
 	// with one of SignInFlows and one of SignInFailureReasons (metrics).
 	OnSignInFailure func(flow, reason string)
+	// Triggers runs the functions a pool's LambdaConfig names
+	// (triggers.go); nil means no trigger can be set.
+	Triggers TriggerInvoker
 }
 
 // Service implements the cognito-idp operations. It is safe for concurrent
@@ -96,6 +99,8 @@ type Service struct {
 	storeChangedHook func()
 	// accessKeys: see access_key_cache.go.
 	accessKeys openedSecrets
+	// triggers: see Config.Triggers.
+	triggers TriggerInvoker
 }
 
 // NewService checks cfg and returns a Service.
@@ -104,7 +109,7 @@ func NewService(cfg Config) (*Service, error) {
 		return nil, errors.New("cognito: Config needs a Store and a Sealer")
 	}
 	s := &Service{store: cfg.Store, phantoms: phantomLockouts{st: cfg.Store}, phantomCodes: phantomCodes{st: cfg.Store}, sealer: cfg.Sealer, accountID: cfg.AccountID, domainSuffix: cfg.DomainSuffix, limits: cfg.Limits, now: cfg.Now,
-		tokens: cfg.Tokens, poolCreated: cfg.OnPoolCreated, poolDeleted: cfg.OnPoolDeleted, storeChangedHook: cfg.OnStoreChanged, onSignInFailure: cfg.OnSignInFailure}
+		tokens: cfg.Tokens, poolCreated: cfg.OnPoolCreated, poolDeleted: cfg.OnPoolDeleted, storeChangedHook: cfg.OnStoreChanged, onSignInFailure: cfg.OnSignInFailure, triggers: cfg.Triggers}
 	if s.accountID == "" {
 		s.accountID = "000000000000"
 	}
@@ -118,6 +123,7 @@ func NewService(cfg Config) (*Service, error) {
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
+	s.triggers = cfg.Triggers
 	s.messages = cfg.Messages
 	if s.messages == nil {
 		s.messages = LogSender{Logger: s.logger}

@@ -202,6 +202,9 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 	wrong := ErrNotAuthorized.WithMessage(msgIncorrectPassword)
 	u, err := s.findUser(ctx, s.store, pool, username)
 	if errors.Is(err, ErrUserNotFound) {
+		u, err = s.migrateUser(ctx, pool, client, username, password, nil) // triggers_migration.go: ErrUserNotFound without one
+	}
+	if errors.Is(err, ErrUserNotFound) {
 		// As slow as a real check, and shed under load as a real one is:
 		// an unknown name must not be the one answer that stays fast.
 		if _, err := checkPassword(ctx, dummyHash, password); err != nil {
@@ -228,6 +231,9 @@ func (s *Service) CheckUserPassword(ctx context.Context, pool *UserPool, client 
 	now := s.now().UTC()
 	if err := checkCanSignIn(u, now); err != nil {
 		s.signInFailed(SignInPassword, gateReason(err))
+		return nil, err
+	}
+	if err := s.preAuthentication(ctx, pool, client.ClientID, u); err != nil { // triggers_auth.go
 		return nil, err
 	}
 	ok, err := checkPassword(ctx, u.PasswordHash, password)
@@ -395,6 +401,9 @@ func (s *Service) respondNewPassword(ctx context.Context, pool *UserPool, client
 
 // signedIn issues the tokens of a completed sign-in.
 func (s *Service) signedIn(ctx context.Context, pool *UserPool, client *AppClient, u *User) (*AuthOutput, error) {
+	if err := s.postAuthentication(ctx, pool, client.ClientID, u); err != nil { // triggers_auth.go
+		return nil, err
+	}
 	res, err := s.IssueUserTokens(ctx, pool, client, u, []string{ScopeAdmin}, IssueOptions{IDToken: true, Refresh: true})
 	if err != nil {
 		return nil, err

@@ -109,6 +109,8 @@ func (s *Service) initiate(ctx context.Context, pool *UserPool, client *AppClien
 		return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
 	case "USER_AUTH":
 		return s.startUserAuth(ctx, pool, client, p)
+	case "CUSTOM_AUTH":
+		return s.startCustomAuth(ctx, pool, client, p) // triggers_custom_auth.go
 	default:
 		return nil, ErrInvalidParameter.WithMessagef(msgAuthFlowUnsupported, flow)
 	}
@@ -124,6 +126,8 @@ func (s *Service) respond(ctx context.Context, pool *UserPool, client *AppClient
 		return s.respondSRP(ctx, pool, client, r)
 	case challengeSelect:
 		return s.respondSelectChallenge(ctx, pool, client, session, r)
+	case challengeCustom:
+		return s.respondCustomChallenge(ctx, pool, client, session, r) // triggers_custom_auth.go
 	default:
 		return nil, ErrInvalidParameter.WithMessagef(msgChallengeUnsupported, challenge)
 	}

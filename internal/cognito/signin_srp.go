@@ -80,6 +80,9 @@ func (s *Service) startSRP(ctx context.Context, pool *UserPool, client *AppClien
 	case err != nil:
 		return nil, err
 	default:
+		if err := s.preAuthentication(ctx, pool, client.ClientID, u); err != nil { // triggers_auth.go
+			return nil, err
+		}
 		block.Sub, block.UserID = u.Sub, u.Username
 		block.Verifier = verifierFingerprint(u.SRPVerifier)
 		var ok bool

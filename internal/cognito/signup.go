@@ -18,6 +18,9 @@ type SignUpInput struct {
 	Username       string      `json:"Username,omitempty"`
 	Password       string      `json:"Password,omitempty"`
 	UserAttributes []Attribute `json:"UserAttributes,omitempty"`
+	// ValidationData and ClientMetadata go to the pre sign-up trigger.
+	ValidationData []Attribute       `json:"ValidationData,omitempty"`
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
 }
 
 // CodeDeliveryDetails is CodeDeliveryDetailsType.
@@ -36,10 +39,11 @@ type SignUpOutput struct {
 
 // ConfirmSignUpInput is ConfirmSignUpRequest.
 type ConfirmSignUpInput struct {
-	ClientId         string `json:"ClientId,omitempty"`
-	SecretHash       string `json:"SecretHash,omitempty"`
-	Username         string `json:"Username,omitempty"`
-	ConfirmationCode string `json:"ConfirmationCode,omitempty"`
+	ClientId         string            `json:"ClientId,omitempty"`
+	SecretHash       string            `json:"SecretHash,omitempty"`
+	Username         string            `json:"Username,omitempty"`
+	ConfirmationCode string            `json:"ConfirmationCode,omitempty"`
+	ClientMetadata   map[string]string `json:"ClientMetadata,omitempty"`
 }
 
 func hashCode(code string) string {
@@ -90,6 +94,10 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if _, err := s.store.GetUser(ctx, pool.ID, key); err == nil {
 		return nil, exists()
 	}
+	trigger, err := s.preSignUp(ctx, pool, client.ClientID, sourcePreSignUpSignUp, username, in.UserAttributes, in.ValidationData, in.ClientMetadata) // triggers_signup.go
+	if err != nil {
+		return nil, err
+	}
 	password, err := s.DerivePassword(ctx, pool.ID, username, sub, in.Password)
 	if err != nil {
 		return nil, err
@@ -103,8 +111,9 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	// A code is made and sent only when the pool verifies an attribute
 	// the user has (AutoVerifiedAttributes); otherwise an administrator
 	// confirms the user (AdminConfirmSignUp), as in Cognito.
+	trigger.apply(u, true)
 	verify, code := signUpVerifiedAttribute(pool, u), ""
-	if verify != "" {
+	if verify != "" && u.Status == StatusUnconfirmed {
 		code = newConfirmationCode()
 		u.CodeHash, u.CodeExpires = hashCode(code), now.Add(signUpCodeLifetime)
 	}
@@ -121,8 +130,8 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err != nil {
 		return nil, err
 	}
-	out := &SignUpOutput{UserSub: sub}
-	if verify != "" {
+	out := &SignUpOutput{UserSub: sub, UserConfirmed: u.Status == StatusConfirmed}
+	if code != "" {
 		out.CodeDeliveryDetails = s.deliver(ctx, pool, u, Delivery{Kind: DeliverSignUpCode, Attribute: verify, Code: code})
 	}
 	return out, nil
@@ -141,6 +150,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	// is locked out of confirming for a while; a 6-digit code cannot be
 	// guessed by brute force.
 	var refused error
+	var confirmed *User
 	err = s.changePoolUser(ctx, pool, in.Username, func(u *User) error {
 		now := s.now().UTC()
 		if u.Status != StatusUnconfirmed {
@@ -154,6 +164,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 		if _, ok := attr(u, "email"); ok {
 			u.Attributes = setAttr(u.Attributes, "email_verified", "true")
 		}
+		confirmed = u
 		return nil
 	})
 	if errors.Is(err, ErrUserNotFound) && client.Settings.PreventUserExistenceErrors == "ENABLED" {
@@ -163,6 +174,9 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	}
 	if err == nil {
 		err = refused
+	}
+	if err == nil {
+		err = s.postConfirmation(ctx, pool, client.ClientID, sourcePostConfirmSignUp, confirmed, in.ClientMetadata) // triggers_signup.go
 	}
 	return empty(err)
 }

@@ -28,6 +28,10 @@ type UserTokens struct {
 	// each is left out when empty.
 	Groups, Roles []string
 	PreferredRole string
+	// IDOverrides and AccessOverrides are a pre token generation
+	// function's changes to each token's claims (triggers_tokens.go); nil
+	// when none.
+	IDOverrides, AccessOverrides *ClaimOverrides
 }
 
 // AccessClaims are what a verified access token says.

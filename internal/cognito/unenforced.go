@@ -1,9 +1,6 @@
 package cognito
 
-import (
-	"encoding/json"
-	"sort"
-)
+import "encoding/json"
 
 // refuseUnenforced refuses the pool settings cognitod would store but not
 // act on where acting on them is what keeps users safe: a pool owner who
@@ -11,29 +8,14 @@ import (
 // protection, a challenge on new devices or a password history must not
 // believe they are in force. Settings that are safe to ignore (cosmetic,
 // echoed, or failing closed) stay accepted; the README lists them.
-func refuseUnenforced(p *PoolSettingsInput) error {
+func refuseUnenforced(p *PoolSettingsInput, checkLambda func(json.RawMessage) error) error {
 	if p.MfaConfiguration == "ON" {
 		// OPTIONAL stays: with no factor a user can register it means
 		// password-only sign-in, which is what happens.
 		return ErrInvalidParameter.WithMessage(msgMfaOnRefused)
 	}
-	if len(p.LambdaConfig) > 0 {
-		var lc map[string]json.RawMessage
-		if err := json.Unmarshal(p.LambdaConfig, &lc); err != nil {
-			return ErrInvalidParameter.WithMessagef(msgLambdaRefused, "")
-		}
-		names := make([]string, 0, len(lc))
-		for name, v := range lc {
-			// KMSKeyID only names the key custom sender triggers would
-			// decrypt with: no trigger, nothing ignored.
-			if name != "KMSKeyID" && string(v) != "null" {
-				names = append(names, name)
-			}
-		}
-		if len(names) > 0 {
-			sort.Strings(names)
-			return ErrInvalidParameter.WithMessagef(msgLambdaRefused, names[0])
-		}
+	if err := checkLambda(p.LambdaConfig); err != nil {
+		return err // triggers.go: only the triggers cognitod calls, each mapped to a webhook
 	}
 	if len(p.UserPoolAddOns) > 0 {
 		var addOns struct {

@@ -50,6 +50,9 @@ type IssueOptions struct {
 	AuthTime time.Time
 	// OriginJTI continues an earlier sign-in (a refresh).
 	OriginJTI string
+	// Source is the pre token generation trigger source
+	// (SourceTokenRefresh, ...); "" means TokenGeneration_Authentication.
+	Source string
 }
 
 // IssueUserTokens mints a signed-in user's tokens and stores the refresh
@@ -77,6 +80,9 @@ func (s *Service) IssueUserTokens(ctx context.Context, pool *UserPool, client *A
 		OriginJTI: o.OriginJTI, EventID: NewUUID(), AccessLifetime: accessTTL,
 		IDLifetime: time.Duration(client.IDTokenTTLSeconds()) * time.Second, WithIDToken: o.IDToken,
 		IDAttributes: readableAttributes(client, u, scopes), Nonce: o.Nonce, AtHash: o.AtHash}
+	if err := s.preTokenGeneration(ctx, pool, o.Source, &req); err != nil { // triggers_tokens.go
+		return nil, err
+	}
 	access, id, err := s.tokens.MintUserTokens(ctx, req)
 	if err != nil {
 		return nil, asError(err)

@@ -26,6 +26,9 @@ type AdminCreateUserInput struct {
 	UserAttributes    []Attribute `json:"UserAttributes,omitempty"`
 	TemporaryPassword *string     `json:"TemporaryPassword,omitempty"`
 	MessageAction     string      `json:"MessageAction,omitempty"`
+	// ValidationData and ClientMetadata go to the pre sign-up trigger.
+	ValidationData []Attribute       `json:"ValidationData,omitempty"`
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
 }
 
 // AdminCreateUserOutput is AdminCreateUserResponse.
@@ -231,6 +234,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err != nil {
 		return nil, err
 	}
+	trigger, err := s.preSignUp(ctx, pool, "", sourcePreSignUpAdminCreate, username, in.UserAttributes, in.ValidationData, in.ClientMetadata) // triggers_signup.go
+	if err != nil {
+		return nil, err
+	}
 	secret, err := s.DerivePassword(ctx, pool.ID, username, sub, password)
 	if err != nil {
 		return nil, err
@@ -242,6 +249,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err := secret.Set(u); err != nil {
 		return nil, err
 	}
+	trigger.apply(u, false)
 	err = s.updateUncached(ctx, func(tx Tx) error {
 		if s.subTaken(ctx, tx, pool.ID, key) {
 			return ErrUsernameExists.WithMessage(msgUserExists)
@@ -428,13 +436,19 @@ func (s *Service) AdminEnableUser(ctx context.Context, in *AdminUserInput) (*Emp
 
 // AdminConfirmSignUp confirms a user who signed up, without the code.
 func (s *Service) AdminConfirmSignUp(ctx context.Context, in *AdminUserInput) (*Empty, error) {
-	return s.adminUserChange(ctx, "AdminConfirmSignUp", in, func(_ *UserPool, u *User) error {
+	var pool *UserPool
+	var confirmed *User
+	if _, err := s.adminUserChange(ctx, "AdminConfirmSignUp", in, func(p *UserPool, u *User) error {
 		if u.Status != StatusUnconfirmed {
 			return ErrNotAuthorized.WithMessagef(msgCannotConfirm, u.Status)
 		}
 		u.Status, u.CodeHash, u.CodeExpires = StatusConfirmed, "", time.Time{}
+		pool, confirmed = p, u
 		return nil
-	})
+	}); err != nil {
+		return nil, err
+	}
+	return empty(s.postConfirmation(ctx, pool, "", sourcePostConfirmSignUp, confirmed, nil)) // triggers_signup.go
 }
 
 // AdminUpdateUserAttributes sets attributes; a changed email or phone

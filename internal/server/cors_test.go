@@ -149,8 +149,9 @@ func TestRefusedPoolSettings(t *testing.T) {
 	poolID := createPool(t, c, "strict")
 	tests := []struct{ name, settings, message string }{
 		{"MFA on", `"MfaConfiguration":"ON"`, "MfaConfiguration ON is not supported: cognitod does not enforce multi-factor authentication yet. Use OFF or OPTIONAL."},
-		{"pre sign-up trigger", `"LambdaConfig":{"PreSignUp":"arn:aws:lambda:us-east-1:123456789012:function:f"}`, "LambdaConfig PreSignUp is not supported: cognitod does not invoke Lambda triggers yet."},
-		{"pre token generation", `"LambdaConfig":{"KMSKeyID":"arn:aws:kms:us-east-1:123456789012:key/k","PreTokenGenerationConfig":{"LambdaArn":"arn:aws:lambda:us-east-1:123456789012:function:f","LambdaVersion":"V2_0"}}`, "LambdaConfig PreTokenGenerationConfig is not supported: cognitod does not invoke Lambda triggers yet."},
+		{"pre sign-up trigger", `"LambdaConfig":{"PreSignUp":"arn:aws:lambda:us-east-1:123456789012:function:f"}`, "LambdaConfig PreSignUp is not supported: cognitod calls Lambda triggers as webhooks, and no --trigger or --triggers-file is configured."},
+		{"pre token generation", `"LambdaConfig":{"KMSKeyID":"arn:aws:kms:us-east-1:123456789012:key/k","PreTokenGenerationConfig":{"LambdaArn":"arn:aws:lambda:us-east-1:123456789012:function:f","LambdaVersion":"V2_0"}}`, "LambdaConfig PreTokenGenerationConfig is not supported: cognitod calls Lambda triggers as webhooks, and no --trigger or --triggers-file is configured."},
+		{"custom SMS sender", `"LambdaConfig":{"CustomSMSSender":{"LambdaVersion":"V1_0","LambdaArn":"arn:aws:lambda:us-east-1:123456789012:function:f"}}`, "LambdaConfig CustomSMSSender is not supported: cognitod does not invoke this Lambda trigger yet."},
 		{"threat protection", `"UserPoolAddOns":{"AdvancedSecurityMode":"ENFORCED"}`, "UserPoolAddOns AdvancedSecurityMode ENFORCED is not supported: cognitod does not enforce it yet."},
 		{"custom auth threat protection", `"UserPoolAddOns":{"AdvancedSecurityMode":"AUDIT","AdvancedSecurityAdditionalFlows":{"CustomAuthMode":"ENFORCED"}}`, "UserPoolAddOns AdvancedSecurityAdditionalFlows CustomAuthMode ENFORCED is not supported: cognitod does not enforce it yet."},
 		{"new device challenge", `"DeviceConfiguration":{"ChallengeRequiredOnNewDevice":true}`, "DeviceConfiguration ChallengeRequiredOnNewDevice is not supported: cognitod does not enforce it yet."},

@@ -57,8 +57,10 @@ func TestAdminInitiateAuth(t *testing.T) {
 	wantAPIError(t, err, "InvalidParameterException", "Initiate Auth method not supported.")
 	_, err = p.c.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, ClientId: aws.String(p.public), AuthParameters: pw})
 	wantAPIError(t, err, "InvalidParameterException", "Initiate Auth method not supported.")
+	// CUSTOM_AUTH needs ALLOW_CUSTOM_AUTH (and a define auth challenge
+	// trigger: TestTriggerCustomAuth).
 	_, err = p.adminAuth(p.public, types.AuthFlowTypeCustomAuth, pw)
-	wantAPIError(t, err, "InvalidParameterException", "Auth flow CUSTOM_AUTH is not supported by cognitod.")
+	wantAPIError(t, err, "InvalidParameterException", "Auth flow not enabled for this client")
 	_, err = p.adminAuth(p.public, types.AuthFlowTypeAdminUserPasswordAuth, map[string]string{"USERNAME": "alice"})
 	wantAPIError(t, err, "InvalidParameterException", "Missing required parameter USERNAME or PASSWORD")
 	_, err = p.adminAuth(p.public, types.AuthFlowTypeAdminUserPasswordAuth, map[string]string{"USERNAME": "alice", "PASSWORD": "Wrong-horse-1"})

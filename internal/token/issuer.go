@@ -106,7 +106,7 @@ func (i *Issuer) MintClientCredentials(ctx context.Context, c *cognito.ClientGra
 	s.cc = clientCredentialsClaims{Sub: c.ClientID, TokenUse: "access", Scope: strings.Join(c.Scopes, " "),
 		AuthTime: now, Iss: i.issuerOf(c.PoolID), Exp: now + int64(c.Lifetime/time.Second), Iat: now,
 		Version: 2, JTI: cognito.NewUUID(), ClientID: c.ClientID}
-	return i.mintWith(ctx, s, c.PoolID, &s.cc, nil, nil)
+	return i.mintWith(ctx, s, c.PoolID, &s.cc, nil, overrideExtras(c.Overrides)) // overrides.go
 }
 
 // scratch is the pooled working space of one token: the claims JSON,

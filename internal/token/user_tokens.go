@@ -22,7 +22,7 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 		EventID: t.EventID, TokenUse: "access", Scope: strings.Join(t.Scopes, " "), AuthTime: t.AuthTime.Unix(),
 		Exp: iat + int64(t.AccessLifetime/time.Second), Iat: iat, JTI: cognito.NewUUID(), Username: t.User.Username,
 		Groups: t.Groups}
-	if access, err = i.mint(ctx, t.PoolID, &ac, nil, nil); err != nil {
+	if access, err = i.mint(ctx, t.PoolID, &ac, nil, overrideExtras(t.AccessOverrides)); err != nil { // overrides.go
 		return "", "", err
 	}
 	if !t.WithIDToken {
@@ -37,7 +37,7 @@ func (i *Issuer) MintUserTokens(ctx context.Context, t cognito.UserTokens) (acce
 		sum := sha256.Sum256([]byte(access))
 		ic.AtHash = base64.RawURLEncoding.EncodeToString(sum[:16])
 	}
-	id, err = i.mint(ctx, t.PoolID, &ic, attributeClaims(t.IDAttributes), nil)
+	id, err = i.mint(ctx, t.PoolID, &ic, attributeClaims(t.IDAttributes), overrideExtras(t.IDOverrides))
 	return access, id, err
 }
 

@@ -114,4 +114,12 @@ var operations = map[string]operation{
 
 	// Token refresh.
 	"GetTokensFromRefreshToken": handle((*cognito.Service).GetTokensFromRefreshToken),
+
+	// Multi-factor authentication (issue 13).
+	"SetUserPoolMfaConfig":      handle((*cognito.Service).SetUserPoolMfaConfig),
+	"GetUserPoolMfaConfig":      handle((*cognito.Service).GetUserPoolMfaConfig),
+	"AssociateSoftwareToken":    handle((*cognito.Service).AssociateSoftwareToken),
+	"VerifySoftwareToken":       handle((*cognito.Service).VerifySoftwareToken),
+	"SetUserMFAPreference":      handle((*cognito.Service).SetUserMFAPreference),
+	"AdminSetUserMFAPreference": handle((*cognito.Service).AdminSetUserMFAPreference),
 }

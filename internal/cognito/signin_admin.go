@@ -124,6 +124,12 @@ func (s *Service) respond(ctx context.Context, pool *UserPool, client *AppClient
 		return s.respondSRP(ctx, pool, client, r)
 	case challengeSelect:
 		return s.respondSelectChallenge(ctx, pool, client, session, r)
+	case MFASoftwareToken, MFASMS, MFAEmail:
+		return s.respondMFA(ctx, pool, client, challenge, session, r)
+	case challengeSelectMFA:
+		return s.respondSelectMFA(ctx, pool, client, session, r)
+	case challengeMFASetup:
+		return s.respondMFASetup(ctx, pool, client, session, r)
 	default:
 		return nil, ErrInvalidParameter.WithMessagef(msgChallengeUnsupported, challenge)
 	}

@@ -79,6 +79,7 @@ type Reader interface {
 
 	GroupReader
 	UserCodeReader
+	UserMFAReader // mfa_store.go
 }
 
 // Tx is a transaction: reads see its own writes.
@@ -144,6 +145,7 @@ type Tx interface {
 
 	GroupWriter
 	UserCodeWriter
+	UserMFAWriter // mfa_store.go
 
 	GenerationWriter
 }

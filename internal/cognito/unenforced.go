@@ -6,17 +6,12 @@ import (
 )
 
 // refuseUnenforced refuses the pool settings cognitod would store but not
-// act on where acting on them is what keeps users safe: a pool owner who
-// asks for MFA, a Lambda trigger (often a sign-in check), threat
+// act on where acting on them is what keeps users safe: a Lambda trigger (often a sign-in check), threat
 // protection, a challenge on new devices or a password history must not
 // believe they are in force. Settings that are safe to ignore (cosmetic,
 // echoed, or failing closed) stay accepted; the README lists them.
 func refuseUnenforced(p *PoolSettingsInput) error {
-	if p.MfaConfiguration == "ON" {
-		// OPTIONAL stays: with no factor a user can register it means
-		// password-only sign-in, which is what happens.
-		return ErrInvalidParameter.WithMessage(msgMfaOnRefused)
-	}
+	// MfaConfiguration ON and OPTIONAL are enforced (signin_mfa.go).
 	if len(p.LambdaConfig) > 0 {
 		var lc map[string]json.RawMessage
 		if err := json.Unmarshal(p.LambdaConfig, &lc); err != nil {

@@ -54,6 +54,7 @@ const (
 	opGetUser
 	opGetUserBySub
 	opGetUserCode
+	opGetUserMFA
 	opGetUserPool
 	opIncrShared
 	opIsGroupMember
@@ -68,6 +69,7 @@ const (
 	opListUsers
 	opPutShared
 	opPutUserCode
+	opPutUserMFA
 	opRedeemAuthCode
 	opRemoveGroupMember
 	opRevokeRefreshTokens
@@ -131,6 +133,7 @@ var storeOps = [numStoreOps]string{
 	"GetUser",
 	"GetUserBySub",
 	"GetUserCode",
+	"GetUserMFA",
 	"GetUserPool",
 	"IncrShared",
 	"IsGroupMember",
@@ -145,6 +148,7 @@ var storeOps = [numStoreOps]string{
 	"ListUsers",
 	"PutShared",
 	"PutUserCode",
+	"PutUserMFA",
 	"RedeemAuthCode",
 	"RemoveGroupMember",
 	"RevokeRefreshTokens",
@@ -313,6 +317,14 @@ func (t *timedStore) GetUserCode(a0 context.Context, a1 string, a2 string, a3 st
 func (t *timedTx) GetUserCode(a0 context.Context, a1 string, a2 string, a3 string) (*cognito.UserCode, error) {
 	defer t.m.since(opGetUserCode, time.Now())
 	return t.tx.GetUserCode(a0, a1, a2, a3)
+}
+func (t *timedStore) GetUserMFA(a0 context.Context, a1 string, a2 string) (*cognito.UserMFA, error) {
+	defer t.m.since(opGetUserMFA, time.Now())
+	return t.s.GetUserMFA(a0, a1, a2)
+}
+func (t *timedTx) GetUserMFA(a0 context.Context, a1 string, a2 string) (*cognito.UserMFA, error) {
+	defer t.m.since(opGetUserMFA, time.Now())
+	return t.tx.GetUserMFA(a0, a1, a2)
 }
 func (t *timedStore) GetUserPool(a0 context.Context, a1 string) (*cognito.UserPool, error) {
 	defer t.m.since(opGetUserPool, time.Now())
@@ -489,6 +501,10 @@ func (t *timedTx) DeleteUserPool(a0 context.Context, a1 string) error {
 func (t *timedTx) PutUserCode(a0 context.Context, a1 *cognito.UserCode) error {
 	defer t.m.since(opPutUserCode, time.Now())
 	return t.tx.PutUserCode(a0, a1)
+}
+func (t *timedTx) PutUserMFA(a0 context.Context, a1 *cognito.UserMFA) error {
+	defer t.m.since(opPutUserMFA, time.Now())
+	return t.tx.PutUserMFA(a0, a1)
 }
 func (t *timedTx) RedeemAuthCode(a0 context.Context, a1 string, a2 time.Time, a3 string) error {
 	defer t.m.since(opRedeemAuthCode, time.Now())

@@ -308,6 +308,13 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 			return
 		}
 	}
+	// The hosted pages do not ask for a second factor yet: a sign-in that
+	// needs one is refused here, never completed without it.
+	if err := h.svc.RefuseUnservedMFA(r.Context(), a.Pool, u); err != nil {
+		p.Error = h.userMessage(r, err)
+		h.render(w, r, "login", http.StatusBadRequest, p)
+		return
+	}
 	authTime := time.Now()
 	h.setSession(w, r, a.Pool, u, authTime)
 	h.complete(w, r, a, u, authTime)

@@ -204,25 +204,23 @@ const (
 // lgallard/terraform-aws-cognito-user-pool#74 (OFF with a factor),
 // anomalyco/sst#5177 (no factor), aws/aws-cdk#12075 (SMS configuration).
 const (
-	msgMfaOffWithFactor        = "Invalid MFA configuration given, can't turn off MFA and configure an MFA together."
-	msgMfaNoFactor             = "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration."
-	msgMfaNeedsSMS             = "SMS configuration and Auto verification for phone_number are required when MFA is required/optional"
-	msgSmsMfaNeedsConfig       = "SMS configuration is required to turn on SMS MFA."                                                               // (unconfirmed)
-	msgEmailMfaNeedsDeveloper  = "To turn on email MFA, the user pool must send email with its own configuration (EmailSendingAccount DEVELOPER)." // (unconfirmed)
-	msgEmailMfaNeedsTier       = "Email MFA is not available for user pools in the Lite tier."                                                     // (unconfirmed)
-	msgWebAuthnRefused         = "WebAuthnConfiguration is not supported: cognitod does not serve passkey sign-in yet."                            // cognitod's own
-	msgMfaCodeMismatch         = "Invalid code or auth state for the user."
-	msgTOTPVerifyMismatch      = "Code mismatch and fail enable Software Token MFA"
-	msgTOTPPoolOff             = "Software Token MFA has not been enabled by the userPool."
-	msgTOTPNotForUser          = "Software Token MFA does not exist for the user."
-	msgNoDeliveryConfig        = "User does not have delivery config set to turn on %s"
-	msgTokenOrSession          = "Exactly one of AccessToken and Session must be given."                                                                     // (unconfirmed)
-	msgFactorNotOffered        = "%s is not enabled for this user pool."                                                                                     // (unconfirmed)
-	msgOnePreferredMfa         = "Only one MFA factor can be the preferred one."                                                                             // (unconfirmed)
-	msgCannotDisableRequired   = "You can't turn off every MFA factor of a user when MFA is required in the user pool."                                      // (unconfirmed)
-	msgMfaNoFactorForUser      = "The user has no MFA factor the user pool offers, and the pool offers no software token to set one up."                     // cognitod's own
-	msgSelectMfaAnswer         = "Invalid value for ANSWER: %s"                                                                                              // (unconfirmed)
-	msgHostedMfaUnsupported    = "This sign-in needs multi-factor authentication, which the hosted sign-in pages do not offer yet; sign in through the API." // cognitod's own
-	msgMfaSetupNotVerified     = "The software token is not verified yet: call VerifySoftwareToken with this session first."                                 // cognitod's own
-	msgMfaSetupUnsupportedType = "MFA_SETUP can set up only SOFTWARE_TOKEN_MFA in cognitod."                                                                 // cognitod's own
+	msgMfaOffWithFactor       = "Invalid MFA configuration given, can't turn off MFA and configure an MFA together."
+	msgMfaNoFactor            = "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration."
+	msgMfaNeedsSMS            = "SMS configuration and Auto verification for phone_number are required when MFA is required/optional"
+	msgSmsMfaNeedsConfig      = "SMS configuration is required to turn on SMS MFA."                                                               // (unconfirmed)
+	msgEmailMfaNeedsDeveloper = "To turn on email MFA, the user pool must send email with its own configuration (EmailSendingAccount DEVELOPER)." // (unconfirmed)
+	msgEmailMfaNeedsTier      = "Email MFA is not available for user pools in the Lite tier."                                                     // (unconfirmed)
+	msgWebAuthnRefused        = "WebAuthnConfiguration is not supported: cognitod does not serve passkey sign-in yet."                            // cognitod's own
+	msgMfaCodeMismatch        = "Invalid code or auth state for the user."
+	msgTOTPVerifyMismatch     = "Code mismatch and fail enable Software Token MFA"
+	msgTOTPPoolOff            = "Software Token MFA has not been enabled by the userPool."
+	msgTOTPNotForUser         = "Software Token MFA does not exist for the user."
+	msgNoDeliveryConfig       = "User does not have delivery config set to turn on %s"
+	msgTokenOrSession         = "Exactly one of AccessToken and Session must be given."                                                                     // (unconfirmed)
+	msgFactorNotOffered       = "%s is not enabled for this user pool."                                                                                     // (unconfirmed)
+	msgOnePreferredMfa        = "Only one MFA factor can be the preferred one."                                                                             // (unconfirmed)
+	msgCannotDisableRequired  = "You can't turn off every MFA factor of a user when MFA is required in the user pool."                                      // (unconfirmed)
+	msgMfaNoFactorForUser     = "The user has no MFA factor the user pool offers, and the pool offers no software token to set one up."                     // cognitod's own
+	msgHostedMfaUnsupported   = "This sign-in needs multi-factor authentication, which the hosted sign-in pages do not offer yet; sign in through the API." // cognitod's own
+	msgMfaSetupNotVerified    = "The software token is not verified yet: call VerifySoftwareToken with this session first."                                 // cognitod's own
 )

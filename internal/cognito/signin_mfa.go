@@ -351,7 +351,7 @@ func (s *Service) respondSelectMFA(ctx context.Context, pool *UserPool, client *
 		return nil, err
 	}
 	if !slices.Contains(userFactors(pool, u, m), r["ANSWER"]) {
-		return nil, ErrInvalidParameter.WithMessagef(msgSelectMfaAnswer, r["ANSWER"])
+		return nil, ErrInvalidParameter.WithMessagef(msgSelectAnswer, r["ANSWER"])
 	}
 	// The choice is made once: the next challenge has its own session.
 	if err := s.consumeSession(ctx, sess); err != nil {

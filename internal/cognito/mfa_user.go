@@ -248,11 +248,13 @@ func (s *Service) setMFAPreference(ctx context.Context, pool *UserPool, u *User,
 		}
 	}
 	type factor struct {
-		name     string
-		set      *MfaSettings
-		enabled  *bool
-		canUse   bool
-		notInUse *Error
+		name    string
+		set     *MfaSettings
+		enabled *bool
+		// canUse: the user has what the factor sends to; offered: the
+		// pool offers it (a software token, once verified, needs no
+		// offer: it keeps working when the pool stops offering TOTP).
+		canUse, offered bool
 	}
 	preferred := 0
 	for _, f := range []*MfaSettings{in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings} {
@@ -277,9 +279,9 @@ func (s *Service) setMFAPreference(ctx context.Context, pool *UserPool, u *User,
 		_, hasPhone := attr(cur, "phone_number")
 		_, hasEmail := attr(cur, "email")
 		for _, f := range []factor{
-			{MFASMS, in.SMSMfaSettings, &m.SMSEnabled, hasPhone, offered(pf.SMS, pool)},
-			{MFASoftwareToken, in.SoftwareTokenMfaSettings, &m.TOTPEnabled, len(m.TOTPSecret) > 0, nil},
-			{MFAEmail, in.EmailMfaSettings, &m.EmailEnabled, hasEmail, offered(pf.Email, pool)},
+			{MFASMS, in.SMSMfaSettings, &m.SMSEnabled, hasPhone, pf.SMS},
+			{MFASoftwareToken, in.SoftwareTokenMfaSettings, &m.TOTPEnabled, len(m.TOTPSecret) > 0, true},
+			{MFAEmail, in.EmailMfaSettings, &m.EmailEnabled, hasEmail, pf.Email},
 		} {
 			if f.set == nil {
 				continue
@@ -289,8 +291,8 @@ func (s *Service) setMFAPreference(ctx context.Context, pool *UserPool, u *User,
 				if !f.canUse {
 					return ErrInvalidParameter.WithMessagef(msgNoDeliveryConfig, f.name)
 				}
-				if f.notInUse != nil {
-					return f.notInUse.WithMessagef(msgFactorNotOffered, f.name)
+				if !f.offered {
+					return ErrInvalidParameter.WithMessagef(msgFactorNotOffered, f.name)
 				}
 			}
 			*f.enabled = on
@@ -310,15 +312,6 @@ func (s *Service) setMFAPreference(ctx context.Context, pool *UserPool, u *User,
 		}
 		return tx.PutUserMFA(ctx, m)
 	})
-}
-
-// offered is nil when the pool offers a factor, else the exception that
-// says it does not.
-func offered(ok bool, _ *UserPool) *Error {
-	if ok {
-		return nil
-	}
-	return ErrInvalidParameter
 }
 
 // userMFASettings are the MFA members of GetUser and AdminGetUser.

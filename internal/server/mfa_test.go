@@ -283,6 +283,12 @@ func TestMFAOptionalPreference(t *testing.T) {
 	wantAPIError(t, err, "InvalidParameterException", "User does not have delivery config set to turn on SOFTWARE_TOKEN_MFA")
 	_, err = p.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: tok, SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true}})
 	wantAPIError(t, err, "InvalidParameterException", "User does not have delivery config set to turn on SMS_MFA")
+	// dave has an email address, but the pool offers no email MFA.
+	_, err = p.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: tok, EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true}})
+	wantAPIError(t, err, "InvalidParameterException", "EMAIL_OTP is not enabled for this user pool.")
+	_, err = p.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: tok, EmailMfaSettings: &types.EmailMfaSettingsType{PreferredMfa: true},
+		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{PreferredMfa: true}})
+	wantAPIError(t, err, "InvalidParameterException", "Only one MFA factor can be the preferred one.")
 
 	as, err := p.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: tok})
 	if err != nil || len(aws.ToString(as.SecretCode)) != 32 || as.Session != nil {

@@ -409,3 +409,22 @@ func TestMFASMSAndSelect(t *testing.T) {
 		t.Fatalf("preferring SMS: %+v %v", out, err)
 	}
 }
+
+// A user with a temporary password chooses a new one first; with MFA ON
+// the new password is followed by MFA_SETUP, not by tokens.
+func TestMFAAfterNewPasswordRequired(t *testing.T) {
+	p := newMFAPool(t, nil, nil)
+	p.setMFA(t, &cip.SetUserPoolMfaConfigInput{MfaConfiguration: types.UserPoolMfaTypeOn, SoftwareTokenMfaConfiguration: totpOn})
+	p.addTempUser(t, "ivy", "Temp-pass-1")
+	out, err := p.passwordAuth("ivy", "Temp-pass-1")
+	if err != nil || out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Fatalf("%+v %v", out, err)
+	}
+	res, err := p.respond(types.ChallengeNameTypeNewPasswordRequired, out.Session, map[string]string{"USERNAME": "ivy", "NEW_PASSWORD": "Brand-new-pass-2"})
+	if err != nil || res.ChallengeName != types.ChallengeNameTypeMfaSetup || res.AuthenticationResult != nil {
+		t.Fatalf("after the new password: %+v %v, want MFA_SETUP", res, err)
+	}
+	if _, tok := p.enrolTOTP(t, "ivy", "Brand-new-pass-2"); tok.AccessToken == nil {
+		t.Fatal("no tokens after MFA_SETUP")
+	}
+}

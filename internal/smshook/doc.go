@@ -5,7 +5,9 @@
 // a shared secret, so that the gateway can tell cognitod's requests from
 // anyone else's and refuse replays older than its window.
 //
-// Messages that are not SMS go to Next (the log or SMTP). It owns neither
+// Each number gets at most PerNumberPerHour messages an hour (limit.go),
+// so that users signed up with premium-rate numbers cannot run up the
+// operator's bill. Messages that are not SMS go to Next (the log or SMTP). It owns neither
 // the wording of messages (internal/cognito renders them) nor a queue
 // (internal/mail's Queue sends in the background).
 package smshook

@@ -57,8 +57,13 @@ type Sender struct {
 	Client *http.Client
 	// Next receives the messages that are not SMS.
 	Next cognito.MessageSender
-	// Now is the clock of the timestamp; nil means time.Now.
+	// Now is the clock of the timestamp and the bound per number; nil
+	// means time.Now.
 	Now func() time.Time
+	// PerNumberPerHour bounds the messages to one number in an hour (0:
+	// DefaultPerNumberPerHour; see limit.go).
+	PerNumberPerHour int
+	numbers          numberLimiter
 }
 
 // New checks the gateway URL and the secret: the URL is https, or http to
@@ -114,13 +119,20 @@ func (s *Sender) Send(ctx context.Context, m cognito.Message) error {
 		}
 		return s.Next.Send(ctx, m)
 	}
-	body, err := json.Marshal(Payload{PhoneNumber: m.To, Message: m.Body, Kind: string(m.Kind), PoolID: m.PoolID, Username: m.Username})
-	if err != nil {
-		return err
-	}
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
+	}
+	limit := s.PerNumberPerHour
+	if limit <= 0 {
+		limit = DefaultPerNumberPerHour
+	}
+	if !s.numbers.allow(m.To, limit, now()) {
+		return ErrNumberLimit
+	}
+	body, err := json.Marshal(Payload{PhoneNumber: m.To, Message: m.Body, Kind: string(m.Kind), PoolID: m.PoolID, Username: m.Username})
+	if err != nil {
+		return err
 	}
 	ts := strconv.FormatInt(now().Unix(), 10)
 	ctx, cancel := context.WithTimeout(ctx, Timeout)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,3 +150,43 @@ func TestNewRefuses(t *testing.T) {
 type senderFunc func(context.Context, cognito.Message) error
 
 func (f senderFunc) Send(ctx context.Context, m cognito.Message) error { return f(ctx, m) }
+
+// A number gets at most PerNumberPerHour messages an hour, however many
+// users name it; other numbers still get theirs, and the hour ends.
+func TestPerNumberBound(t *testing.T) {
+	var mu sync.Mutex
+	got := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p Payload
+		json.NewDecoder(r.Body).Decode(&p)
+		mu.Lock()
+		got[p.PhoneNumber]++
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	s, err := New(srv.URL, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_800_000_000, 0)
+	s.Now = func() time.Time { return now }
+	send := func(to string) error {
+		return s.Send(context.Background(), cognito.Message{Medium: "SMS", To: to, Body: "code"})
+	}
+	for i := range DefaultPerNumberPerHour + 5 {
+		err := send("+19005550100")
+		if (i < DefaultPerNumberPerHour) != (err == nil) || (err != nil && err != ErrNumberLimit) {
+			t.Fatalf("message %d: %v", i+1, err)
+		}
+	}
+	if err := send("+15555550123"); err != nil {
+		t.Fatalf("another number: %v", err)
+	}
+	now = now.Add(time.Hour)
+	if err := send("+19005550100"); err != nil {
+		t.Fatalf("after the hour: %v", err)
+	}
+	if got["+19005550100"] != DefaultPerNumberPerHour+1 || got["+15555550123"] != 1 {
+		t.Errorf("gateway received %v", got)
+	}
+}

@@ -428,3 +428,43 @@ func TestMFAAfterNewPasswordRequired(t *testing.T) {
 		t.Fatal("no tokens after MFA_SETUP")
 	}
 }
+
+// A code works once even when answers race: the same code sent at once in
+// eight sign-ins signs in exactly one of them (the step is re-read and
+// stored in one transaction). The others are wrong codes, and count: past
+// the fifth the user is locked out.
+func TestMFACodeOnceUnderRace(t *testing.T) {
+	p := newMFAPool(t, nil, nil)
+	p.setMFA(t, &cip.SetUserPoolMfaConfigInput{MfaConfiguration: types.UserPoolMfaTypeOn, SoftwareTokenMfaConfiguration: totpOn})
+	p.addUser(t, "jo", "Correct-horse-1")
+	secret, _ := p.enrolTOTP(t, "jo", "Correct-horse-1")
+	const n = 8
+	sessions := make([]*string, n)
+	for i := range sessions {
+		out, err := p.passwordAuth("jo", "Correct-horse-1")
+		if err != nil || out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+			t.Fatalf("%+v %v", out, err)
+		}
+		sessions[i] = out.Session
+	}
+	p.clock.Advance(30 * time.Second)
+	code := totpAt(t, secret, p.clock.Now())
+	errs := make(chan error, n)
+	for _, s := range sessions {
+		go func() {
+			_, err := p.respond(types.ChallengeNameTypeSoftwareTokenMfa, s, map[string]string{"USERNAME": "jo", "SOFTWARE_TOKEN_MFA_CODE": code})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range n {
+		if err := <-errs; err == nil {
+			ok++
+		} else if c, m := apiError(t, err); c != "CodeMismatchException" && m != "Password attempts exceeded" {
+			t.Errorf("a losing answer: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d of %d racing answers with one code signed in, want 1", ok, n)
+	}
+}

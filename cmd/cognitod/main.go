@@ -97,6 +97,7 @@ type serveConfig struct {
 	// environment's value is not a flag default (-h would show it).
 	smtpURL string
 	mailer  *mail.Sender
+	sms     smsFlags   // sms.go
 	tls     tlsOptions // tls.go
 	// quotaFlags and quotas: request-rate settings (quotas.go).
 	quotaFlags *quotaFlags
@@ -146,6 +147,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	addMetricsFlags(fs, c)
 	addSignerFlag(fs, c, env)
 	addTriggerFlags(fs, c) // triggers.go
+	addSMSFlags(fs, c)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -159,6 +161,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 		c.smtpURL = os.Getenv("COGNITOD_SMTP_URL")
 	}
 	problems := checkTLSFlags(fs, c)
+	problems = append(problems, checkSMSFlags(c)...)
 	var quotaProblems []string
 	c.quotas, quotaProblems = c.quotaOptions() // quotas.go
 	problems = append(problems, quotaProblems...)
@@ -250,10 +253,22 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer store.Close()
 	observed := cfg.observe.newMetrics()
 	var messages cognito.MessageSender = cognito.LogSender{Logger: logger}
-	if cfg.mailer != nil {
-		cfg.mailer.SMS = messages // no SMS gateway: text messages go to the log
+	var texts = messages // SMS: the log, or the gateway's webhook (sms.go)
+	if cfg.sms.sender != nil {
+		cfg.sms.sender.Next = messages
+		texts = cfg.sms.sender
+	}
+	var direct cognito.MessageSender // what sends over a network, if anything
+	switch {
+	case cfg.mailer != nil:
+		cfg.mailer.SMS = texts
+		direct = cfg.mailer
+	case cfg.sms.sender != nil:
+		direct = cfg.sms.sender // email still goes to the log (its Next)
+	}
+	if direct != nil {
 		// Sent in the background, as Cognito does: see mail.Queue.
-		queue := mail.NewQueue(cfg.mailer, logger, 4, 1000)
+		queue := mail.NewQueue(direct, logger, 4, 1000)
 		defer func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -262,10 +277,15 @@ func serve(args []string, stdout, stderr io.Writer) error {
 			}
 		}()
 		messages = queue
-		logger.Info("messages to users: email by SMTP, SMS to the log", "smtp", cfg.mailer.String())
-	} else {
-		logger.Info("messages to users: written to the log (no --smtp-url)")
 	}
+	emailTo, smsTo := "the log", "the log"
+	if cfg.mailer != nil {
+		emailTo = "SMTP " + cfg.mailer.String()
+	}
+	if cfg.sms.sender != nil {
+		smsTo = "webhook " + cfg.sms.sender.String()
+	}
+	logger.Info("messages to users", "email", emailTo, "sms", smsTo)
 	// Signing takes one core per token in flight; one more P than signers
 	// leaves the Go scheduler a processor that is free to poll the
 	// network, so requests are read as they arrive instead of when the

@@ -107,7 +107,7 @@ func TestServeSendsMailBySMTP(t *testing.T) {
 		t.Fatalf("mail: user %q to %v subject %q body %q", got.AuthUser, got.To, msg.Header.Get("Subject"), body)
 	}
 	logs := stderr.String()
-	if !strings.Contains(logs, "messages to users: email by SMTP") || !strings.Contains(logs, "smtp://mailer@"+srv.Addr) {
+	if !strings.Contains(logs, "messages to users") || !strings.Contains(logs, "SMTP smtp://mailer@"+srv.Addr) || !strings.Contains(logs, "sms=\"the log\"") {
 		t.Errorf("the log does not say which sender was chosen:\n%s", logs)
 	}
 	for _, secret := range []string{"hunter2-smtp", m[1]} {

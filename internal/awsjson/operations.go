@@ -118,4 +118,11 @@ var operations = map[string]operation{
 	// Hosted UI customization (issue 13).
 	"SetUICustomization": handle((*cognito.Service).SetUICustomization),
 	"GetUICustomization": handle((*cognito.Service).GetUICustomization),
+	// Multi-factor authentication (issue 13).
+	"SetUserPoolMfaConfig":      handle((*cognito.Service).SetUserPoolMfaConfig),
+	"GetUserPoolMfaConfig":      handle((*cognito.Service).GetUserPoolMfaConfig),
+	"AssociateSoftwareToken":    handle((*cognito.Service).AssociateSoftwareToken),
+	"VerifySoftwareToken":       handle((*cognito.Service).VerifySoftwareToken),
+	"SetUserMFAPreference":      handle((*cognito.Service).SetUserMFAPreference),
+	"AdminSetUserMFAPreference": handle((*cognito.Service).AdminSetUserMFAPreference),
 }

@@ -21,6 +21,9 @@ const (
 	DeliverForgotPasswordCode DeliveryKind = "password reset code"
 	DeliverAttributeCode      DeliveryKind = "attribute verification code"
 	DeliverInvitation         DeliveryKind = "temporary password"
+	// DeliverMFACode is a sign-in's SMS_MFA or EMAIL_OTP code, from the
+	// pool's SmsAuthenticationMessage or EmailMfaConfiguration.
+	DeliverMFACode DeliveryKind = "sign-in code"
 )
 
 // Delivery asks for one message to a user.
@@ -87,6 +90,8 @@ const (
 	defaultVerificationMessage = "Your verification code is {####}. "                             // (unconfirmed)
 	defaultInviteSubject       = "Your temporary password"                                        // (unconfirmed)
 	defaultInviteMessage       = "Your username is {username} and temporary password is {####}. " // (unconfirmed)
+	defaultMFASubject          = "Your sign-in code"                                              // (unconfirmed)
+	defaultMFAMessage          = "Your authentication code is {####}. "                           // (unconfirmed)
 )
 
 // messageTemplate is the subset of VerificationMessageTemplateType and
@@ -113,6 +118,11 @@ type emailConfiguration struct {
 // SmsVerificationMessage members.
 func templateFor(pool *UserPool, kind DeliveryKind) (subject, email, sms string) {
 	var t messageTemplate
+	if kind == DeliverMFACode {
+		f := poolFactors(pool)
+		return firstNonEmpty(f.EmailSubject, defaultMFASubject), firstNonEmpty(f.EmailMessage, defaultMFAMessage),
+			firstNonEmpty(pool.Settings.SmsAuthenticationMessage, defaultMFAMessage)
+	}
 	if kind == DeliverInvitation {
 		subject, email, sms = defaultInviteSubject, defaultInviteMessage, defaultInviteMessage
 		if c := pool.Settings.AdminCreateUserConfig; c != nil && len(c.InviteMessageTemplate) > 0 {

@@ -6,7 +6,8 @@
 // data in apimodel.json, trimmed from AWS's public service model and checked
 // by [Validate]), the cross-field rules between members, quotas, scope
 // resolution (allowed, active, deleted), pagination tokens, the sealing of
-// secrets at rest, and the [Store] interface that storage backends
+// secrets at rest, sign-in and its second factors (TOTP as RFC 6238, SMS and
+// email codes, the MFA challenges), and the [Store] interface that storage backends
 // implement. [Service] methods are named after the Cognito operations and
 // are used by the JSON API and the console alike, so both enforce the same
 // rules and report the same [Error] values.

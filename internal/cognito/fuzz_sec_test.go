@@ -116,3 +116,21 @@ func FuzzMaskDestination(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMFASession: an MFA session carries its SMS or email code sealed; a
+// session the server did not seal never opens, so no caller can choose
+// the code it must then answer with, or mark a setup verified.
+func FuzzMFASession(f *testing.F) {
+	s := testSRPService(f)
+	valid := s.sealSession(authSession{Pool: "us-east-1_abc", Client: "c", Sub: "s", Expires: time.Now().Add(time.Hour).Unix(),
+		Challenge: MFASMS, Nonce: "n", Code: "123456"})
+	f.Add(valid)
+	f.Add(valid[:len(valid)-3])
+	f.Add(`{"p":"us-east-1_abc","c":"c","s":"s","e":9999999999,"ch":"MFA_SETUP","v":true}`)
+	f.Fuzz(func(t *testing.T, token string) {
+		sess, err := s.openSession(token)
+		if err == nil && (sess.Code != "123456" || sess.Verified || sess.Challenge != MFASMS) {
+			t.Fatalf("forged session %q opened: %+v", token, sess)
+		}
+	})
+}

@@ -169,14 +169,13 @@ const (
 	msgChangePasswordLocked  = "Attempt limit exceeded, please try after some time."
 
 	// Token refresh and settings cognitod refuses.
-	msgClientSecretMissing     = "Client %s is configured with secret but ClientSecret was not received"                                                 // (unconfirmed)
-	msgClientSecretWrong       = "Unable to verify secret for client %s"                                                                                 // (unconfirmed)
-	msgClientHasNoSecret       = "Client %s is not configured with a secret"                                                                             // (unconfirmed)
-	msgRefreshFlowWithRotation = "REFRESH_TOKEN_AUTH flow is not allowed for clients with refresh token rotation"                                        // (unconfirmed)
-	msgRefreshTokenReused      = "Refresh token has been used."                                                                                          // (unconfirmed)
-	msgMfaOnRefused            = "MfaConfiguration ON is not supported: cognitod does not enforce multi-factor authentication yet. Use OFF or OPTIONAL." // cognitod's own
-	msgLambdaRefused           = "LambdaConfig %s is not supported: cognitod does not invoke this Lambda trigger yet."                                   // cognitod's own
-	msgUnenforcedRefused       = "%s is not supported: cognitod does not enforce it yet."                                                                // cognitod's own
+	msgClientSecretMissing     = "Client %s is configured with secret but ClientSecret was not received"               // (unconfirmed)
+	msgClientSecretWrong       = "Unable to verify secret for client %s"                                               // (unconfirmed)
+	msgClientHasNoSecret       = "Client %s is not configured with a secret"                                           // (unconfirmed)
+	msgRefreshFlowWithRotation = "REFRESH_TOKEN_AUTH flow is not allowed for clients with refresh token rotation"      // (unconfirmed)
+	msgRefreshTokenReused      = "Refresh token has been used."                                                        // (unconfirmed)
+	msgLambdaRefused           = "LambdaConfig %s is not supported: cognitod does not invoke this Lambda trigger yet." // cognitod's own
+	msgUnenforcedRefused       = "%s is not supported: cognitod does not enforce it yet."                              // cognitod's own
 
 	// Request-rate quotas and per-source limits (quotas.go).
 	MsgRateExceeded = "Rate exceeded"
@@ -224,4 +223,33 @@ const (
 	msgCustomAuthNotConfigured = "Custom auth lambda trigger is not configured for the user pool."
 	msgLambdaNoWebhooks        = "LambdaConfig %s is not supported: cognitod calls Lambda triggers as webhooks, and no --trigger or --triggers-file is configured." // cognitod's own
 	msgLambdaNotMapped         = "LambdaConfig %s names %s, which no --trigger or --triggers-file maps to a webhook."                                               // cognitod's own
+)
+
+// Multi-factor authentication (issue 13). Sources: aws-amplify/amplify-js#3066
+// and #11069 (CodeMismatchException), aws-samples/aws-amplify-auth-starters#15
+// (EnableSoftwareTokenMFAException), dg:user-pool-settings-mfa-totp and
+// amazon-archives/amazon-cognito-identity-js#630 (SoftwareTokenMFANotFound),
+// aws/aws-sdk-js-v3#4645 (delivery config), go-to-k/cdkd#1923 and
+// lgallard/terraform-aws-cognito-user-pool#74 (OFF with a factor),
+// anomalyco/sst#5177 (no factor), aws/aws-cdk#12075 (SMS configuration).
+const (
+	msgMfaOffWithFactor       = "Invalid MFA configuration given, can't turn off MFA and configure an MFA together."
+	msgMfaNoFactor            = "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration."
+	msgMfaNeedsSMS            = "SMS configuration and Auto verification for phone_number are required when MFA is required/optional"
+	msgSmsMfaNeedsConfig      = "SMS configuration is required to turn on SMS MFA."                                                               // (unconfirmed)
+	msgEmailMfaNeedsDeveloper = "To turn on email MFA, the user pool must send email with its own configuration (EmailSendingAccount DEVELOPER)." // (unconfirmed)
+	msgEmailMfaNeedsTier      = "Email MFA is not available for user pools in the Lite tier."                                                     // (unconfirmed)
+	msgWebAuthnRefused        = "WebAuthnConfiguration is not supported: cognitod does not serve passkey sign-in yet."                            // cognitod's own
+	msgMfaCodeMismatch        = "Invalid code or auth state for the user."
+	msgTOTPVerifyMismatch     = "Code mismatch and fail enable Software Token MFA"
+	msgTOTPPoolOff            = "Software Token MFA has not been enabled by the userPool."
+	msgTOTPNotForUser         = "Software Token MFA does not exist for the user."
+	msgNoDeliveryConfig       = "User does not have delivery config set to turn on %s"
+	msgTokenOrSession         = "Exactly one of AccessToken and Session must be given."                                                                     // (unconfirmed)
+	msgFactorNotOffered       = "%s is not enabled for this user pool."                                                                                     // (unconfirmed)
+	msgOnePreferredMfa        = "Only one MFA factor can be the preferred one."                                                                             // (unconfirmed)
+	msgCannotDisableRequired  = "You can't turn off every MFA factor of a user when MFA is required in the user pool."                                      // (unconfirmed)
+	msgMfaNoFactorForUser     = "The user has no MFA factor the user pool offers, and the pool offers no software token to set one up."                     // cognitod's own
+	msgHostedMfaUnsupported   = "This sign-in needs multi-factor authentication, which the hosted sign-in pages do not offer yet; sign in through the API." // cognitod's own
+	msgMfaSetupNotVerified    = "The software token is not verified yet: call VerifySoftwareToken with this session first."                                 // cognitod's own
 )

@@ -114,7 +114,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if err != nil {
 		return nil, err
 	}
-	settings, err := newPoolSettings(in, s.checkLambdaConfig)
+	settings, err := newPoolSettings(in, nil, s.checkLambdaConfig)
 	if err != nil {
 		return nil, err
 	}
@@ -171,10 +171,12 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *UserPoolIDInput) (*U
 }
 
 func (s *Service) describePool(p *UserPool, domain string) *UserPoolType {
+	st := p.Settings
+	st.MFA = nil // GetUserPoolMfaConfig's, not a UserPoolType member
 	return &UserPoolType{
 		Id: p.ID, Name: p.Name, Arn: s.PoolARN(p.ID),
 		CreationDate: Timestamp(p.CreationDate), LastModifiedDate: Timestamp(p.LastModifiedDate),
-		PoolSettings: p.Settings, Domain: domain,
+		PoolSettings: st, Domain: domain,
 	}
 }
 
@@ -226,7 +228,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (
 			AliasAttributes:       pool.Settings.AliasAttributes,
 			UsernameAttributes:    pool.Settings.UsernameAttributes,
 			UsernameConfiguration: pool.Settings.UsernameConfiguration,
-		}, s.checkLambdaConfig)
+		}, pool.Settings.MFA, s.checkLambdaConfig)
 		if err != nil {
 			return err
 		}
@@ -274,7 +276,8 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *UserPoolIDInput) (*Emp
 }
 
 // newPoolSettings applies Cognito's defaults to what the caller sent.
-func newPoolSettings(in *CreateUserPoolInput, checkLambda func(json.RawMessage) error) (PoolSettings, error) {
+// prevMFA is the pool's factors before an update (nil on create).
+func newPoolSettings(in *CreateUserPoolInput, prevMFA *PoolMFA, checkLambda func(json.RawMessage) error) (PoolSettings, error) {
 	p := in.PoolSettingsInput
 	if err := refuseUnenforced(&p, checkLambda); err != nil {
 		return PoolSettings{}, err
@@ -327,6 +330,9 @@ func newPoolSettings(in *CreateUserPoolInput, checkLambda func(json.RawMessage) 
 	}
 	st.SchemaAttributes = schema
 	if err := checkAttributeUpdateSettings(&st); err != nil {
+		return PoolSettings{}, err
+	}
+	if err := applyPoolMFA(&st, prevMFA); err != nil {
 		return PoolSettings{}, err
 	}
 	return st, nil

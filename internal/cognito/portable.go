@@ -128,6 +128,22 @@ type PortableUser struct {
 	LastModifiedDate time.Time
 	PasswordExpires  time.Time
 	SignedOutAt      time.Time
+	// MFA is the user's lasting MFA state (a pending, unverified secret
+	// is not): without it, a user of a pool that requires MFA would be
+	// asked to set up a new token after a move, by whoever knows the
+	// password.
+	MFA *PortableMFA `json:",omitempty"`
+}
+
+// PortableMFA is UserMFA without its pending secret; the verified secret
+// stays sealed (bound to the pool and sub, which move unchanged).
+type PortableMFA struct {
+	TOTPSecret   []byte `json:",omitempty"`
+	TOTPLastStep int64  `json:",omitempty"`
+	TOTPEnabled  bool   `json:",omitempty"`
+	SMSEnabled   bool   `json:",omitempty"`
+	EmailEnabled bool   `json:",omitempty"`
+	Preferred    string `json:",omitempty"`
 }
 
 // PortableSigningKey is a signing key, sealed, with its kid and state, so
@@ -307,10 +323,19 @@ func exportPool(ctx context.Context, r Reader, p *UserPool) (*PortablePool, erro
 		err = pages(func(after int64) (int64, int, error) {
 			us, err := r.ListUsers(ctx, p.ID, after, exportPage)
 			for _, u := range us {
-				pp.Users = append(pp.Users, PortableUser{Username: u.Username, UsernameKey: u.UsernameKey, Sub: u.Sub,
+				pu := PortableUser{Username: u.Username, UsernameKey: u.UsernameKey, Sub: u.Sub,
 					Attributes: u.Attributes, PasswordHash: u.PasswordHash, SRPVerifier: u.SRPVerifier, Status: u.Status,
 					Enabled: u.Enabled, CreationDate: u.CreationDate, LastModifiedDate: u.LastModifiedDate,
-					PasswordExpires: u.PasswordExpires, SignedOutAt: u.SignedOutAt})
+					PasswordExpires: u.PasswordExpires, SignedOutAt: u.SignedOutAt}
+				m, mErr := r.GetUserMFA(ctx, p.ID, u.Sub)
+				switch {
+				case mErr == nil && (len(m.TOTPSecret) > 0 || m.SMSEnabled || m.EmailEnabled):
+					pu.MFA = &PortableMFA{TOTPSecret: m.TOTPSecret, TOTPLastStep: m.TOTPLastStep, TOTPEnabled: m.TOTPEnabled,
+						SMSEnabled: m.SMSEnabled, EmailEnabled: m.EmailEnabled, Preferred: m.Preferred}
+				case mErr != nil && !errors.Is(mErr, ErrNotFound):
+					return after, len(us), mErr
+				}
+				pp.Users = append(pp.Users, pu)
 				after = u.Seq
 			}
 			return after, len(us), err

@@ -148,6 +148,12 @@ func importPool(ctx context.Context, tx Tx, p *PortablePool, sum *ImportSummary)
 			SignedOutAt: u.SignedOutAt}); err != nil {
 			return fmt.Errorf("user %s: %w", u.Username, err)
 		}
+		if m := u.MFA; m != nil {
+			if err := tx.PutUserMFA(ctx, &UserMFA{UserPoolID: p.ID, Sub: u.Sub, TOTPSecret: m.TOTPSecret, TOTPLastStep: m.TOTPLastStep,
+				TOTPEnabled: m.TOTPEnabled, SMSEnabled: m.SMSEnabled, EmailEnabled: m.EmailEnabled, Preferred: m.Preferred}); err != nil {
+				return fmt.Errorf("user %s MFA: %w", u.Username, err)
+			}
+		}
 		sum.Users++
 	}
 	for _, g := range p.Groups {
@@ -195,6 +201,11 @@ func (d *Deployment) openSealed(s *Sealer) error {
 			}
 		}
 		for _, u := range p.Users {
+			if u.MFA != nil && len(u.MFA.TOTPSecret) > 0 {
+				if _, err := s.Open(totpPurpose(&User{UserPoolID: p.ID, Sub: u.Sub}), u.MFA.TOTPSecret); err != nil {
+					return fmt.Errorf("user %s MFA: %w", u.Sub, ErrWrongMasterKey)
+				}
+			}
 			if len(u.SRPVerifier) == 0 {
 				continue
 			}

@@ -137,6 +137,13 @@ type authSession struct {
 	// Name is the sign-in name a SELECT_CHALLENGE session was opened for
 	// (Sub is empty for a name that does not exist).
 	Name string `json:"n,omitempty"`
+	// Nonce names an MFA session, so that it completes one sign-in only;
+	// Code is an SMS or email MFA code (sealed with the session); Verified
+	// marks an MFA_SETUP session whose software token VerifySoftwareToken
+	// verified (signin_mfa.go).
+	Nonce    string `json:"nn,omitempty"`
+	Code     string `json:"oc,omitempty"`
+	Verified bool   `json:"v,omitempty"`
 }
 
 const (
@@ -338,12 +345,13 @@ func (s *Service) passwordSignIn(ctx context.Context, pool *UserPool, client *Ap
 }
 
 // proved continues a sign-in whose password is proved: a user with a
-// temporary password must choose a new one first.
+// temporary password must choose a new one first, then comes the second
+// factor if the pool asks for one (signin_mfa.go).
 func (s *Service) proved(ctx context.Context, pool *UserPool, client *AppClient, u *User) (*AuthOutput, error) {
 	if u.Status == StatusForceChangePassword {
 		return s.newPasswordChallenge(pool, client, u), nil
 	}
-	return s.signedIn(ctx, pool, client, u)
+	return s.StartSecondFactor(ctx, pool, client, u)
 }
 
 // newPasswordChallenge answers a sign-in with a temporary password.
@@ -396,7 +404,7 @@ func (s *Service) respondNewPassword(ctx context.Context, pool *UserPool, client
 	if err != nil {
 		return nil, err
 	}
-	return s.signedIn(ctx, pool, client, u)
+	return s.StartSecondFactor(ctx, pool, client, u)
 }
 
 // signedIn issues the tokens of a completed sign-in.

@@ -128,6 +128,12 @@ func (s *Service) respond(ctx context.Context, pool *UserPool, client *AppClient
 		return s.respondSelectChallenge(ctx, pool, client, session, r)
 	case challengeCustom:
 		return s.respondCustomChallenge(ctx, pool, client, session, r) // triggers_custom_auth.go
+	case MFASoftwareToken, MFASMS, MFAEmail:
+		return s.respondMFA(ctx, pool, client, challenge, session, r)
+	case challengeSelectMFA:
+		return s.respondSelectMFA(ctx, pool, client, session, r)
+	case challengeMFASetup:
+		return s.respondMFASetup(ctx, pool, client, session, r)
 	default:
 		return nil, ErrInvalidParameter.WithMessagef(msgChallengeUnsupported, challenge)
 	}

@@ -12,6 +12,8 @@ const (
 	// SignInSRP is a PASSWORD_VERIFIER answer (USER_SRP_AUTH, and
 	// USER_AUTH's PASSWORD_SRP).
 	SignInSRP = "srp"
+	// SignInMFA is a second factor: a TOTP, SMS or email code.
+	SignInMFA = "mfa"
 
 	FailWrongPassword  = "wrong_password"   // or a wrong SRP proof
 	FailUnknownUser    = "unknown_user"     // no such user (hidden from the caller or not)
@@ -20,14 +22,15 @@ const (
 	FailUnconfirmed    = "unconfirmed"      // the user has not confirmed their sign-up
 	FailPasswordExpire = "password_expired" // a temporary password past its validity
 	FailResetRequired  = "reset_required"   // an administrator asked for a password reset
-	FailReplay         = "replay"           // an SRP proof seen before
+	FailReplay         = "replay"           // an SRP proof or MFA session seen before
+	FailWrongCode      = "wrong_code"       // a wrong MFA code
 )
 
 // SignInFlows and SignInFailureReasons list the values above.
 var (
-	SignInFlows          = []string{SignInPassword, SignInSRP}
+	SignInFlows          = []string{SignInPassword, SignInSRP, SignInMFA}
 	SignInFailureReasons = []string{FailWrongPassword, FailUnknownUser, FailLockedOut, FailDisabled,
-		FailUnconfirmed, FailPasswordExpire, FailResetRequired, FailReplay}
+		FailUnconfirmed, FailPasswordExpire, FailResetRequired, FailReplay, FailWrongCode}
 )
 
 // signInFailed reports a failed sign-in to the Config.OnSignInFailure

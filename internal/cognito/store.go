@@ -81,6 +81,7 @@ type Reader interface {
 	UserCodeReader
 	// --- hosted UI customization (issue 13): ui_customization_store.go ---
 	UICustomizationReader
+	UserMFAReader // mfa_store.go
 }
 
 // Tx is a transaction: reads see its own writes.
@@ -148,6 +149,7 @@ type Tx interface {
 	UserCodeWriter
 	// --- hosted UI customization (issue 13): ui_customization_store.go ---
 	UICustomizationWriter
+	UserMFAWriter // mfa_store.go
 
 	GenerationWriter
 }

@@ -69,6 +69,9 @@ type PoolSettings struct {
 	UsernameConfiguration       *UsernameConfiguration `json:"UsernameConfiguration,omitempty"`
 	AccountRecoverySetting      json.RawMessage        `json:"AccountRecoverySetting,omitempty"`
 	UserPoolTier                string                 `json:"UserPoolTier,omitempty"`
+	// MFA is the pool's second factors (mfa_config.go). It is not a
+	// UserPoolType member: DescribeUserPool leaves it out.
+	MFA *PoolMFA `json:"CognitodMFA,omitempty"`
 }
 
 // UserPoolPolicy is UserPoolPolicyType.

@@ -3,17 +3,12 @@ package cognito
 import "encoding/json"
 
 // refuseUnenforced refuses the pool settings cognitod would store but not
-// act on where acting on them is what keeps users safe: a pool owner who
-// asks for MFA, a Lambda trigger (often a sign-in check), threat
+// act on where acting on them is what keeps users safe: a Lambda trigger (often a sign-in check), threat
 // protection, a challenge on new devices or a password history must not
 // believe they are in force. Settings that are safe to ignore (cosmetic,
 // echoed, or failing closed) stay accepted; the README lists them.
 func refuseUnenforced(p *PoolSettingsInput, checkLambda func(json.RawMessage) error) error {
-	if p.MfaConfiguration == "ON" {
-		// OPTIONAL stays: with no factor a user can register it means
-		// password-only sign-in, which is what happens.
-		return ErrInvalidParameter.WithMessage(msgMfaOnRefused)
-	}
+	// MfaConfiguration ON and OPTIONAL are enforced (signin_mfa.go).
 	if err := checkLambda(p.LambdaConfig); err != nil {
 		return err // triggers.go: only the triggers cognitod calls, each mapped to a webhook
 	}

@@ -29,8 +29,9 @@ type AccessTokenInput struct {
 
 // GetUserOutput is GetUserResponse.
 type GetUserOutput struct {
-	Username       string      `json:"Username"`
-	UserAttributes []Attribute `json:"UserAttributes"`
+	Username        string      `json:"Username"`
+	UserAttributes  []Attribute `json:"UserAttributes"`
+	userMFASettings             // mfa_user.go
 }
 
 // RevokeTokenInput is RevokeTokenRequest.
@@ -206,8 +207,12 @@ func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOu
 	if err != nil {
 		return nil, err
 	}
+	mfa, err := s.mfaSettingsOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	// The client sees only the attributes it may read (sub always).
-	out := &GetUserOutput{Username: u.Username, UserAttributes: []Attribute{}}
+	out := &GetUserOutput{Username: u.Username, UserAttributes: []Attribute{}, userMFASettings: mfa}
 	for _, a := range u.Attributes {
 		if a.Name == "sub" || clientReads(client, a.Name) {
 			out.UserAttributes = append(out.UserAttributes, a)

@@ -17,6 +17,7 @@ type UserType struct {
 	UserLastModifiedDate Timestamp   `json:"UserLastModifiedDate"`
 	Enabled              bool        `json:"Enabled"`
 	UserStatus           string      `json:"UserStatus"`
+	userMFASettings                  // mfa_user.go
 }
 
 // AdminCreateUserInput is AdminCreateUserRequest.
@@ -50,6 +51,7 @@ type AdminGetUserOutput struct {
 	UserLastModifiedDate Timestamp   `json:"UserLastModifiedDate"`
 	Enabled              bool        `json:"Enabled"`
 	UserStatus           string      `json:"UserStatus"`
+	userMFASettings                  // mfa_user.go
 }
 
 // AdminSetUserPasswordInput is AdminSetUserPasswordRequest.
@@ -354,8 +356,12 @@ func (s *Service) AdminGetUser(ctx context.Context, in *AdminUserInput) (*AdminG
 	if err != nil {
 		return nil, err
 	}
+	mfa, err := s.mfaSettingsOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	return &AdminGetUserOutput{Username: u.Username, UserAttributes: u.Attributes, UserCreateDate: Timestamp(u.CreationDate),
-		UserLastModifiedDate: Timestamp(u.LastModifiedDate), Enabled: u.Enabled, UserStatus: u.Status}, nil
+		UserLastModifiedDate: Timestamp(u.LastModifiedDate), Enabled: u.Enabled, UserStatus: u.Status, userMFASettings: mfa}, nil
 }
 
 // AdminSetUserPassword sets a user's password, permanent or temporary.

@@ -56,6 +56,7 @@ const (
 	opGetUser
 	opGetUserBySub
 	opGetUserCode
+	opGetUserMFA
 	opGetUserPool
 	opIncrShared
 	opIsGroupMember
@@ -71,6 +72,7 @@ const (
 	opPutShared
 	opPutUICustomization
 	opPutUserCode
+	opPutUserMFA
 	opRedeemAuthCode
 	opRemoveGroupMember
 	opRevokeRefreshTokens
@@ -136,6 +138,7 @@ var storeOps = [numStoreOps]string{
 	"GetUser",
 	"GetUserBySub",
 	"GetUserCode",
+	"GetUserMFA",
 	"GetUserPool",
 	"IncrShared",
 	"IsGroupMember",
@@ -151,6 +154,7 @@ var storeOps = [numStoreOps]string{
 	"PutShared",
 	"PutUICustomization",
 	"PutUserCode",
+	"PutUserMFA",
 	"RedeemAuthCode",
 	"RemoveGroupMember",
 	"RevokeRefreshTokens",
@@ -327,6 +331,14 @@ func (t *timedStore) GetUserCode(a0 context.Context, a1 string, a2 string, a3 st
 func (t *timedTx) GetUserCode(a0 context.Context, a1 string, a2 string, a3 string) (*cognito.UserCode, error) {
 	defer t.m.since(opGetUserCode, time.Now())
 	return t.tx.GetUserCode(a0, a1, a2, a3)
+}
+func (t *timedStore) GetUserMFA(a0 context.Context, a1 string, a2 string) (*cognito.UserMFA, error) {
+	defer t.m.since(opGetUserMFA, time.Now())
+	return t.s.GetUserMFA(a0, a1, a2)
+}
+func (t *timedTx) GetUserMFA(a0 context.Context, a1 string, a2 string) (*cognito.UserMFA, error) {
+	defer t.m.since(opGetUserMFA, time.Now())
+	return t.tx.GetUserMFA(a0, a1, a2)
 }
 func (t *timedStore) GetUserPool(a0 context.Context, a1 string) (*cognito.UserPool, error) {
 	defer t.m.since(opGetUserPool, time.Now())
@@ -511,6 +523,10 @@ func (t *timedTx) PutUICustomization(a0 context.Context, a1 *cognito.UICustomiza
 func (t *timedTx) PutUserCode(a0 context.Context, a1 *cognito.UserCode) error {
 	defer t.m.since(opPutUserCode, time.Now())
 	return t.tx.PutUserCode(a0, a1)
+}
+func (t *timedTx) PutUserMFA(a0 context.Context, a1 *cognito.UserMFA) error {
+	defer t.m.since(opPutUserMFA, time.Now())
+	return t.tx.PutUserMFA(a0, a1)
 }
 func (t *timedTx) RedeemAuthCode(a0 context.Context, a1 string, a2 time.Time, a3 string) error {
 	defer t.m.since(opRedeemAuthCode, time.Now())

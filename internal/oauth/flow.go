@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -85,6 +86,16 @@ func (h *Handler) openFlow(r *http.Request, poolID string, step flowStep, client
 // URI. The password form, and confirming a sign-up made in this browser,
 // end here; further sign-in steps (MFA) go in front of it.
 func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, a *cognito.Authorization, u *cognito.User) error {
+	// Every way in (the sign-in form, a confirmed sign-up) passes here:
+	// a user whose pool asks for a second factor is never signed in
+	// without it.
+	if err := h.svc.RefuseUnservedMFA(r.Context(), a.Pool, u); err != nil {
+		var ce *cognito.Error
+		if errors.As(err, &ce) && ce.Type == cognito.ErrNotAuthorized.Type {
+			return ErrAccessDenied.withPage(ce.Message)
+		}
+		return err
+	}
 	authTime := h.now()
 	h.setSession(w, r, a.Pool, u, authTime)
 	return h.complete(w, r, a, u, authTime)

@@ -311,6 +311,13 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 			return nil
 		}
 	}
+	// The hosted pages do not ask for a second factor yet: a sign-in that
+	// needs one is refused here, never completed without it.
+	if err := h.svc.RefuseUnservedMFA(r.Context(), a.Pool, u); err != nil {
+		p.Error = h.userMessage(r, err)
+		h.render(w, r, "login", formStatus(err), p)
+		return nil
+	}
 	return h.finishSignIn(w, r, a, u)
 }
 

@@ -148,7 +148,10 @@ func TestRefusedPoolSettings(t *testing.T) {
 	c := ts.client("us-east-1")
 	poolID := createPool(t, c, "strict")
 	tests := []struct{ name, settings, message string }{
-		{"MFA on", `"MfaConfiguration":"ON"`, "MfaConfiguration ON is not supported: cognitod does not enforce multi-factor authentication yet. Use OFF or OPTIONAL."},
+		// MFA is enforced now; ON or OPTIONAL without any factor is
+		// refused as Cognito refuses it (mfa_test.go has the rest).
+		{"MFA on without a factor", `"MfaConfiguration":"ON"`, "SMS configuration and Auto verification for phone_number are required when MFA is required/optional"},
+		{"MFA optional without a factor", `"MfaConfiguration":"OPTIONAL"`, "SMS configuration and Auto verification for phone_number are required when MFA is required/optional"},
 		{"pre sign-up trigger", `"LambdaConfig":{"PreSignUp":"arn:aws:lambda:us-east-1:123456789012:function:f"}`, "LambdaConfig PreSignUp is not supported: cognitod calls Lambda triggers as webhooks, and no --trigger or --triggers-file is configured."},
 		{"pre token generation", `"LambdaConfig":{"KMSKeyID":"arn:aws:kms:us-east-1:123456789012:key/k","PreTokenGenerationConfig":{"LambdaArn":"arn:aws:lambda:us-east-1:123456789012:function:f","LambdaVersion":"V2_0"}}`, "LambdaConfig PreTokenGenerationConfig is not supported: cognitod calls Lambda triggers as webhooks, and no --trigger or --triggers-file is configured."},
 		{"custom SMS sender", `"LambdaConfig":{"CustomSMSSender":{"LambdaVersion":"V1_0","LambdaArn":"arn:aws:lambda:us-east-1:123456789012:function:f"}}`, "LambdaConfig CustomSMSSender is not supported: cognitod does not invoke this Lambda trigger yet."},
@@ -170,9 +173,9 @@ func TestRefusedPoolSettings(t *testing.T) {
 			}
 		})
 	}
-	// What stays accepted: OPTIONAL MFA (password-only until a factor
-	// exists), a KMS key without a trigger, audit-only threat protection.
-	for _, s := range []string{`"MfaConfiguration":"OPTIONAL"`, `"MfaConfiguration":"OFF"`, `"LambdaConfig":{}`,
+	// What stays accepted: MFA with a factor, a KMS key without a
+	// trigger, audit-only threat protection.
+	for _, s := range []string{`"MfaConfiguration":"OPTIONAL","SmsConfiguration":{"SnsCallerArn":"arn:aws:iam::123456789012:role/sms"}`, `"MfaConfiguration":"OFF"`, `"LambdaConfig":{}`,
 		`"LambdaConfig":{"KMSKeyID":"arn:aws:kms:us-east-1:123456789012:key/k"}`, `"UserPoolAddOns":{"AdvancedSecurityMode":"AUDIT"}`,
 		`"DeviceConfiguration":{"ChallengeRequiredOnNewDevice":false,"DeviceOnlyRememberedOnUserPrompt":true}`,
 		`"Policies":{"PasswordPolicy":{"MinimumLength":8,"PasswordHistorySize":0}}`} {

@@ -34,6 +34,13 @@ func FuzzAPI(f *testing.F) {
 		{"DeleteUserPool", `{"UserPoolId":"` + poolID + `"}`},
 		{"CreateUserPool", `{"PoolName":"p","Schema":[{"Name":"email","Required":true},{"Name":"x","Required":true}]}`},
 		{"ListUserPools", `{"MaxResults":60}`},
+		// MFA (issue 13): pool settings, software tokens, preferences, answers.
+		{"SetUserPoolMfaConfig", `{"UserPoolId":"` + poolID + `","MfaConfiguration":"ON","SoftwareTokenMfaConfiguration":{"Enabled":true},"SmsMfaConfiguration":{"SmsAuthenticationMessage":"{####}","SmsConfiguration":{"SnsCallerArn":"arn:aws:iam::1:role/x"}},"WebAuthnConfiguration":null}`},
+		{"AssociateSoftwareToken", `{"Session":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`},
+		{"VerifySoftwareToken", `{"Session":"AAAAAAAAAAAAAAAAAAAAAAAA","UserCode":"123456","FriendlyDeviceName":"x"}`},
+		{"SetUserMFAPreference", `{"AccessToken":"a.b.c","SoftwareTokenMfaSettings":{"Enabled":true,"PreferredMfa":true},"WebAuthnMfaSettings":{"Enabled":true}}`},
+		{"AdminSetUserMFAPreference", `{"UserPoolId":"` + poolID + `","Username":"u","SMSMfaSettings":{"Enabled":true}}`},
+		{"RespondToAuthChallenge", `{"ClientId":"c","ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"AAAAAAAAAAAAAAAAAAAAAAAA","ChallengeResponses":{"USERNAME":"u","SOFTWARE_TOKEN_MFA_CODE":"12345６"}}`},
 		{"Nope", `{}`},
 		{"", ``},
 	}

@@ -153,8 +153,8 @@ func TestAdminAuthUserStates(t *testing.T) {
 		t.Fatalf("%+v %v", done, err)
 	}
 	_, err = p.c.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(p.public),
-		ChallengeName: types.ChallengeNameTypeSmsMfa, ChallengeResponses: map[string]string{"USERNAME": "bob"}})
-	wantAPIError(t, err, "InvalidParameterException", "Challenge SMS_MFA is not supported by cognitod.")
+		ChallengeName: types.ChallengeNameTypeDeviceSrpAuth, ChallengeResponses: map[string]string{"USERNAME": "bob"}})
+	wantAPIError(t, err, "InvalidParameterException", "Challenge DEVICE_SRP_AUTH is not supported by cognitod.")
 }
 
 // TestAdminSRP: USER_SRP_AUTH through AdminInitiateAuth and

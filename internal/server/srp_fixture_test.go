@@ -38,7 +38,12 @@ var allSignInFlows = []types.ExplicitAuthFlowsType{
 
 func newSRPPool(t testing.TB, pool *cip.CreateUserPoolInput) *srpPool {
 	t.Helper()
-	ts := newTestServer(t, cognito.Limits{})
+	return newSRPPoolOn(t, newTestServer(t, cognito.Limits{}), pool)
+}
+
+// newSRPPoolOn is newSRPPool on a server the test started.
+func newSRPPoolOn(t testing.TB, ts *testServer, pool *cip.CreateUserPoolInput) *srpPool {
+	t.Helper()
 	ctx := context.Background()
 	c := ts.client("us-east-1")
 	if pool == nil {

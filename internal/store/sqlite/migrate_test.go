@@ -88,7 +88,7 @@ func TestMigrateFreshAndReopen(t *testing.T) {
 		tables = append(tables, n)
 	}
 	rows.Close()
-	want := []string{"access_keys", "app_clients", "auth_codes", "domains", "generation", "group_members", "refresh_tokens", "resource_servers", "schema_migrations", "shared_state", "signing_keys", "ui_customizations", "user_codes", "user_groups", "user_pools", "users"}
+	want := []string{"access_keys", "app_clients", "auth_codes", "domains", "generation", "group_members", "refresh_tokens", "resource_servers", "schema_migrations", "shared_state", "signing_keys", "ui_customizations", "user_codes", "user_groups", "user_mfa", "user_pools", "users"}
 	if !reflect.DeepEqual(tables, want) {
 		t.Errorf("tables: got %v, want %v", tables, want)
 	}

@@ -66,6 +66,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) (open func() cognito.Store)
 	cases = append(cases, signalCases()...)
 	cases = append(cases, sharedStateCases()...)
 	cases = append(cases, uiCustomizationCases()...)
+	cases = append(cases, userMFACases()...)
 
 	seen := map[string]bool{}
 	for _, c := range cases {

@@ -1,3 +1,0 @@
--- 0005: reserved for another branch's migration (migrations run without
--- gaps). Whoever merges that branch replaces this file with its own 0005.
-SELECT 1;

@@ -1,3 +1,0 @@
--- 0016: reserved for another branch's migration (migrations run without
--- gaps). Whoever merges that branch replaces this file with its own 0016.
-SELECT 1;

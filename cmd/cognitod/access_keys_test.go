@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
+
+	"github.com/cognitod/cognitod/internal/sdktest"
 )
 
 func profileClient(t *testing.T, credsFile, profile, url string) *cip.Client {
@@ -27,7 +29,11 @@ func profileClient(t *testing.T, credsFile, profile, url string) *cip.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cip.NewFromConfig(cfg, func(o *cip.Options) { o.BaseEndpoint = aws.String(url); o.RetryMaxAttempts = 1 })
+	return cip.NewFromConfig(cfg, func(o *cip.Options) {
+		o.BaseEndpoint = aws.String(url)
+		o.RetryMaxAttempts = 1
+		o.HTTPClient = sdktest.Client()
+	})
 }
 
 func wantCode(t *testing.T, what string, err error, code string) {

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
+	"github.com/cognitod/cognitod/internal/sdktest"
 	"github.com/cognitod/cognitod/internal/store/postgres/pgtest"
 )
 
@@ -132,7 +133,11 @@ func sdkClient(t *testing.T, dataDir, url string) *cip.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cip.NewFromConfig(cfg, func(o *cip.Options) { o.BaseEndpoint = aws.String(url); o.RetryMaxAttempts = 1 })
+	return cip.NewFromConfig(cfg, func(o *cip.Options) {
+		o.BaseEndpoint = aws.String(url)
+		o.RetryMaxAttempts = 1
+		o.HTTPClient = sdktest.Client()
+	})
 }
 
 // TestRestart: data written, process stopped (gracefully, then with

@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+	"github.com/cognitod/cognitod/internal/sdktest"
 )
 
 // trusting is an HTTP client that trusts only the CA in caFile; with
@@ -54,7 +56,11 @@ func tlsSDKClient(t *testing.T, dataDir, url string, hc *http.Client) *cip.Clien
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cip.NewFromConfig(cfg, func(o *cip.Options) { o.BaseEndpoint = aws.String(url); o.RetryMaxAttempts = 1 })
+	return cip.NewFromConfig(cfg, func(o *cip.Options) {
+		o.BaseEndpoint = aws.String(url)
+		o.RetryMaxAttempts = 1
+		o.HTTPClient = &http.Client{Transport: sdktest.BufferedBodies{Next: hc.Transport}}
+	})
 }
 
 // publicURL is the public URL the banner printed.

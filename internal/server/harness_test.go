@@ -24,6 +24,7 @@ import (
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/ratelimit"
+	"github.com/cognitod/cognitod/internal/sdktest"
 	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
@@ -122,32 +123,8 @@ func (ts *testServer) clientWith(region, keyID, secret string) *cip.Client {
 		Credentials:  credentials.NewStaticCredentialsProvider(keyID, secret, ""),
 		// No retries: every test asserts the first answer.
 		RetryMaxAttempts: 1,
-		HTTPClient:       &http.Client{Transport: bufferedBodies{http.DefaultTransport}},
+		HTTPClient:       sdktest.Client(), // no retry: no closed-connection race either
 	})
-}
-
-// bufferedBodies hands net/http a copy of each request body. smithy-go
-// closes the body it built as soon as the response headers arrive, while
-// net/http's write loop may still read it (to check it is at its end); on
-// a loopback server that answers at once, about one call in 1,500 then
-// has its connection closed under the response body ("use of closed
-// network connection", aws/aws-sdk-go-v2#2737). The SDK retries that by
-// default; these tests allow no retry, so the race is taken away instead.
-type bufferedBodies struct{ next http.RoundTripper }
-
-func (b bufferedBodies) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return b.next.RoundTrip(r)
-	}
-	body, err := io.ReadAll(r.Body)
-	r.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	r = r.Clone(r.Context())
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	return b.next.RoundTrip(r)
 }
 
 func (ts *testServer) client(region string) *cip.Client {

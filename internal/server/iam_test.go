@@ -15,6 +15,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/sdktest"
 )
 
 // iamFixture is a server with two pools made by the root key, and a way
@@ -211,7 +212,7 @@ func TestIAMSourceIPIgnoresForwardedHeaders(t *testing.T) {
 	}
 	c := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(f.ts.URL), RetryMaxAttempts: 1,
 		Credentials: credentials.NewStaticCredentialsProvider(id, secret, ""),
-		HTTPClient:  &http.Client{Transport: forwardedFor{bufferedBodies{http.DefaultTransport}}}})
+		HTTPClient:  &http.Client{Transport: forwardedFor{sdktest.BufferedBodies{}}}})
 	_, err = c.ListUserPools(context.Background(), &cip.ListUserPoolsInput{MaxResults: aws.Int32(10)})
 	wantDenied(t, err, denied("from-10", "ListUserPools", "*"))
 }

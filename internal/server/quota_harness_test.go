@@ -14,6 +14,7 @@ import (
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/ratelimit"
+	"github.com/cognitod/cognitod/internal/sdktest"
 )
 
 // quotaClock is a clock the limits read and tests move by hand, so that
@@ -62,7 +63,7 @@ func newLimitedServer(t *testing.T, clk *quotaClock, counts *throttleCounts, o Q
 // machine's would.
 func httpFrom(ip string) *http.Client {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
-	return &http.Client{Transport: bufferedBodies{&http.Transport{DialContext: d.DialContext}}}
+	return &http.Client{Transport: sdktest.BufferedBodies{Next: &http.Transport{DialContext: d.DialContext}}}
 }
 
 // sdkFrom is the SDK client of region connecting from ip, signing with

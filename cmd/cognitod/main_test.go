@@ -231,7 +231,7 @@ func TestRootKeyAndMasterKeyFromEnvironment(t *testing.T) {
 	env := []string{"COGNITOD_ROOT_ACCESS_KEY_ID=ci-key", "COGNITOD_ROOT_SECRET_ACCESS_KEY=" + ciSecret,
 		"COGNITOD_MASTER_KEY=" + base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))}
 	p := startWithEnv(t, dataDir, env, "--addr", "127.0.0.1:0")
-	c := cip.New(cip.Options{Region: "eu-central-1", BaseEndpoint: aws.String(p.url), RetryMaxAttempts: 1,
+	c := cip.New(cip.Options{Region: "eu-central-1", BaseEndpoint: aws.String(p.url), RetryMaxAttempts: 1, HTTPClient: sdktest.Client(),
 		Credentials: credentials.NewStaticCredentialsProvider("ci-key", ciSecret, "")})
 	if _, err := c.ListUserPools(context.Background(), &cip.ListUserPoolsInput{MaxResults: aws.Int32(1)}); err != nil {
 		t.Fatalf("with the key from the environment: %v", err)
@@ -254,7 +254,7 @@ func TestRootKeyAndMasterKeyFromEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	describe := func(p *process) (*cip.DescribeUserPoolClientOutput, error) {
-		c := cip.New(cip.Options{Region: "eu-central-1", BaseEndpoint: aws.String(p.url), RetryMaxAttempts: 1,
+		c := cip.New(cip.Options{Region: "eu-central-1", BaseEndpoint: aws.String(p.url), RetryMaxAttempts: 1, HTTPClient: sdktest.Client(),
 			Credentials: credentials.NewStaticCredentialsProvider("ci-key", ciSecret, "")})
 		return c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientId: created.UserPoolClient.ClientId})
 	}

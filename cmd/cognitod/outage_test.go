@@ -26,6 +26,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/sdktest"
 	"github.com/cognitod/cognitod/internal/store/postgres/pgtest"
 )
 
@@ -403,7 +404,7 @@ func outageClient(t *testing.T, dataDir, url string, hc *http.Client) *cip.Clien
 	return cip.NewFromConfig(cfg, func(o *cip.Options) {
 		o.BaseEndpoint = aws.String(url)
 		o.RetryMaxAttempts = 1
-		o.HTTPClient = hc
+		o.HTTPClient = &http.Client{Timeout: hc.Timeout, Transport: sdktest.BufferedBodies{Next: hc.Transport}}
 	})
 }
 

@@ -3,8 +3,9 @@ package mail
 import (
 	"errors"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/cognitod/cognitod/internal/ratelimit"
 )
 
 // Mail to one address is bounded, whoever asks for it. Each operation
@@ -28,46 +29,14 @@ const (
 // hour's worth of mail.
 var ErrRecipientLimit = errors.New("mail: too many messages to this address in the last hour; not sent")
 
-type recipientLimiter struct {
-	mu     sync.Mutex
-	counts map[string]*recipientWindowCount
-}
+// recipientLimiter counts mail per address, case folded.
+type recipientLimiter struct{ w ratelimit.Windows }
 
-type recipientWindowCount struct {
-	n     int
-	start time.Time
+func newRecipientLimiter() *recipientLimiter {
+	return &recipientLimiter{w: ratelimit.Windows{Window: recipientWindow, MaxKeys: maxTrackedRecipients}}
 }
 
 // allow counts one message to addr at now and reports whether it may go.
 func (l *recipientLimiter) allow(addr string, limit int, now time.Time) bool {
-	key := strings.ToLower(addr)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.counts == nil {
-		l.counts = map[string]*recipientWindowCount{}
-	}
-	c := l.counts[key]
-	if c != nil && now.Sub(c.start) >= recipientWindow {
-		c = nil
-		delete(l.counts, key)
-	}
-	if c == nil {
-		if len(l.counts) >= maxTrackedRecipients {
-			for k, v := range l.counts {
-				if now.Sub(v.start) >= recipientWindow {
-					delete(l.counts, k)
-				}
-			}
-			if len(l.counts) >= maxTrackedRecipients {
-				return false
-			}
-		}
-		c = &recipientWindowCount{start: now}
-		l.counts[key] = c
-	}
-	if c.n >= limit {
-		return false
-	}
-	c.n++
-	return true
+	return l.w.Allow(strings.ToLower(addr), limit, now)
 }

@@ -8,7 +8,7 @@ import (
 // The bound per recipient counts an hour from the first message, ignores
 // case, and starts again once the hour is over.
 func TestRecipientLimiterWindow(t *testing.T) {
-	var l recipientLimiter
+	l := newRecipientLimiter()
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	for i := range 3 {
 		if !l.allow("a@example.com", 3, t0.Add(time.Duration(i)*time.Minute)) {

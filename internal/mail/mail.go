@@ -49,7 +49,7 @@ type Sender struct {
 	// PerRecipientPerHour bounds the messages to one address in an hour
 	// (0: DefaultPerRecipientPerHour; see limit.go).
 	PerRecipientPerHour int
-	recipients          recipientLimiter
+	recipients          *recipientLimiter
 }
 
 // New parses an SMTP URL: smtp://[user[:password]@]host[:port] (port 587
@@ -60,7 +60,7 @@ func New(rawURL string) (*Sender, error) {
 	if err != nil {
 		return nil, errors.New("mail: the SMTP URL does not parse") // the error would quote the URL, password and all
 	}
-	s := &Sender{scheme: u.Scheme, host: u.Hostname(), Timeout: 30 * time.Second}
+	s := &Sender{scheme: u.Scheme, host: u.Hostname(), Timeout: 30 * time.Second, recipients: newRecipientLimiter()}
 	port := u.Port()
 	switch u.Scheme {
 	case "smtp":

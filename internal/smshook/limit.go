@@ -2,8 +2,9 @@ package smshook
 
 import (
 	"errors"
-	"sync"
 	"time"
+
+	"github.com/cognitod/cognitod/internal/ratelimit"
 )
 
 // Text messages to one number are bounded, whoever asks for them, as mail
@@ -27,45 +28,14 @@ const (
 // worth of messages.
 var ErrNumberLimit = errors.New("smshook: too many messages to this number in the last hour; not sent")
 
-type numberLimiter struct {
-	mu     sync.Mutex
-	counts map[string]*numberCount
-}
+// numberLimiter counts text messages per number.
+type numberLimiter struct{ w ratelimit.Windows }
 
-type numberCount struct {
-	n     int
-	start time.Time
+func newNumberLimiter() *numberLimiter {
+	return &numberLimiter{w: ratelimit.Windows{Window: numberWindow, MaxKeys: maxTrackedNumbers}}
 }
 
 // allow counts one message to number at now and reports whether it may go.
 func (l *numberLimiter) allow(number string, limit int, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.counts == nil {
-		l.counts = map[string]*numberCount{}
-	}
-	c := l.counts[number]
-	if c != nil && now.Sub(c.start) >= numberWindow {
-		delete(l.counts, number)
-		c = nil
-	}
-	if c == nil {
-		if len(l.counts) >= maxTrackedNumbers {
-			for k, v := range l.counts {
-				if now.Sub(v.start) >= numberWindow {
-					delete(l.counts, k)
-				}
-			}
-			if len(l.counts) >= maxTrackedNumbers {
-				return false
-			}
-		}
-		c = &numberCount{start: now}
-		l.counts[number] = c
-	}
-	if c.n >= limit {
-		return false
-	}
-	c.n++
-	return true
+	return l.w.Allow(number, limit, now)
 }

@@ -63,7 +63,7 @@ type Sender struct {
 	// PerNumberPerHour bounds the messages to one number in an hour (0:
 	// DefaultPerNumberPerHour; see limit.go).
 	PerNumberPerHour int
-	numbers          numberLimiter
+	numbers          *numberLimiter
 }
 
 // New checks the gateway URL and the secret: the URL is https, or http to
@@ -84,7 +84,7 @@ func New(rawURL string, secret []byte) (*Sender, error) {
 	if len(secret) < MinSecretLen {
 		return nil, fmt.Errorf("the signing secret must be at least %d bytes", MinSecretLen)
 	}
-	return &Sender{url: u.String(), secret: bytes.Clone(secret), Client: &http.Client{Timeout: Timeout,
+	return &Sender{url: u.String(), secret: bytes.Clone(secret), numbers: newNumberLimiter(), Client: &http.Client{Timeout: Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}, nil
 }
 

@@ -17,6 +17,7 @@ import (
 )
 
 const benchUsage = "usage: cognitod bench token [--url URL] [--concurrency N] [--duration D] [--quotas lifted|on|compare] [--clients N --data-dir DIR [--db DB]]\n" +
+	"                            [--triggers on|compare --pre-token-arn ARN [--trigger-claim NAME[=VALUE]]]\n" +
 	"       cognitod bench admin [--url URL] [--concurrency N] [--duration D]"
 
 // benchCmd runs `cognitod bench token` and `cognitod bench admin`.
@@ -34,6 +35,9 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.Region, "region", "us-east-1", "region to create the benchmark pool in")
 	fs.DurationVar(&cfg.SignDuration, "sign-duration", 3*time.Second, "token: how long to measure the raw RS256 signing rates (crypto/rsa, then openssl speed)")
 	fs.StringVar(&cfg.Quotas, "quotas", bench.QuotasLifted, "token: the server's request-rate quotas for the benchmark pool: lifted (tag the pool cognitod:quotas=off), on (counted; start the server with limits above the load), or compare (one phase of each, and the difference)")
+	fs.StringVar(&cfg.Triggers, "triggers", bench.TriggersOff, "token: the benchmark pool's pre token generation trigger: off, on (PreTokenGenerationConfig V3_0 with --pre-token-arn), or compare (one phase of each, and the difference); every token is checked for --trigger-claim")
+	fs.StringVar(&cfg.PreTokenARN, "pre-token-arn", "", "token --triggers: the Lambda function ARN the server maps to the webhook with --trigger ARN=URL")
+	fs.StringVar(&cfg.TriggerClaim, "trigger-claim", bench.DefaultTriggerClaim, "token --triggers: the claim the webhook adds, NAME or NAME=VALUE: every token with the trigger must carry it and every token without must not, or the run fails")
 	openssl := fs.Bool("openssl", true, "token: also measure OpenSSL's RSA-2048 signing rate (openssl speed -multi <CPUs> rsa2048) and report the ratio to it")
 	fs.IntVar(&cfg.Clients, "clients", 0, "token: seed this many app clients into the server's database (needs --data-dir/--db of the running server) and spread the requests over them at random")
 	fs.StringVar(&cfg.MetricsURL, "metrics-url", "", "token --clients: the server's /metrics, read for its resident memory (default <url>/metrics)")
@@ -87,8 +91,14 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 	if on := rep.QuotasChecked; on != nil {
 		fmt.Fprintln(stdout, on)
 	}
+	if with := rep.WithTrigger; with != nil {
+		fmt.Fprintln(stdout, with)
+	}
 	fmt.Fprintln(stdout, rep)
 	if c := rep.Comparison(); c != "" {
+		fmt.Fprintln(stdout, c)
+	}
+	if c := rep.TriggerComparison(); c != "" {
 		fmt.Fprintln(stdout, c)
 	}
 	return nil

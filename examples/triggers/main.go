@@ -11,8 +11,14 @@
 //	X-Cognitod-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>
 //
 // This receiver refuses a request whose signature does not match, whose
-// timestamp is more than five minutes from its clock, or whose signature
-// it has already seen (a replay).
+// timestamp is more than five minutes from its clock, or, except for pre
+// token generation events, whose signature it has already seen (a
+// replay). The signature covers the second and the body only, and a
+// client credentials event is the same for every token a client gets in
+// one second: refusing repeats would fail all but a client's first token
+// each second. Answering a pre token generation event has no side effect
+// and gives the same answer each time, so a replayed one gains nothing; a
+// function with side effects must refuse repeats.
 //
 // Run it with the secret cognitod signs with, then start cognitod with
 // the function mapped to it:
@@ -104,6 +110,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	source, _ := ev["triggerSource"].(string)
 	version, _ := ev["version"].(string)
+	if !strings.HasPrefix(source, "TokenGeneration_") {
+		if err := h.firstSeen(r.Header.Get("X-Cognitod-Signature")); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+	}
 	if strings.HasPrefix(source, "TokenGeneration_") {
 		ev["response"] = h.tenantClaim(source, version)
 	}
@@ -136,19 +148,10 @@ func lambdaError(w http.ResponseWriter, msg string) {
 }
 
 // verify checks the X-Cognitod-Signature header: the HMAC over the
-// timestamp and the body, in constant time; a timestamp within tolerance;
-// a signature not seen before.
+// timestamp and the body, in constant time, and a timestamp within
+// tolerance.
 func (h *handler) verify(header string, body []byte) error {
-	var ts, sig string
-	for _, part := range strings.Split(header, ",") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "t":
-			ts = v
-		case "v1":
-			sig = v
-		}
-	}
+	ts, sig := parseSignature(header)
 	n, err := strconv.ParseInt(ts, 10, 64)
 	got, err2 := hex.DecodeString(sig)
 	if err != nil || err2 != nil || len(got) != sha256.Size {
@@ -164,6 +167,28 @@ func (h *handler) verify(header string, body []byte) error {
 	if !hmac.Equal(got, m.Sum(nil)) {
 		return errors.New("signature does not match")
 	}
+	return nil
+}
+
+// parseSignature reads the header's t and v1.
+func parseSignature(header string) (ts, sig string) {
+	for _, part := range strings.Split(header, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			sig = v
+		}
+	}
+	return ts, sig
+}
+
+// firstSeen refuses a verified request's signature seen before within
+// the tolerance (a replay).
+func (h *handler) firstSeen(header string) error {
+	_, sig := parseSignature(header)
+	now := h.now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s, at := range h.seen {

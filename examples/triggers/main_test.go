@@ -39,11 +39,22 @@ func TestReceiverChecksSignatures(t *testing.T) {
 	if got := out["response"].(map[string]any)["claimsAndScopeOverrideDetails"]; status != 200 || !equalJSON(got, want) {
 		t.Errorf("signed event: %d %v", status, out)
 	}
+	// A pre token generation event is answered again: a client's tokens
+	// in one second have the same event and so the same signature.
+	if status, again := post(sig, event); status != 200 || !equalJSON(again, out) {
+		t.Errorf("the same token event again: %d %v", status, again)
+	}
+	// Any other trigger's event is refused when seen again: a replay.
+	confirm := []byte(`{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp","request":{},"response":{}}`)
+	confirmSig := triggers.Sign([]byte(secret), now, confirm)
+	if status, _ := post(confirmSig, confirm); status != 200 {
+		t.Errorf("signed post confirmation event: %d", status)
+	}
 	for name, tc := range map[string]struct {
 		sig  string
 		body []byte
 	}{
-		"replayed":     {sig, event},
+		"replayed":     {confirmSig, confirm},
 		"other body":   {triggers.Sign([]byte(secret), now.Add(time.Second), event), []byte(`{"version":"1"}`)},
 		"other secret": {triggers.Sign([]byte(secret+"x"), now, event), event},
 		"stale":        {triggers.Sign([]byte(secret), now.Add(-6*time.Minute), event), event},

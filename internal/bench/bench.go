@@ -59,6 +59,17 @@ type Config struct {
 	// process_resident_memory_bytes in a Clients run; "" means URL +
 	// "/metrics".
 	MetricsURL string
+	// Triggers is whether the benchmark pool has a pre token generation
+	// trigger: TriggersOff (the default), TriggersOn (its
+	// PreTokenGenerationConfig is V3_0 with PreTokenARN, which the server
+	// maps to a webhook with --trigger), or TriggersCompare (one phase of
+	// each on the same pool, and the difference). With the trigger set,
+	// every token's access token must carry TriggerClaim, and without it
+	// must not, or the run fails: a misconfigured webhook cannot pass for
+	// a fast one.
+	Triggers     string
+	PreTokenARN  string
+	TriggerClaim string // NAME or NAME=VALUE; "" means DefaultTriggerClaim
 }
 
 // Credential is an app client's ID and secret.
@@ -101,6 +112,15 @@ type Report struct {
 	// QuotasChecked is, in a QuotasCompare run, the phase with quota
 	// checking on (this report being the lifted one).
 	QuotasChecked *Report
+	// Trigger is, in a Triggers run, "with" or "without" the pool's pre
+	// token generation trigger (PreTokenARN); claim is what every token
+	// was checked for.
+	Trigger     string
+	PreTokenARN string
+	claim       claimCheck
+	// WithTrigger is, in a TriggersCompare run, the phase with the
+	// trigger (this report being the one without).
+	WithTrigger *Report
 }
 
 // Ratio is tokens/s over the raw signing rate.
@@ -130,6 +150,7 @@ func (r *Report) String() string {
 		s += "\n  OpenSSL:      " + r.OpenSSLNote
 	}
 	s += "\n  quotas:       " + r.Quotas
+	s += r.triggerLine()
 	if r.Clients > 0 {
 		s += fmt.Sprintf("\n  clients:      %d app clients, each request's chosen at random", r.Clients)
 		if r.RSSBefore > 0 {
@@ -216,6 +237,7 @@ func (c *Config) admin(ctx context.Context, hc *http.Client, op string, in, out 
 // client is what setup made for the run.
 type client struct {
 	poolID, poolARN, id, secret string
+	lifted                      bool // tagged cognitod:quotas=off
 }
 
 func (c *Config) setup(ctx context.Context, hc *http.Client, lifted bool) (*client, error) {
@@ -241,7 +263,7 @@ func (c *Config) setup(ctx context.Context, hc *http.Client, lifted bool) (*clie
 		"AllowedOAuthScopes": []string{"com.example.photos/read", "com.example.photos/write"}}, &cl); err != nil {
 		return nil, err
 	}
-	return &client{poolID: id, poolARN: pool.UserPool.Arn, id: cl.UserPoolClient.ClientId, secret: cl.UserPoolClient.ClientSecret}, nil
+	return &client{poolID: id, poolARN: pool.UserPool.Arn, id: cl.UserPoolClient.ClientId, secret: cl.UserPoolClient.ClientSecret, lifted: lifted}, nil
 }
 
 func (c *Config) cleanup(hc *http.Client, cl *client) {
@@ -264,6 +286,28 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	default:
 		return nil, fmt.Errorf("bench: quotas %q: want lifted, on or compare", c.Quotas)
 	}
+	switch c.Triggers {
+	case "":
+		c.Triggers = TriggersOff
+	case TriggersOff, TriggersOn, TriggersCompare:
+	default:
+		return nil, fmt.Errorf("bench: triggers %q: want off, on or compare", c.Triggers)
+	}
+	var cc *claimCheck
+	if c.Triggers != TriggersOff {
+		if c.PreTokenARN == "" {
+			return nil, errors.New("bench: triggers " + c.Triggers + " needs the ARN the server maps to the webhook (--pre-token-arn)")
+		}
+		if c.Quotas == QuotasCompare {
+			return nil, errors.New("bench: one comparison per run: --triggers compare or on with --quotas compare")
+		}
+		name, value, err := parseTriggerClaim(c.TriggerClaim)
+		if err != nil {
+			return nil, err
+		}
+		// The first token, before the trigger is set, must lack the claim.
+		cc = &claimCheck{name: name, value: value}
+	}
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: c.Concurrency * 2, MaxIdleConnsPerHost: c.Concurrency * 2, IdleConnTimeout: time.Minute}}
 	cl, err := c.setup(ctx, hc, c.Quotas == QuotasLifted)
@@ -275,6 +319,12 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	tokenURL := strings.TrimRight(c.URL, "/") + "/" + cl.poolID + "/oauth2/token"
 	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(cl.id)+":"+url.QueryEscape(cl.secret)))
 	body := []byte("grant_type=client_credentials&scope=com.example.photos%2Fread")
+	// check checks a token answer's claims in a Triggers run, against
+	// the phase's cc.want (set between phases, before their workers start).
+	var check func([]byte) error
+	if cc != nil {
+		check = cc.check
+	}
 	callAs := func(ctx context.Context, basic string) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, bytes.NewReader(body))
 		if err != nil {
@@ -286,10 +336,13 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		if err != nil {
 			return err
 		}
-		_, err = io.Copy(io.Discard, resp.Body)
+		b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()
 		if resp.StatusCode != 200 {
-			return fmt.Errorf("token endpoint: %d", resp.StatusCode)
+			return fmt.Errorf("token endpoint: %d: %s", resp.StatusCode, clip(b))
+		}
+		if err == nil && check != nil {
+			err = check(b)
 		}
 		return err
 	}
@@ -303,7 +356,16 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	if signDur <= 0 {
 		signDur = 3 * time.Second
 	}
-	workers := tokenWorkers(tokenURL, basic, body, call)
+	if c.Triggers == TriggersOn {
+		if err := c.setPreToken(ctx, hc, cl, true); err != nil {
+			return nil, err
+		}
+		cc.want = true
+		if err := call(ctx); err != nil {
+			return nil, fmt.Errorf("bench: first token request with the trigger: %w", err)
+		}
+	}
+	workers := tokenWorkers(tokenURL, basic, body, call, check)
 	var rssBefore int64
 	if c.Clients > 0 {
 		if c.Seed == nil {
@@ -314,7 +376,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bench: seed %d clients: %w", c.Clients, err)
 		}
-		workers = manyClientWorkers(tokenURL, creds, body, callAs)
+		workers = manyClientWorkers(tokenURL, creds, body, callAs, check)
 	}
 	raw := RawSignRate(signDur)
 	var ossl *OpenSSLRate
@@ -331,12 +393,26 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		if c.Clients > 0 && rssBefore > 0 {
 			rep.RSSBefore, rep.RSSAfter = rssBefore, c.serverRSS(ctx, hc)
 		}
+		if cc != nil {
+			rep.PreTokenARN, rep.claim, rep.Trigger = c.PreTokenARN, *cc, phaseNoTrigger
+			if cc.want {
+				rep.Trigger = phaseTrigger
+			}
+		}
 		return rep
+	}
+	if c.Triggers == TriggersCompare {
+		return c.compareTriggers(ctx, hc, cl, cc, call, workers, report)
 	}
 	if c.Quotas != QuotasCompare {
 		s, err := c.drive(ctx, c.Duration, workers)
 		if err != nil {
 			return nil, err
+		}
+		if cc != nil {
+			if err := phaseError("with", []*sample{s}); err != nil {
+				return nil, err
+			}
 		}
 		return report(c.Quotas, s), nil
 	}
@@ -383,8 +459,12 @@ func (c *Config) setQuotaTag(ctx context.Context, hc *http.Client, cl *client, l
 // sample is what one stretch of load measured.
 type sample struct {
 	tokens, errors int64
-	elapsed        time.Duration
-	latencies      []time.Duration
+	// claimErrors are the errors that were tokens with the wrong claims
+	// (Triggers runs); firstError is the first error's message.
+	claimErrors int64
+	firstError  string
+	elapsed     time.Duration
+	latencies   []time.Duration
 }
 
 // fill sets rep's figures from samples taken under the same conditions.
@@ -414,13 +494,14 @@ type newWorker func(runCtx context.Context, end time.Time) (post func() error, d
 
 // tokenWorkers posts the token request: plain HTTP through tokenConn,
 // light enough not to take the server's CPU; HTTPS through net/http.
-func tokenWorkers(tokenURL, basic string, body []byte, call func(context.Context) error) newWorker {
+func tokenWorkers(tokenURL, basic string, body []byte, call func(context.Context) error, check func([]byte) error) newWorker {
 	parsed, err := url.Parse(tokenURL)
 	return func(runCtx context.Context, end time.Time) (func() error, func()) {
 		if err != nil || parsed.Scheme != "http" {
 			return func() error { return call(runCtx) }, func() {}
 		}
 		tc := newTokenConn(parsed, basic, body, end)
+		tc.check = check
 		return tc.post, tc.close
 	}
 }
@@ -436,7 +517,8 @@ func (c *Config) drive(ctx context.Context, d time.Duration, newWorker newWorker
 	runCtx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	end, _ := runCtx.Deadline()
-	var tokens, failures atomic.Int64
+	var tokens, failures, claimFailures atomic.Int64
+	var firstErr atomic.Pointer[string]
 	lat := make([][]time.Duration, c.Concurrency)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -457,6 +539,11 @@ func (c *Config) drive(ctx context.Context, d time.Duration, newWorker newWorker
 				}
 				if err != nil {
 					failures.Add(1)
+					if errors.Is(err, errClaim) {
+						claimFailures.Add(1)
+					}
+					msg := err.Error()
+					firstErr.CompareAndSwap(nil, &msg)
 					continue
 				}
 				mine = append(mine, time.Since(t0))
@@ -466,7 +553,11 @@ func (c *Config) drive(ctx context.Context, d time.Duration, newWorker newWorker
 		}()
 	}
 	wg.Wait()
-	return &sample{tokens: tokens.Load(), errors: failures.Load(), elapsed: time.Since(start), latencies: slices.Concat(lat...)}, nil
+	s := &sample{tokens: tokens.Load(), errors: failures.Load(), claimErrors: claimFailures.Load(), elapsed: time.Since(start), latencies: slices.Concat(lat...)}
+	if m := firstErr.Load(); m != nil {
+		s.firstError = *m
+	}
+	return s, nil
 }
 
 // RawSignRate is how many RS256 signatures (crypto/rsa, 2048-bit keys, as

@@ -17,7 +17,7 @@ import (
 
 // manyClientWorkers posts the token request as a client chosen at random
 // from creds each time.
-func manyClientWorkers(tokenURL string, creds []Credential, body []byte, callAs func(context.Context, string) error) newWorker {
+func manyClientWorkers(tokenURL string, creds []Credential, body []byte, callAs func(context.Context, string) error, check func([]byte) error) newWorker {
 	basics := make([]string, len(creds))
 	for i, c := range creds {
 		basics[i] = "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(c.ID)+":"+url.QueryEscape(c.Secret)))
@@ -32,7 +32,7 @@ func manyClientWorkers(tokenURL string, creds []Credential, body []byte, callAs 
 			addr = net.JoinHostPort(parsed.Hostname(), "80")
 		}
 		next := randomClientRequest(parsed, basics, body)
-		tc := &tokenConn{addr: addr, deadline: end, next: next}
+		tc := &tokenConn{addr: addr, deadline: end, next: next, check: check}
 		return tc.post, tc.close
 	}
 }

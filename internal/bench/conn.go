@@ -21,7 +21,10 @@ type tokenConn struct {
 	req  []byte
 	// next, when set, gives the request to send each time instead of
 	// req (a signed request changes with its X-Amz-Date).
-	next     func() []byte
+	next func() []byte
+	// check, when set, is given each 200 answer's body (a trigger run
+	// checks every token's claims); its error fails the request.
+	check    func(body []byte) error
 	deadline time.Time
 	conn     net.Conn
 	br       *bufio.Reader
@@ -66,6 +69,18 @@ func (c *tokenConn) post() error {
 		return err
 	}
 	status, length, err := readHead(c.br)
+	var checked error
+	if err == nil && (c.check != nil || status != 200) {
+		// Read in place, before Discard: the body is in the buffer.
+		var body []byte
+		if body, err = readBody(c.br, length); err == nil {
+			if status != 200 {
+				checked = fmt.Errorf("bench: HTTP status %d: %s", status, clip(body))
+			} else {
+				checked = c.check(body)
+			}
+		}
+	}
 	if err == nil {
 		_, err = c.br.Discard(length)
 	}
@@ -73,10 +88,7 @@ func (c *tokenConn) post() error {
 		c.close()
 		return err
 	}
-	if status != 200 {
-		return fmt.Errorf("bench: HTTP status %d", status)
-	}
-	return nil
+	return checked
 }
 
 var errResponse = errors.New("bench: malformed HTTP response")

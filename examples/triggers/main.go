@@ -8,17 +8,13 @@
 // ARN, and reads the function's answer from the response body. Every
 // request is signed:
 //
-//	X-Cognitod-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>
+//	X-Cognitod-Signature: t=<unix seconds>,id=<32 hex digits>,v1=<hex HMAC-SHA256(secret, "<t>.<id>." + body)>
 //
 // This receiver refuses a request whose signature does not match, whose
-// timestamp is more than five minutes from its clock, or, except for pre
-// token generation events, whose signature it has already seen (a
-// replay). The signature covers the second and the body only, and a
-// client credentials event is the same for every token a client gets in
-// one second: refusing repeats would fail all but a client's first token
-// each second. Answering a pre token generation event has no side effect
-// and gives the same answer each time, so a replayed one gains nothing; a
-// function with side effects must refuse repeats.
+// timestamp is more than five minutes from its clock, or whose request ID
+// it has already seen (a replay). The ID is random per request: two
+// tokens of one client in the same second carry the same event, and only
+// the ID tells them from a replay.
 //
 // Run it with the secret cognitod signs with, then start cognitod with
 // the function mapped to it:
@@ -85,7 +81,8 @@ type handler struct {
 	tenant string
 	now    func() time.Time
 	mu     sync.Mutex
-	seen   map[string]time.Time // signatures seen within the tolerance
+	seen   map[string]time.Time // request IDs seen within the tolerance
+	swept  time.Time            // when seen was last cleared of old IDs
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -98,8 +95,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "event too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	if err := h.verify(r.Header.Get("X-Cognitod-Signature"), body); err != nil {
-		// Not cognitod: no answer a function would give.
+	id, err := h.verify(r.Header.Get("X-Cognitod-Signature"), body)
+	if err == nil {
+		err = h.firstSeen(id)
+	}
+	if err != nil {
+		// Not cognitod, or a replay: no answer a function would give.
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
@@ -110,12 +111,6 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	source, _ := ev["triggerSource"].(string)
 	version, _ := ev["version"].(string)
-	if !strings.HasPrefix(source, "TokenGeneration_") {
-		if err := h.firstSeen(r.Header.Get("X-Cognitod-Signature")); err != nil {
-			http.Error(w, err.Error(), http.StatusUnauthorized)
-			return
-		}
-	}
 	if strings.HasPrefix(source, "TokenGeneration_") {
 		ev["response"] = h.tenantClaim(source, version)
 	}
@@ -148,57 +143,62 @@ func lambdaError(w http.ResponseWriter, msg string) {
 }
 
 // verify checks the X-Cognitod-Signature header: the HMAC over the
-// timestamp and the body, in constant time, and a timestamp within
-// tolerance.
-func (h *handler) verify(header string, body []byte) error {
-	ts, sig := parseSignature(header)
+// timestamp, the request ID and the body, in constant time, and a
+// timestamp within tolerance. It returns the request ID.
+func (h *handler) verify(header string, body []byte) (string, error) {
+	ts, id, sig := parseSignature(header)
 	n, err := strconv.ParseInt(ts, 10, 64)
 	got, err2 := hex.DecodeString(sig)
-	if err != nil || err2 != nil || len(got) != sha256.Size {
-		return errors.New("missing or malformed X-Cognitod-Signature")
+	if err != nil || err2 != nil || len(got) != sha256.Size || len(id) != 32 || strings.Contains(id, ".") {
+		return "", errors.New("missing or malformed X-Cognitod-Signature")
 	}
 	now := h.now()
 	if d := now.Sub(time.Unix(n, 0)); d > tolerance || d < -tolerance {
-		return fmt.Errorf("signature timestamp %s is too far from now", time.Unix(n, 0).UTC().Format(time.RFC3339))
+		return "", fmt.Errorf("signature timestamp %s is too far from now", time.Unix(n, 0).UTC().Format(time.RFC3339))
 	}
 	m := hmac.New(sha256.New, h.secret)
-	m.Write([]byte(ts + "."))
+	m.Write([]byte(ts + "." + id + "."))
 	m.Write(body)
 	if !hmac.Equal(got, m.Sum(nil)) {
-		return errors.New("signature does not match")
+		return "", errors.New("signature does not match")
 	}
-	return nil
+	return id, nil
 }
 
-// parseSignature reads the header's t and v1.
-func parseSignature(header string) (ts, sig string) {
+// parseSignature reads the header's t, id and v1.
+func parseSignature(header string) (ts, id, sig string) {
 	for _, part := range strings.Split(header, ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
 		case "t":
 			ts = v
+		case "id":
+			id = v
 		case "v1":
 			sig = v
 		}
 	}
-	return ts, sig
+	return ts, id, sig
 }
 
-// firstSeen refuses a verified request's signature seen before within
-// the tolerance (a replay).
-func (h *handler) firstSeen(header string) error {
-	_, sig := parseSignature(header)
+// firstSeen refuses a request ID seen before within twice the tolerance
+// (a replay). Old IDs are dropped at most once a minute, so a busy
+// receiver does not scan the table on every request.
+func (h *handler) firstSeen(id string) error {
 	now := h.now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s, at := range h.seen {
-		if now.Sub(at) > 2*tolerance {
-			delete(h.seen, s)
+	if now.Sub(h.swept) > time.Minute {
+		for s, at := range h.seen {
+			if now.Sub(at) > 2*tolerance {
+				delete(h.seen, s)
+			}
 		}
+		h.swept = now
 	}
-	if _, ok := h.seen[sig]; ok {
+	if _, ok := h.seen[id]; ok {
 		return errors.New("replayed request")
 	}
-	h.seen[sig] = now
+	h.seen[id] = now
 	return nil
 }

@@ -44,7 +44,7 @@ func newHookServer(t testing.TB) *hookServer {
 		body, _ := io.ReadAll(r.Body)
 		name := strings.TrimPrefix(r.URL.Path, "/")
 		h.mu.Lock()
-		if err := triggers.Verify([]byte(hookSecret), r.Header.Get(triggers.SignatureHeader), body, time.Now(), time.Minute); err != nil {
+		if _, err := triggers.Verify([]byte(hookSecret), r.Header.Get(triggers.SignatureHeader), body, time.Now(), time.Minute); err != nil {
 			h.bad = append(h.bad, name+": "+err.Error())
 		}
 		var ev, recorded map[string]any

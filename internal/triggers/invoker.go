@@ -25,6 +25,10 @@ const maxResponseBytes = 256 << 10
 // maxErrorMessage bounds the function error message relayed to clients.
 const maxErrorMessage = 512
 
+// maxIdlePerWebhook is how many idle connections to one webhook are kept
+// for the next call.
+const maxIdlePerWebhook = 64
+
 // Config configures an Invoker.
 type Config struct {
 	// Targets maps function ARNs to webhook URLs (see CheckTarget).
@@ -67,7 +71,14 @@ func New(cfg Config) (*Invoker, error) {
 	}
 	tr := cfg.Transport
 	if tr == nil {
-		tr = http.DefaultTransport
+		// Every token of a pool with a pre token generation trigger is a
+		// call: keep as many connections to a webhook as requests can be
+		// in flight, not net/http's default of 2 (with it, most calls
+		// under load opened a new connection, and thousands waited in
+		// TIME-WAIT).
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = maxIdlePerWebhook
+		tr = t
 	}
 	i := &Invoker{targets: targets, secret: []byte(cfg.Secret), now: cfg.Now,
 		client: &http.Client{Transport: tr, Timeout: timeout,
@@ -100,7 +111,7 @@ func (i *Invoker) Invoke(ctx context.Context, arn string, event []byte) ([]byte,
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "cognitod-triggers")
-	req.Header.Set(SignatureHeader, Sign(i.secret, i.now(), event))
+	req.Header.Set(SignatureHeader, Sign(i.secret, i.now(), NewRequestID(), event))
 	resp, err := i.client.Do(req)
 	if err != nil {
 		return nil, callError(arn, err)

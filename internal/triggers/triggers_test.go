@@ -79,9 +79,13 @@ func TestLoadFile(t *testing.T) {
 func TestSignVerify(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	body := []byte(`{"version":"1"}`)
-	h := Sign([]byte(secret), now, body)
-	if !strings.HasPrefix(h, "t=1800000000,v1=") || len(h) != len("t=1800000000,v1=")+64 {
+	id := NewRequestID()
+	h := Sign([]byte(secret), now, id, body)
+	if !strings.HasPrefix(h, "t=1800000000,id="+id+",v1=") || len(h) != len("t=1800000000,id=,v1=")+32+64 {
 		t.Fatalf("Sign = %q", h)
+	}
+	if NewRequestID() == id {
+		t.Fatal("two requests got one ID")
 	}
 	tests := []struct {
 		name   string
@@ -97,13 +101,16 @@ func TestSignVerify(t *testing.T) {
 		{"fail/replayed-later", secret, h, string(body), now.Add(DefaultTolerance + time.Second), ErrStale},
 		{"fail/from-the-future", secret, h, string(body), now.Add(-DefaultTolerance - time.Second), ErrStale},
 		{"fail/timestamp-changed", secret, strings.Replace(h, "t=1800000000", "t=1800000100", 1), string(body), now, ErrBadSignature},
+		{"fail/id-changed", secret, strings.Replace(h, "id="+id, "id="+NewRequestID(), 1), string(body), now, ErrBadSignature},
+		{"fail/no-id", secret, strings.Replace(h, "id="+id+",", "", 1), string(body), now, ErrMalformed},
 		{"fail/no-signature", secret, "t=1800000000", string(body), now, ErrMalformed},
 		{"fail/empty", secret, "", string(body), now, ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := Verify([]byte(tt.secret), tt.header, []byte(tt.body), tt.at, DefaultTolerance); !errors.Is(err, tt.want) {
-				t.Errorf("Verify = %v, want %v", err, tt.want)
+			got, err := Verify([]byte(tt.secret), tt.header, []byte(tt.body), tt.at, DefaultTolerance)
+			if !errors.Is(err, tt.want) || (err == nil && got != id) {
+				t.Errorf("Verify = %q, %v, want %v", got, err, tt.want)
 			}
 		})
 	}
@@ -151,7 +158,7 @@ func TestInvoke(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			handler = tt.handler
 			out, err := inv.Invoke(context.Background(), arn, event)
-			if err := Verify([]byte(secret), gotSig, gotBody, time.Now(), time.Minute); err != nil || gotType != "application/json" || string(gotBody) != string(event) {
+			if _, err := Verify([]byte(secret), gotSig, gotBody, time.Now(), time.Minute); err != nil || gotType != "application/json" || string(gotBody) != string(event) {
 				t.Errorf("the receiver got body %q type %q, signature check %v", gotBody, gotType, err)
 			}
 			var fe *cognito.TriggerFunctionError
@@ -191,16 +198,17 @@ func TestInvoke(t *testing.T) {
 // Sign made for the same body.
 func FuzzVerify(f *testing.F) {
 	now := time.Unix(1_800_000_000, 0)
-	f.Add(Sign([]byte(secret), now, []byte("{}")), []byte("{}"))
+	const id = "0123456789abcdef0123456789abcdef"
+	f.Add(Sign([]byte(secret), now, id, []byte("{}")), []byte("{}"))
 	f.Add("t=,v1=", []byte(""))
 	f.Add("t=1800000000,v1=zz,v1=00", []byte("x"))
 	f.Add(strings.Repeat("t=1,", 100), []byte("x"))
 	f.Fuzz(func(t *testing.T, header string, body []byte) {
-		err := Verify([]byte(secret), header, body, now, DefaultTolerance)
-		if err == nil && header != Sign([]byte(secret), now, body) {
+		got, err := Verify([]byte(secret), header, body, now, DefaultTolerance)
+		if err == nil && header != Sign([]byte(secret), now, got, body) {
 			// Other spellings of the same timestamp and MAC are fine only
 			// if they carry the right MAC.
-			if Verify([]byte(secret+"x"), header, body, now, DefaultTolerance) == nil {
+			if _, err := Verify([]byte(secret+"x"), header, body, now, DefaultTolerance); err == nil {
 				t.Fatalf("header %q verified under two secrets", header)
 			}
 		}

@@ -1,14 +1,19 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlite"
 )
 
 // Where the triggers, MFA and the hosted pages meet: each test runs a real
@@ -113,5 +118,103 @@ func TestIntegrateTokenTriggersAfterChallenges(t *testing.T) {
 	}
 	if src := hooks.last(t, "token")["triggerSource"]; src != "TokenGeneration_Authentication" {
 		t.Errorf("pre token generation after TOTP: %v", src)
+	}
+}
+
+// A deployment moves with its hosted-UI branding (the pool's and a
+// client's CSS and logo) and its LambdaConfig. On a server that has no
+// webhooks for the pool's pre token generation function, a sign-in fails
+// as an unreachable function does, rather than issuing tokens the
+// function never saw.
+func TestIntegrateExportImportBrandingAndTriggers(t *testing.T) {
+	ctx := context.Background()
+	p := newTriggerPool(t, &types.LambdaConfigType{PreTokenGeneration: aws.String(arnOf("token"))}, "token")
+	p.confirmedUser(t, "kim")
+	if out, err := p.signIn("kim"); err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("sign-in on the source: %+v %v", out, err)
+	}
+	logo := testPNG(t)
+	css, own := ".submitButton-customizable { background-color: #c81e1e; }", ".label-customizable { font-weight: 700; }"
+	if _, err := p.c.SetUICustomization(ctx, &cip.SetUICustomizationInput{UserPoolId: aws.String(p.poolID), CSS: aws.String(css), ImageFile: logo}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.c.SetUICustomization(ctx, &cip.SetUICustomizationInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(p.clientID), CSS: aws.String(own)}); err != nil {
+		t.Fatal(err)
+	}
+
+	sealer, err := cognito.NewSealer(bytes.Repeat([]byte{7}, 32)) // the harness's master key
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := sqlite.Open(ctx, p.ts.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := cognito.ExportDeployment(ctx, src, sealer, []string{"us-east-1"}, time.Now())
+	src.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := cognito.EncodeDeployment(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = cognito.DecodeDeployment(&buf); err != nil {
+		t.Fatal(err)
+	}
+
+	q := newTestServer(t, cognito.Limits{}) // no webhooks
+	dst, err := sqlite.Open(ctx, q.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if _, err := cognito.ImportDeployment(ctx, dst, sealer, d); err != nil {
+		t.Fatal(err)
+	}
+	c := q.client("us-east-1")
+	all, err := c.GetUICustomization(ctx, &cip.GetUICustomizationInput{UserPoolId: aws.String(p.poolID)})
+	if err != nil || aws.ToString(all.UICustomization.CSS) != css || aws.ToString(all.UICustomization.ClientId) != "ALL" {
+		t.Fatalf("the pool's branding after the move: %+v %v", all, err)
+	}
+	mine, err := c.GetUICustomization(ctx, &cip.GetUICustomizationInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(p.clientID)})
+	if err != nil || aws.ToString(mine.UICustomization.CSS) != own || aws.ToString(mine.UICustomization.ClientId) != p.clientID {
+		t.Fatalf("the client's branding after the move: %+v %v", mine, err)
+	}
+	stored, err := dst.GetUICustomization(ctx, p.poolID, "ALL")
+	if err != nil || !bytes.Equal(stored.Image, logo) || stored.ImageType != "image/png" {
+		t.Fatalf("the logo after the move: %v", err)
+	}
+
+	_, err = c.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: aws.String(p.clientID),
+		AuthParameters: map[string]string{"USERNAME": "kim", "PASSWORD": "Pass-word-1"}})
+	var ae interface{ ErrorCode() string }
+	if !errors.As(err, &ae) || ae.ErrorCode() != "UnexpectedLambdaException" {
+		t.Fatalf("sign-in where the pre token function cannot run: %v, want UnexpectedLambdaException", err)
+	}
+}
+
+// A document whose branding SetUICustomization would refuse is refused.
+func TestIntegrateImportRefusesBadBranding(t *testing.T) {
+	d := &cognito.Deployment{Format: cognito.PortableFormat, Version: cognito.PortableVersion, UserPools: []cognito.PortablePool{{
+		ID: "us-east-1_AbCdEfGhI", Name: "p",
+		UICustomizations: []cognito.PortableUICustomization{{ClientID: "ALL", CSS: "body { display: none; }"}}}}}
+	for name, change := range map[string]func(c *cognito.PortableUICustomization){
+		"CSS outside the classes": func(c *cognito.PortableUICustomization) {},
+		"unknown client":          func(c *cognito.PortableUICustomization) { c.CSS, c.ClientID = "", "1234567890abcdefghijklmnop" },
+		"not an image":            func(c *cognito.PortableUICustomization) { c.CSS, c.Image, c.ImageType = "", []byte("GIF89a"), "image/png" },
+	} {
+		c := d.UserPools[0].UICustomizations[0]
+		change(&c)
+		dd := *d
+		dd.UserPools = []cognito.PortablePool{d.UserPools[0]}
+		dd.UserPools[0].UICustomizations = []cognito.PortableUICustomization{c}
+		var buf bytes.Buffer
+		if err := cognito.EncodeDeployment(&buf, &dd); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cognito.DecodeDeployment(&buf); err == nil || !strings.Contains(err.Error(), "UI customization") {
+			t.Errorf("%s: decoded, err %v", name, err)
+		}
 	}
 }

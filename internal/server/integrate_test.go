@@ -202,7 +202,9 @@ func TestIntegrateImportRefusesBadBranding(t *testing.T) {
 	for name, change := range map[string]func(c *cognito.PortableUICustomization){
 		"CSS outside the classes": func(c *cognito.PortableUICustomization) {},
 		"unknown client":          func(c *cognito.PortableUICustomization) { c.CSS, c.ClientID = "", "1234567890abcdefghijklmnop" },
-		"not an image":            func(c *cognito.PortableUICustomization) { c.CSS, c.Image, c.ImageType = "", []byte("GIF89a"), "image/png" },
+		"not an image": func(c *cognito.PortableUICustomization) {
+			c.CSS, c.Image, c.ImageType = "", []byte("GIF89a"), "image/png"
+		},
 	} {
 		c := d.UserPools[0].UICustomizations[0]
 		change(&c)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -219,4 +221,75 @@ func TestIntegrateImportRefusesBadBranding(t *testing.T) {
 			t.Errorf("%s: decoded, err %v", name, err)
 		}
 	}
+}
+
+// The hosted pages run the pool's functions as the API does: sign-up
+// (PreSignUp, the code's CustomMessage_SignUp), confirm (PostConfirmation),
+// the code exchange and refresh (TokenGeneration_HostedAuth and
+// _RefreshTokens), forgot password and reset. The pages send no
+// ClientMetadata: every event carries {}.
+func TestIntegrateHostedPagesRunTriggers(t *testing.T) {
+	names := []string{"presignup", "message", "postconfirm", "token"}
+	hooks := newHookServer(t)
+	inv := hooks.invoker(t, names...)
+	ts := newTestServerWith(t, cognito.Limits{}, func(c *cognito.Config) { c.Triggers = inv }, nil)
+	s := newHostedSite(t, ts, &cip.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{PreSignUp: aws.String(arnOf("presignup")),
+		CustomMessage: aws.String(arnOf("message")), PostConfirmation: aws.String(arnOf("postconfirm")),
+		PreTokenGeneration: aws.String(arnOf("token"))}}, callback)
+	q := s.query(s.clientID, "st-9")
+	b := newBrowserless(t)
+	wantSource := func(name, source string) map[string]any {
+		t.Helper()
+		ev := hooks.last(t, name)
+		if ev["triggerSource"] != source {
+			t.Errorf("%s: triggerSource %v, want %s", name, ev["triggerSource"], source)
+		}
+		req, _ := ev["request"].(map[string]any)
+		if md, ok := req["clientMetadata"].(map[string]any); !ok || len(md) != 0 {
+			t.Errorf("%s: clientMetadata %v, want {}", name, req["clientMetadata"])
+		}
+		return ev
+	}
+
+	form, _ := b.open(s, s.page("/signup", q))
+	resp, page := b.submit(form, url.Values{"username": {"dora"}, "requiredAttributes[email]": {"dora@example.com"}, "password": {"Dora-pass-1"}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign-up: %d %q", resp.StatusCode, errorText(page))
+	}
+	wantSource("presignup", "PreSignUp_SignUp")
+	wantSource("message", "CustomMessage_SignUp")
+	code := lastDelivered(t, ts, cognito.DeliverSignUpCode, "dora")
+	resp, page = b.submit(readForm(t, ts.URL, page), url.Values{"code": {code}})
+	authCode := wantRedirectWithCode(t, resp, page, callback, "st-9")
+	wantSource("postconfirm", "PostConfirmation_ConfirmSignUp")
+	if hooks.count("token") != 0 {
+		t.Error("pre token generation ran before the code was exchanged")
+	}
+	tok, err := s.oauth(s.clientID, "").Exchange(context.Background(), authCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := wantSource("token", "TokenGeneration_HostedAuth")
+	if ev["callerContext"].(map[string]any)["clientId"] != s.clientID {
+		t.Errorf("callerContext %v", ev["callerContext"])
+	}
+	tok.Expiry = time.Now().Add(-time.Minute) // make the token source refresh
+	if _, err := s.oauth(s.clientID, "").TokenSource(context.Background(), tok).Token(); err != nil {
+		t.Fatal(err)
+	}
+	wantSource("token", "TokenGeneration_RefreshTokens")
+
+	b2 := newBrowserless(t)
+	form, _ = b2.open(s, s.page("/forgotPassword", q))
+	resp, page = b2.submit(form, url.Values{"username": {"dora"}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("forgot: %d %q", resp.StatusCode, errorText(page))
+	}
+	wantSource("message", "CustomMessage_ForgotPassword")
+	reset := lastDelivered(t, ts, cognito.DeliverForgotPasswordCode, "dora")
+	resp, page = b2.submit(readForm(t, ts.URL, page), url.Values{"code": {reset}, "password": {"Dora-new-2"}, "confirm_password": {"Dora-new-2"}})
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("reset: %d %q", resp.StatusCode, errorText(page))
+	}
+	wantSource("postconfirm", "PostConfirmation_ConfirmForgotPassword")
 }

@@ -293,3 +293,42 @@ func TestIntegrateHostedPagesRunTriggers(t *testing.T) {
 	}
 	wantSource("postconfirm", "PostConfirmation_ConfirmForgotPassword")
 }
+
+// A pre sign-up function that confirms the user: SignUp runs post
+// confirmation for it (PostConfirmation_ConfirmSignUp, with SignUp's
+// ClientMetadata), and the hosted sign-up page signs the new account in
+// instead of saying an administrator must confirm it.
+func TestIntegrateAutoConfirmedSignUp(t *testing.T) {
+	lc := &types.LambdaConfigType{PreSignUp: aws.String(arnOf("presignup")), PostConfirmation: aws.String(arnOf("postconfirm"))}
+	p := newTriggerPool(t, lc, "presignup", "postconfirm")
+	p.hooks.on("presignup", respond(map[string]any{"autoConfirmUser": true, "autoVerifyEmail": true, "autoVerifyPhone": false}))
+	out, err := p.signUp("lena")
+	if err != nil || !out.UserConfirmed {
+		t.Fatalf("sign-up: %+v %v", out, err)
+	}
+	ev := p.hooks.last(t, "postconfirm")
+	if ev["triggerSource"] != "PostConfirmation_ConfirmSignUp" || ev["request"].(map[string]any)["clientMetadata"].(map[string]any)["app"] != "web" {
+		t.Errorf("post confirmation event %v", ev)
+	}
+
+	hooks := newHookServer(t)
+	inv := hooks.invoker(t, "presignup", "postconfirm")
+	ts := newTestServerWith(t, cognito.Limits{}, func(c *cognito.Config) { c.Triggers = inv }, nil)
+	s := newHostedSite(t, ts, &cip.CreateUserPoolInput{LambdaConfig: lc}, callback)
+	hooks.on("presignup", respond(map[string]any{"autoConfirmUser": true, "autoVerifyEmail": true, "autoVerifyPhone": false}))
+	q := s.query(s.clientID, "st-10")
+	b := newBrowserless(t)
+	form, _ := b.open(s, s.page("/signup", q))
+	resp, page := b.submit(form, url.Values{"username": {"mona"}, "requiredAttributes[email]": {"mona@example.com"}, "password": {"Mona-pass-1"}})
+	code := wantRedirectWithCode(t, resp, page, callback, "st-10")
+	if hooks.count("postconfirm") != 1 {
+		t.Errorf("post confirmation calls: %d", hooks.count("postconfirm"))
+	}
+	tok, err := s.oauth(s.clientID, "").Exchange(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := claims(t, tok.Extra("id_token").(string)); c["cognito:username"] != "mona" || c["email_verified"] != true {
+		t.Errorf("ID token claims %v", c)
+	}
+}

@@ -332,3 +332,50 @@ func TestIntegrateAutoConfirmedSignUp(t *testing.T) {
 		t.Errorf("ID token claims %v", c)
 	}
 }
+
+// CUSTOM_AUTH in a pool whose MFA is ON: the custom challenge functions
+// decide, and their tokens come without an MFA step, as in Cognito
+// (amplify-js#12887, relaying the Cognito team: MFA in a custom flow
+// depends on a PASSWORD_VERIFIER step, which cognitod's custom flow does
+// not offer). Post authentication and pre token generation still run.
+func TestIntegrateCustomAuthInMFAPool(t *testing.T) {
+	p := newTriggerPool(t, &types.LambdaConfigType{DefineAuthChallenge: aws.String(arnOf("define")), CreateAuthChallenge: aws.String(arnOf("create")),
+		VerifyAuthChallengeResponse: aws.String(arnOf("verify")), PostAuthentication: aws.String(arnOf("post")),
+		PreTokenGeneration: aws.String(arnOf("token"))}, "define", "create", "verify", "post", "token")
+	ctx := context.Background()
+	if _, err := p.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(p.poolID), MfaConfiguration: types.UserPoolMfaTypeOn,
+		SoftwareTokenMfaConfiguration: totpOn}); err != nil {
+		t.Fatal(err)
+	}
+	p.confirmedUser(t, "otto")
+	if out, err := p.signIn("otto"); err != nil || out.ChallengeName != types.ChallengeNameTypeMfaSetup {
+		t.Fatalf("password sign-in in the ON pool: %+v %v, want MFA_SETUP", out, err)
+	}
+	p.hooks.on("define", func(ev map[string]any) (int, any) {
+		session, _ := ev["request"].(map[string]any)["session"].([]any)
+		resp := map[string]any{"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false, "failAuthentication": false}
+		if len(session) > 0 {
+			resp = map[string]any{"issueTokens": session[0].(map[string]any)["challengeResult"] == true, "failAuthentication": session[0].(map[string]any)["challengeResult"] != true}
+		}
+		ev["response"] = resp
+		return http.StatusOK, ev
+	})
+	p.hooks.on("create", respond(map[string]any{"publicChallengeParameters": map[string]string{}, "privateChallengeParameters": map[string]string{"answer": "42"}}))
+	p.hooks.on("verify", func(ev map[string]any) (int, any) {
+		ev["response"] = map[string]any{"answerCorrect": ev["request"].(map[string]any)["challengeAnswer"] == "42"}
+		return http.StatusOK, ev
+	})
+	out, err := p.c.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeCustomAuth, ClientId: aws.String(p.clientID),
+		AuthParameters: map[string]string{"USERNAME": "otto"}})
+	if err != nil || out.ChallengeName != types.ChallengeNameTypeCustomChallenge {
+		t.Fatalf("CUSTOM_AUTH: %+v %v", out, err)
+	}
+	res, err := p.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(p.clientID), ChallengeName: types.ChallengeNameTypeCustomChallenge,
+		Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "otto", "ANSWER": "42"}})
+	if err != nil || res.AuthenticationResult == nil {
+		t.Fatalf("custom answer: %+v %v, want tokens", res, err)
+	}
+	if p.hooks.count("post") != 1 || p.hooks.last(t, "token")["triggerSource"] != "TokenGeneration_Authentication" {
+		t.Errorf("post authentication %d calls, pre token %v", p.hooks.count("post"), p.hooks.last(t, "token")["triggerSource"])
+	}
+}

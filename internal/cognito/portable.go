@@ -77,6 +77,20 @@ type PortablePool struct {
 	Groups           []PortableGroup
 	Users            []PortableUser
 	SigningKeys      []PortableSigningKey
+	// UICustomizations are the hosted-UI branding (SetUICustomization)
+	// of the pool (ClientID ALL) and of its app clients.
+	UICustomizations []PortableUICustomization `json:",omitempty"`
+}
+
+// PortableUICustomization is a UICustomization as stored: the CSS as the
+// caller sent it, the logo and its sniffed media type.
+type PortableUICustomization struct {
+	ClientID         string
+	CSS              string `json:",omitempty"`
+	Image            []byte `json:",omitempty"`
+	ImageType        string `json:",omitempty"`
+	CreationDate     time.Time
+	LastModifiedDate time.Time
 }
 
 // PortableClient is an app client; its secret stays sealed.
@@ -341,6 +355,9 @@ func exportPool(ctx context.Context, r Reader, p *UserPool) (*PortablePool, erro
 			return after, len(us), err
 		})
 	}
+	if err == nil {
+		err = exportUICustomizations(ctx, r, pp)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("export pool %s: %w", p.ID, err)
 	}
@@ -353,4 +370,25 @@ func exportPool(ctx context.Context, r Reader, p *UserPool) (*PortablePool, erro
 			Status: k.Status, CreationDate: k.CreationDate, RetiredAt: k.RetiredAt})
 	}
 	return pp, nil
+}
+
+// exportUICustomizations adds the pool's and each app client's hosted-UI
+// customization to pp (whose AppClients are read).
+func exportUICustomizations(ctx context.Context, r Reader, pp *PortablePool) error {
+	ids := []string{UICustomizationAll}
+	for _, c := range pp.AppClients {
+		ids = append(ids, c.ClientID)
+	}
+	for _, id := range ids {
+		c, err := r.GetUICustomization(ctx, pp.ID, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		pp.UICustomizations = append(pp.UICustomizations, PortableUICustomization{ClientID: id, CSS: c.CSS, Image: c.Image,
+			ImageType: c.ImageType, CreationDate: c.CreationDate, LastModifiedDate: c.LastModifiedDate})
+	}
+	return nil
 }

@@ -121,6 +121,12 @@ func importPool(ctx context.Context, tx Tx, p *PortablePool, sum *ImportSummary)
 		}
 		sum.AppClients++
 	}
+	for _, c := range p.UICustomizations {
+		if err := tx.PutUICustomization(ctx, &UICustomization{UserPoolID: p.ID, ClientID: c.ClientID, CSS: c.CSS, Image: c.Image,
+			ImageType: c.ImageType, CreationDate: c.CreationDate, LastModifiedDate: c.LastModifiedDate}); err != nil {
+			return fmt.Errorf("UI customization %s: %w", c.ClientID, err)
+		}
+	}
 	for _, rs := range p.ResourceServers {
 		if err := tx.CreateResourceServer(ctx, &ResourceServer{UserPoolID: p.ID, Identifier: rs.Identifier, Name: rs.Name, Scopes: rs.Scopes}); err != nil {
 			return fmt.Errorf("resource server %s: %w", rs.Identifier, err)

@@ -3,6 +3,7 @@ package cognito
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // validate checks what is cheap to check before a transaction starts: the
@@ -62,6 +63,9 @@ func (p *PortablePool) validate(clientIDs, domains map[string]bool) error {
 		if len(c.SealedSecret) > 1024 || !portableTime(c.CreationDate) || !portableTime(c.LastModifiedDate) {
 			return fmt.Errorf("app client %s: invalid secret or dates", c.ClientID)
 		}
+	}
+	if err := p.validateUICustomizations(); err != nil {
+		return err
 	}
 	rsIDs := map[string]bool{}
 	for _, rs := range p.ResourceServers {
@@ -134,4 +138,30 @@ func truncate(s string) string {
 		return s[:64] + "..."
 	}
 	return s
+}
+
+// maxPortableCSS bounds a customization's CSS as SetUICustomization's
+// model does (CSSType: at most 131,072 characters).
+const maxPortableCSS = 131072
+
+// validateUICustomizations applies SetUICustomization's rules to the
+// pool's customizations: the pool's own (ALL) or one of its clients',
+// each once; CSS that ParseHostedCSS reads; a PNG or JPEG logo of at most
+// MaxLogoBytes whose media type is the one its bytes say.
+func (p *PortablePool) validateUICustomizations() error {
+	seen := map[string]bool{}
+	for _, c := range p.UICustomizations {
+		if seen[c.ClientID] || (c.ClientID != UICustomizationAll && !slices.ContainsFunc(p.AppClients, func(a PortableClient) bool { return a.ClientID == c.ClientID })) {
+			return fmt.Errorf("UI customization of %q: not the pool's or one of its clients', or repeated", truncate(c.ClientID))
+		}
+		seen[c.ClientID] = true
+		if len(c.CSS) > maxPortableCSS || len(c.Image) > MaxLogoBytes || sniffImage(c.Image) != c.ImageType ||
+			!portableTime(c.CreationDate) || !portableTime(c.LastModifiedDate) {
+			return fmt.Errorf("UI customization of %s: invalid CSS, logo or dates", c.ClientID)
+		}
+		if _, err := ParseHostedCSS(c.CSS); err != nil {
+			return fmt.Errorf("UI customization of %s: %w", c.ClientID, err)
+		}
+	}
+	return nil
 }

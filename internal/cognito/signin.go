@@ -404,15 +404,24 @@ func (s *Service) respondNewPassword(ctx context.Context, pool *UserPool, client
 	if err != nil {
 		return nil, err
 	}
-	return s.StartSecondFactor(ctx, pool, client, u)
+	// Tokens issued right after the new password are Cognito's
+	// TokenGeneration_NewPasswordChallenge; after an MFA challenge that
+	// follows it, they are those of the MFA answer (Authentication).
+	return s.startSecondFactor(ctx, pool, client, u, SourceTokenNewPassword)
 }
 
 // signedIn issues the tokens of a completed sign-in.
 func (s *Service) signedIn(ctx context.Context, pool *UserPool, client *AppClient, u *User) (*AuthOutput, error) {
+	return s.signedInFrom(ctx, pool, client, u, "")
+}
+
+// signedInFrom is signedIn with the pre token generation trigger source
+// ("" for TokenGeneration_Authentication).
+func (s *Service) signedInFrom(ctx context.Context, pool *UserPool, client *AppClient, u *User, source string) (*AuthOutput, error) {
 	if err := s.postAuthentication(ctx, pool, client.ClientID, u); err != nil { // triggers_auth.go
 		return nil, err
 	}
-	res, err := s.IssueUserTokens(ctx, pool, client, u, []string{ScopeAdmin}, IssueOptions{IDToken: true, Refresh: true})
+	res, err := s.IssueUserTokens(ctx, pool, client, u, []string{ScopeAdmin}, IssueOptions{IDToken: true, Refresh: true, Source: source})
 	if err != nil {
 		return nil, err
 	}

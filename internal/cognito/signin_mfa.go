@@ -119,12 +119,18 @@ func (s *Service) mfaPlan(ctx context.Context, pool *UserPool, u *User) (string,
 // call for, or the tokens. The hosted sign-in pages will answer with it
 // once they offer MFA (RespondToAuthChallenge answers the challenge).
 func (s *Service) StartSecondFactor(ctx context.Context, pool *UserPool, client *AppClient, u *User) (*AuthOutput, error) {
+	return s.startSecondFactor(ctx, pool, client, u, "")
+}
+
+// startSecondFactor is StartSecondFactor; source is the pre token
+// generation trigger source of tokens issued right away (signedInFrom).
+func (s *Service) startSecondFactor(ctx context.Context, pool *UserPool, client *AppClient, u *User, source string) (*AuthOutput, error) {
 	challenge, choices, err := s.mfaPlan(ctx, pool, u)
 	if err != nil {
 		return nil, err
 	}
 	if challenge == "" {
-		return s.signedIn(ctx, pool, client, u)
+		return s.signedInFrom(ctx, pool, client, u, source)
 	}
 	return s.issueMFAChallenge(ctx, pool, client, u, challenge, choices)
 }

@@ -134,6 +134,16 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if code != "" {
 		out.CodeDeliveryDetails = s.deliver(ctx, pool, u, Delivery{Kind: DeliverSignUpCode, Attribute: verify, Code: code})
 	}
+	if out.UserConfirmed {
+		// The pre sign-up function confirmed the user: this is their
+		// confirmation, and post confirmation runs for it (the developer
+		// guide lists SignUp among the operations whose ClientMetadata
+		// reaches the post confirmation function). As for ConfirmSignUp,
+		// a failing function fails the call; the user stays confirmed.
+		if err := s.postConfirmation(ctx, pool, client.ClientID, sourcePostConfirmSignUp, u, in.ClientMetadata); err != nil { // triggers_signup.go
+			return nil, err
+		}
+	}
 	return out, nil
 }
 

@@ -6,10 +6,12 @@ import (
 )
 
 // The custom message trigger's sources (developer guide, "Custom message
-// Lambda trigger"). CustomMessage_UpdateUserAttribute and
-// CustomMessage_Authentication (MFA codes) are not sent: cognitod words
-// every attribute code as a verification, and sends no MFA codes.
+// Lambda trigger"). CustomMessage_UpdateUserAttribute is not sent:
+// cognitod words every attribute code as a verification.
+// CustomMessage_Authentication is the SMS_MFA and EMAIL_OTP sign-in code
+// ("Custom message; To send MFA code during authentication", same page).
 const (
+	sourceMessageAuth        = "CustomMessage_Authentication"
 	sourceMessageSignUp      = "CustomMessage_SignUp"
 	SourceMessageResendCode  = "CustomMessage_ResendCode"
 	sourceMessageForgot      = "CustomMessage_ForgotPassword"
@@ -49,6 +51,8 @@ func customMessageSource(d Delivery) string {
 		return sourceMessageForgot
 	case DeliverInvitation:
 		return sourceMessageAdminCreate
+	case DeliverMFACode:
+		return sourceMessageAuth
 	}
 	return sourceMessageVerifyAttr
 }

@@ -140,12 +140,12 @@ func eventVersion(lambdaVersion string) string {
 // it has one, for a user's tokens and applies its answer to t: claims
 // (t.IDOverrides, t.AccessOverrides, for internal/token to apply), scopes
 // and groups. source is the trigger source ("" means
-// TokenGeneration_Authentication). The pool's LambdaConfig is looked at
-// only when triggers are configured at all.
+// TokenGeneration_Authentication). A pool that names a function while
+// this server has no webhooks (a pool imported, or a restart without
+// --trigger) fails the sign-in as an unreachable function does: tokens
+// without the function's say would be a check skipped. preTokenTrigger's
+// byte check keeps pools without triggers off the JSON decoder.
 func (s *Service) preTokenGeneration(ctx context.Context, pool *UserPool, source string, t *UserTokens) error {
-	if s.triggers == nil {
-		return nil
-	}
 	arn, version := preTokenTrigger(pool)
 	if arn == "" {
 		return nil
@@ -216,12 +216,11 @@ func overrideGroups(t *UserTokens, g *groupConfiguration) {
 
 // preTokenClientCredentials invokes a V3_0 pre token generation function
 // for a client credentials token (V1_0 and V2_0 functions are not called
-// for machine-to-machine tokens). Without configured triggers it costs a
-// nil check: the token endpoint's fast path.
+// for machine-to-machine tokens). The pool comes from the grant cache and
+// preTokenTrigger's byte check: the token endpoint's fast path stays one
+// map read for a pool without triggers. As for user tokens, a function
+// named without webhooks to run it fails the grant.
 func (s *Service) preTokenClientCredentials(ctx context.Context, g *ClientGrant) (*ClientGrant, error) {
-	if s.triggers == nil {
-		return g, nil
-	}
 	pool, err := s.LookupPool(ctx, g.PoolID)
 	if err != nil {
 		return nil, err

@@ -80,6 +80,14 @@ func (h *Handler) signUpSubmit(w http.ResponseWriter, r *http.Request, poolID st
 		h.render(w, r, "signup", http.StatusBadRequest, p)
 		return nil
 	}
+	if out.UserConfirmed {
+		// The pool's pre sign-up function confirmed the user: nothing to
+		// confirm, so the new account signs in, as after a confirmation
+		// in this browser (the password was just chosen here).
+		if u := h.svc.HostedConfirmedUser(r.Context(), a.Pool, out.UserSub); u != nil {
+			return h.finishSignIn(w, r, a, u)
+		}
+	}
 	if out.CodeDeliveryDetails == nil {
 		// No attribute the pool verifies: an administrator confirms the
 		// user (AdminConfirmSignUp), as in Cognito.

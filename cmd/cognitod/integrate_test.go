@@ -34,7 +34,7 @@ func TestServeTriggersSMSAndSigner(t *testing.T) {
 	sources := make(chan string, 4)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
-		if triggers.Verify([]byte(hookSecret), r.Header.Get(triggers.SignatureHeader), b, time.Now(), time.Minute) != nil {
+		if _, err := triggers.Verify([]byte(hookSecret), r.Header.Get(triggers.SignatureHeader), b, time.Now(), time.Minute); err != nil {
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
 		}

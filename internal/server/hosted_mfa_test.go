@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/ratelimit"
 )
 
 // TestHostedTOTPSetUpAndSignIn: in an ON pool with TOTP, a user with no
@@ -251,4 +253,73 @@ func TestHostedMFAOnDomainHost(t *testing.T) {
 	}
 	resp, page = b.submit(readForm(t, s.ts.URL, page), url.Values{"code": {totpAt(t, secret, s.clock.Now())}})
 	wantRedirectWithCode(t, resp, page, callback, "d")
+}
+
+// TestHostedNewPasswordThenSMS: a user created with a temporary password
+// in an ON pool with SMS MFA chooses a new password on the hosted page,
+// then gets the SMS code step (the masked number; the code from the
+// message log); a wrong code is the domain's CodeMismatchException
+// message on the same page, the right one signs in.
+func TestHostedNewPasswordThenSMS(t *testing.T) {
+	s := newMFASite(t, nil, &cip.SetUserPoolMfaConfigInput{MfaConfiguration: types.UserPoolMfaTypeOn,
+		SmsMfaConfiguration: &types.SmsMfaConfigType{SmsConfiguration: smsConfig, SmsAuthenticationMessage: aws.String("Your sign-in code is {####}")}}, callback)
+	ctx := context.Background()
+	if _, err := s.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(s.poolID), Username: aws.String("sam"),
+		TemporaryPassword: aws.String("Temp-pass-123"), MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+15555550123")}}}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowserless(t)
+	resp, page := b.signIn(s.hostedSite, "np", "sam", "Temp-pass-123")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="new_password"`) {
+		t.Fatalf("new password page: %d %q", resp.StatusCode, errorText(page))
+	}
+	resp, page = b.submit(readForm(t, s.ts.URL, page), url.Values{"new_password": {"Sam-pass-12345"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(html.UnescapeString(page), "We have sent a code by text message to +*******0123.") {
+		t.Fatalf("SMS_MFA page after the new password: %d %q %.900s", resp.StatusCode, errorText(page), page[strings.Index(page, "<h1"):])
+	}
+	form := readForm(t, s.ts.URL, page)
+	code := lastDelivered(t, s.ts, cognito.DeliverMFACode, "sam")
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	if resp, page = b.submit(form, url.Values{"code": {wrong}}); resp.StatusCode != http.StatusBadRequest || errorText(page) != "Invalid code or auth state for the user." ||
+		!strings.Contains(html.UnescapeString(page), "+*******0123") {
+		t.Fatalf("wrong SMS code: %d %q", resp.StatusCode, errorText(page))
+	}
+	resp, page = b.submit(form, url.Values{"code": {code}})
+	if got := s.exchange(t, wantRedirectWithCode(t, resp, page, callback, "np")); got != "sam" {
+		t.Fatalf("code of %s", got)
+	}
+	if st := s.status("sam"); st != types.UserStatusTypeConfirmed {
+		t.Errorf("status %s", st)
+	}
+}
+
+// TestHostedMFASourceLimit: the MFA pages' POSTs draw from the per-source
+// sign-in limit like the sign-in form's: once it is spent, a right code
+// is refused with Cognito's rate message and 429, and no code is issued.
+func TestHostedMFASourceLimit(t *testing.T) {
+	clock := newManualClock()
+	ts := newTestServerWith(t, cognito.Limits{}, func(c *cognito.Config) { c.Now = clock.Now }, func(c *Config) {
+		c.Limits = ratelimit.New(RateLimits(QuotaOptions{Off: true, SignIn: ratelimit.Rate{PerSecond: 1e-9, Burst: 3}}))
+	})
+	s := newHostedSite(t, ts, nil, callback)
+	mfa := hostedTOTPOn()
+	mfa.UserPoolId = aws.String(s.poolID)
+	if _, err := s.c.SetUserPoolMfaConfig(context.Background(), mfa); err != nil {
+		t.Fatal(err)
+	}
+	s.confirmedUser("mia", "Mia-pass-123")
+	b := newBrowserless(t)
+	resp, page := b.signIn(s, "l", "mia", "Mia-pass-123") // 1
+	secret := setupPage(t, resp, page, "hosted", "mia")
+	form := readForm(t, s.ts.URL, page)
+	b.submit(form, url.Values{"code": {"000000"}}) // 2
+	b.submit(form, url.Values{"code": {"000000"}}) // 3
+	resp, page = b.submit(form, url.Values{"code": {totpAt(t, secret, clock.Now())}})
+	if resp.StatusCode != http.StatusTooManyRequests || errorText(page) != cognito.MsgRateExceeded {
+		t.Fatalf("over the limit: %d %q", resp.StatusCode, errorText(page))
+	}
 }

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/oauth2"
 
@@ -111,5 +114,56 @@ func callbackHit(cs *callbackServer) *url.URL {
 		if hit := <-cs.hits; hit.Path == "/callback" {
 			return hit
 		}
+	}
+}
+
+// TestHostedEmailOTPInBrowser: in an ON pool offering email codes,
+// Chromium signs in, gets the code step naming the masked address, types
+// a wrong code (the domain's message), then the code the message sender
+// delivered, and arrives at the callback with a code.
+func TestHostedEmailOTPInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives Chromium")
+	}
+	ctx := browser(t)
+	cs := newCallbackServer(t)
+	s := newMFASite(t, &cip.CreateUserPoolInput{EmailConfiguration: &types.EmailConfigurationType{
+		EmailSendingAccount: types.EmailSendingAccountTypeDeveloper, From: aws.String("auth@example.com"),
+		SourceArn: aws.String("arn:aws:ses:us-east-1:123456789012:identity/example.com")}},
+		&cip.SetUserPoolMfaConfigInput{MfaConfiguration: types.UserPoolMfaTypeOn,
+			EmailMfaConfiguration: &types.EmailMfaConfigType{Subject: aws.String("Sign-in code"), Message: aws.String("Your code is {####}.")}},
+		cs.url)
+	s.confirmedUser("fay", "Fay-pass-1234")
+	run(t, ctx, "sign in",
+		chromedp.Navigate(s.oauth(s.clientID, "").AuthCodeURL("email-state")),
+		chromedp.WaitVisible(css(`#signInFormUsername`)),
+		chromedp.SendKeys(css(`#signInFormUsername`), "fay"),
+		chromedp.SendKeys(css(`#signInFormPassword`), "Fay-pass-1234"),
+		chromedp.Click(css(`button[name=signInSubmitButton]`)),
+		chromedp.WaitVisible(css(`#mfaCode`)),
+	)
+	if msg := text(t, ctx, "#mfaDeliveryMessage"); msg != "We have sent a code by email to f***@e***. Enter it below." {
+		t.Fatalf("delivery message %q", msg)
+	}
+	code := lastDelivered(t, s.ts, cognito.DeliverMFACode, "fay")
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	run(t, ctx, "a wrong code",
+		chromedp.SendKeys(css(`#mfaCode`), wrong),
+		chromedp.Click(css(`button[name=signInSubmitButton]`)),
+		chromedp.WaitVisible(css(`#mfaErrorMessage`)),
+	)
+	if msg := text(t, ctx, "#mfaErrorMessage"); msg != "Invalid code or auth state for the user." {
+		t.Fatalf("wrong code: %q", msg)
+	}
+	run(t, ctx, "the delivered code",
+		chromedp.SendKeys(css(`#mfaCode`), code),
+		chromedp.Click(css(`button[name=signInSubmitButton]`)),
+		chromedp.WaitVisible(css(`#done`)),
+	)
+	if hit := callbackHit(cs); hit.Query().Get("state") != "email-state" || hit.Query().Get("code") == "" {
+		t.Fatalf("callback %s", hit)
 	}
 }

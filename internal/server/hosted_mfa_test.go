@@ -36,6 +36,7 @@ func TestHostedTOTPSetUpAndSignIn(t *testing.T) {
 	if !strings.HasPrefix(form.action, s.ts.URL+"/"+s.poolID+"/mfa_setup?") || form.hidden.Get("flow") == "" {
 		t.Fatalf("set-up form: %+v", form)
 	}
+	refuseForged(t, b, form, url.Values{"code": {totpAt(t, secret, s.clock.Now())}})
 	resp, page = b.submit(form, url.Values{"code": {"000000"}, "deviceName": {"phone"}})
 	if resp.StatusCode != http.StatusBadRequest || errorText(page) != "Code mismatch and fail enable Software Token MFA" || totpSecretText.FindStringSubmatch(page)[1] != secret {
 		t.Fatalf("wrong set-up code: %d %q", resp.StatusCode, errorText(page))
@@ -106,23 +107,8 @@ func TestHostedMFAFlowIsBound(t *testing.T) {
 	if resp, page = b.submit(tampered, url.Values{"code": {"123456"}}); resp.StatusCode != http.StatusBadRequest || errorText(page) != "Your sign-in expired. Please sign in again." {
 		t.Fatalf("altered flow: %d %q", resp.StatusCode, errorText(page))
 	}
-	// No CSRF token: refused before the flow is looked at.
-	if resp, _ = b.post(form.action, url.Values{"flow": {flow}, "code": {"123456"}}); resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("no _csrf: %d", resp.StatusCode)
-	}
-	// A cross-site POST.
-	req, _ := http.NewRequest(http.MethodPost, form.action, strings.NewReader(url.Values{"_csrf": form.hidden["_csrf"], "flow": {flow}, "code": {"1"}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	cresp, err := b.hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cbody, _ := io.ReadAll(cresp.Body)
-	cresp.Body.Close()
-	if cresp.StatusCode == http.StatusFound || !strings.Contains(string(cbody), "expired or was not sent from this page") {
-		t.Errorf("cross-site POST: %d %.200s", cresp.StatusCode, cbody)
-	}
+	// Forged posts are refused (403) before the flow or the domain is looked at.
+	refuseForged(t, b, form, url.Values{"code": {totpAt(t, secret, s.clock.Now())}})
 	// The domain's session expires after the client's AuthSessionValidity (3 minutes).
 	s.clock.Advance(4 * time.Minute)
 	resp, page = b.submit(form, url.Values{"code": {totpAt(t, secret, s.clock.Now())}})
@@ -270,11 +256,14 @@ func TestHostedNewPasswordThenSMS(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := newBrowserless(t)
-	resp, page := b.signIn(s.hostedSite, "np", "sam", "Temp-pass-123")
+	resp, page := b.signIn(s.hostedSite, `np"><script>alert(1)</script>`, "sam", "Temp-pass-123")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="new_password"`) {
 		t.Fatalf("new password page: %d %q", resp.StatusCode, errorText(page))
 	}
 	resp, page = b.submit(readForm(t, s.ts.URL, page), url.Values{"new_password": {"Sam-pass-12345"}})
+	if strings.Contains(page, "<script>") {
+		t.Fatalf("state reflected unescaped on the code page: %.600s", page)
+	}
 	if resp.StatusCode != http.StatusOK || !strings.Contains(html.UnescapeString(page), "We have sent a code by text message to +*******0123.") {
 		t.Fatalf("SMS_MFA page after the new password: %d %q %.900s", resp.StatusCode, errorText(page), page[strings.Index(page, "<h1"):])
 	}
@@ -289,7 +278,7 @@ func TestHostedNewPasswordThenSMS(t *testing.T) {
 		t.Fatalf("wrong SMS code: %d %q", resp.StatusCode, errorText(page))
 	}
 	resp, page = b.submit(form, url.Values{"code": {code}})
-	if got := s.exchange(t, wantRedirectWithCode(t, resp, page, callback, "np")); got != "sam" {
+	if got := s.exchange(t, wantRedirectWithCode(t, resp, page, callback, `np"><script>alert(1)</script>`)); got != "sam" {
 		t.Fatalf("code of %s", got)
 	}
 	if st := s.status("sam"); st != types.UserStatusTypeConfirmed {
@@ -321,5 +310,41 @@ func TestHostedMFASourceLimit(t *testing.T) {
 	resp, page = b.submit(form, url.Values{"code": {totpAt(t, secret, clock.Now())}})
 	if resp.StatusCode != http.StatusTooManyRequests || errorText(page) != cognito.MsgRateExceeded {
 		t.Fatalf("over the limit: %d %q", resp.StatusCode, errorText(page))
+	}
+}
+
+// refuseForged posts form as an attacker could: without its CSRF token,
+// with another browser's cookie, from another site or origin. Each is
+// refused with 403 and no redirect.
+func refuseForged(t *testing.T, b *browserless, form hostedForm, fields url.Values) {
+	t.Helper()
+	if resp, _ := b.submit(hostedForm{action: form.action, hidden: url.Values{"flow": form.hidden["flow"]}}, fields); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("%s without a token: %d", form.action, resp.StatusCode)
+	}
+	if resp, _ := newBrowserless(t).submit(form, fields); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("%s with another browser's cookie: %d", form.action, resp.StatusCode)
+	}
+	for _, hdr := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}, {"Origin": "https://evil.example"}} {
+		v := url.Values{}
+		for k, vs := range form.hidden {
+			v[k] = vs
+		}
+		for k, vs := range fields {
+			v[k] = vs
+		}
+		req, _ := http.NewRequest(http.MethodPost, form.action, strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, val := range hdr {
+			req.Header.Set(k, val)
+		}
+		resp, err := b.hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "expired or was not sent from this page") {
+			t.Errorf("%s with %v: %d", form.action, hdr, resp.StatusCode)
+		}
 	}
 }

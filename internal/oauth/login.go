@@ -115,6 +115,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, st
 	// (sameSiteRequest) could not tell from a sandboxed attacker's frame.
 	// Other origins still get no Referer.
 	hd.Set("Referrer-Policy", "same-origin")
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		// A form shown again over the limit or with the database down:
+		// when to send it again, as the JSON endpoints say it.
+		hd.Set("Retry-After", "1")
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

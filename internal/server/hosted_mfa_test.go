@@ -308,7 +308,7 @@ func TestHostedMFASourceLimit(t *testing.T) {
 	b.submit(form, url.Values{"code": {"000000"}}) // 2
 	b.submit(form, url.Values{"code": {"000000"}}) // 3
 	resp, page = b.submit(form, url.Values{"code": {totpAt(t, secret, clock.Now())}})
-	if resp.StatusCode != http.StatusTooManyRequests || errorText(page) != cognito.MsgRateExceeded {
+	if resp.StatusCode != http.StatusTooManyRequests || errorText(page) != cognito.MsgRateExceeded || resp.Header.Get("Retry-After") != "1" {
 		t.Fatalf("over the limit: %d %q", resp.StatusCode, errorText(page))
 	}
 }

@@ -245,11 +245,10 @@ const (
 	msgTOTPPoolOff            = "Software Token MFA has not been enabled by the userPool."
 	msgTOTPNotForUser         = "Software Token MFA does not exist for the user."
 	msgNoDeliveryConfig       = "User does not have delivery config set to turn on %s"
-	msgTokenOrSession         = "Exactly one of AccessToken and Session must be given."                                                                     // (unconfirmed)
-	msgFactorNotOffered       = "%s is not enabled for this user pool."                                                                                     // (unconfirmed)
-	msgOnePreferredMfa        = "Only one MFA factor can be the preferred one."                                                                             // (unconfirmed)
-	msgCannotDisableRequired  = "You can't turn off every MFA factor of a user when MFA is required in the user pool."                                      // (unconfirmed)
-	msgMfaNoFactorForUser     = "The user has no MFA factor the user pool offers, and the pool offers no software token to set one up."                     // cognitod's own
-	msgHostedMfaUnsupported   = "This sign-in needs multi-factor authentication, which the hosted sign-in pages do not offer yet; sign in through the API." // cognitod's own
-	msgMfaSetupNotVerified    = "The software token is not verified yet: call VerifySoftwareToken with this session first."                                 // cognitod's own
+	msgTokenOrSession         = "Exactly one of AccessToken and Session must be given."                                                 // (unconfirmed)
+	msgFactorNotOffered       = "%s is not enabled for this user pool."                                                                 // (unconfirmed)
+	msgOnePreferredMfa        = "Only one MFA factor can be the preferred one."                                                         // (unconfirmed)
+	msgCannotDisableRequired  = "You can't turn off every MFA factor of a user when MFA is required in the user pool."                  // (unconfirmed)
+	msgMfaNoFactorForUser     = "The user has no MFA factor the user pool offers, and the pool offers no software token to set one up." // cognitod's own
+	msgMfaSetupNotVerified    = "The software token is not verified yet: call VerifySoftwareToken with this session first."             // cognitod's own
 )

@@ -116,8 +116,8 @@ func (s *Service) mfaPlan(ctx context.Context, pool *UserPool, u *User) (string,
 
 // StartSecondFactor continues a sign-in whose first factor is proved and
 // whose password is permanent: the MFA challenge the pool and the user
-// call for, or the tokens. The hosted sign-in pages will answer with it
-// once they offer MFA (RespondToAuthChallenge answers the challenge).
+// call for, or the tokens (RespondToAuthChallenge answers the
+// challenge). The hosted pages start it with HostedSecondFactor.
 func (s *Service) StartSecondFactor(ctx context.Context, pool *UserPool, client *AppClient, u *User) (*AuthOutput, error) {
 	return s.startSecondFactor(ctx, pool, client, u, "")
 }
@@ -133,20 +133,6 @@ func (s *Service) startSecondFactor(ctx context.Context, pool *UserPool, client 
 		return s.signedInFrom(ctx, pool, client, u, source)
 	}
 	return s.issueMFAChallenge(ctx, pool, client, u, challenge, choices)
-}
-
-// RefuseUnservedMFA refuses, for the hosted sign-in pages (which do not
-// offer MFA yet), a user whose sign-in needs a second factor: MFA that is
-// required must never be skipped because a page cannot ask for it.
-func (s *Service) RefuseUnservedMFA(ctx context.Context, pool *UserPool, u *User) error {
-	challenge, _, err := s.mfaPlan(ctx, pool, u)
-	if err != nil {
-		return err
-	}
-	if challenge != "" {
-		return ErrNotAuthorized.WithMessage(msgHostedMfaUnsupported)
-	}
-	return nil
 }
 
 func newNonce() string {
@@ -228,6 +214,16 @@ func (s *Service) openMFASession(ctx context.Context, pool *UserPool, client *Ap
 
 // respondMFA answers SOFTWARE_TOKEN_MFA, SMS_MFA or EMAIL_OTP.
 func (s *Service) respondMFA(ctx context.Context, pool *UserPool, client *AppClient, challenge, session string, r map[string]string) (*AuthOutput, error) {
+	u, err := s.passMFA(ctx, pool, client, challenge, session, r)
+	if err != nil {
+		return nil, err
+	}
+	return s.signedIn(ctx, pool, client, u)
+}
+
+// passMFA checks the answer to a factor's challenge and uses its session:
+// the user who passed, for the API (tokens) or the hosted pages (a code).
+func (s *Service) passMFA(ctx context.Context, pool *UserPool, client *AppClient, challenge, session string, r map[string]string) (*User, error) {
 	sess, u, err := s.openMFASession(ctx, pool, client, session, r, challenge)
 	if err != nil {
 		return nil, err
@@ -281,7 +277,7 @@ func (s *Service) respondMFA(ctx context.Context, pool *UserPool, client *AppCli
 	if err := s.consumeSession(ctx, sess); err != nil {
 		return nil, err
 	}
-	return s.signedIn(ctx, pool, client, u)
+	return u, nil
 }
 
 // recordSecondFactor checks a second factor with check, in one
@@ -370,6 +366,16 @@ func (s *Service) respondSelectMFA(ctx context.Context, pool *UserPool, client *
 // the user's new software token with the session: the token becomes the
 // user's MFA, and the sign-in completes.
 func (s *Service) respondMFASetup(ctx context.Context, pool *UserPool, client *AppClient, session string, r map[string]string) (*AuthOutput, error) {
+	u, err := s.passMFASetup(ctx, pool, client, session, r)
+	if err != nil {
+		return nil, err
+	}
+	return s.signedIn(ctx, pool, client, u)
+}
+
+// passMFASetup turns the verified software token of an MFA_SETUP session
+// on and uses the session: the user who passed.
+func (s *Service) passMFASetup(ctx context.Context, pool *UserPool, client *AppClient, session string, r map[string]string) (*User, error) {
 	sess, u, err := s.openMFASession(ctx, pool, client, session, r, challengeMFASetup)
 	if err != nil {
 		return nil, err
@@ -397,5 +403,5 @@ func (s *Service) respondMFASetup(ctx context.Context, pool *UserPool, client *A
 	if err != nil {
 		return nil, err
 	}
-	return s.signedIn(ctx, pool, client, u)
+	return u, nil
 }

@@ -9,7 +9,8 @@
 // authentication (HTTP Basic or client_secret_post), one file per grant,
 // the hosted pages, and their errors. The hosted pages are the sign-in
 // form (login.go), sign-up and confirmation (signup.go), password reset
-// (forgot.go), at Cognito's classic hosted UI paths, with their shared
+// (forgot.go), the second factor's code, method choice and TOTP set-up
+// (mfa.go), at Cognito's classic hosted UI paths, with their shared
 // checks in hosted_pages.go, the state a multi-step flow carries in
 // flow.go, and the SetUICustomization branding they show in branding.go;
 // the rules they apply are the domain's operations. Errors are one type, Error

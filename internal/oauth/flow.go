@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"net/http"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -18,7 +17,7 @@ import (
 // XSRF-TOKEN nonce, hashed) and until when; a page opens it only for its
 // own step. A new step (an MFA code, a TOTP set-up) is a new flowStep, a
 // page that accepts it, and a handler that issues it in front of
-// finishSignIn.
+// finishSignIn (mfa.go holds the second factor's).
 
 // flowStep names the page a flow continues on.
 type flowStep string
@@ -30,6 +29,11 @@ const (
 	// stepConfirmForgotPassword: /confirmForgotPassword, after
 	// /forgotPassword.
 	stepConfirmForgotPassword flowStep = "confirm_forgot_password"
+	// stepMFA: /mfa, the code of a factor (Challenge names it) or the
+	// choice of one (SELECT_MFA_TYPE), after a proved password.
+	stepMFA flowStep = "mfa"
+	// stepMFASetup: /mfa_setup, a new software token's first code.
+	stepMFASetup flowStep = "mfa_setup"
 )
 
 // flowLifetime is how long a flow lasts: the sign-in form's hour.
@@ -46,6 +50,15 @@ type hostedFlow struct {
 	Sub      string   `json:"b,omitempty"`
 	Browser  string   `json:"n"`
 	Expires  int64    `json:"e"`
+	// The second factor's steps (mfa.go): the domain's challenge and its
+	// session, where a code went, the factors to choose from, and the
+	// new TOTP secret the set-up page shows again after a wrong code.
+	Challenge   string   `json:"ch,omitempty"`
+	Session     string   `json:"as,omitempty"`
+	Medium      string   `json:"dm,omitempty"`
+	Destination string   `json:"dd,omitempty"`
+	Choices     []string `json:"cc,omitempty"`
+	Secret      string   `json:"ts,omitempty"`
 }
 
 func flowPurpose(poolID string) string { return "hosted-flow:" + poolID }
@@ -60,6 +73,13 @@ func browserHash(nonce string) string {
 func (h *Handler) sealFlow(poolID string, step flowStep, client *cognito.AppClient, nonce, username, sub string) string {
 	return h.sealedCookie(flowPurpose(poolID), hostedFlow{Step: step, Client: client.ClientID, Username: username, Sub: sub,
 		Browser: browserHash(nonce), Expires: h.now().Add(flowLifetime).Unix()})
+}
+
+// sealStep seals f, a flow whose step and fields the caller chose, for
+// the browser holding nonce.
+func (h *Handler) sealStep(poolID string, f hostedFlow, nonce string) string {
+	f.Browser, f.Expires = browserHash(nonce), h.now().Add(flowLifetime).Unix()
+	return h.sealedCookie(flowPurpose(poolID), f)
 }
 
 // openFlow opens a posted flow for step: sealed by this server for the
@@ -81,21 +101,13 @@ func (h *Handler) openFlow(r *http.Request, poolID string, step flowStep, client
 	return &f, true
 }
 
-// finishSignIn ends a hosted sign-in whose user is known: the session
-// cookie, then the code or the implicit flow's tokens to the redirect
-// URI. The password form, and confirming a sign-up made in this browser,
-// end here; further sign-in steps (MFA) go in front of it.
-func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, a *cognito.Authorization, u *cognito.User) error {
-	// Every way in (the sign-in form, a confirmed sign-up) passes here:
-	// a user whose pool asks for a second factor is never signed in
-	// without it.
-	if err := h.svc.RefuseUnservedMFA(r.Context(), a.Pool, u); err != nil {
-		var ce *cognito.Error
-		if errors.As(err, &ce) && ce.Type == cognito.ErrNotAuthorized.Type {
-			return ErrAccessDenied.withPage(ce.Message)
-		}
-		return err
-	}
+// finishSignIn ends a hosted sign-in whose every factor the domain
+// passed (a cognito.HostedSignIn, which only HostedSecondFactor and the
+// MFA answers make): the session cookie, then the code or the implicit
+// flow's tokens to the redirect URI. The password form, the new password,
+// a confirmed sign-up and the MFA pages all end here.
+func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, a *cognito.Authorization, done *cognito.HostedSignIn) error {
+	u := done.User()
 	authTime := h.now()
 	h.setSession(w, r, a.Pool, u, authTime)
 	return h.complete(w, r, a, u, authTime)

@@ -116,6 +116,10 @@ func (h *Handler) routes() []struct {
 		{"POST /forgotPassword", kindBrowser, h.forgotPasswordSubmit},
 		{"GET /confirmForgotPassword", kindBrowser, h.confirmForgotPassword},
 		{"POST /confirmForgotPassword", kindBrowser, h.confirmForgotPasswordSubmit},
+		{"GET /mfa", kindBrowser, h.mfaGet},
+		{"POST /mfa", kindBrowser, h.mfaSubmit},
+		{"GET /mfa_setup", kindBrowser, h.mfaGet},
+		{"POST /mfa_setup", kindBrowser, h.mfaSetupSubmit},
 	}
 }
 

@@ -25,7 +25,8 @@ var loginCSS []byte
 
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "new_password", "error", "signup", "confirm", "forgot_password", "confirm_forgot_password", "notice"} {
+	for _, name := range []string{"login", "new_password", "error", "signup", "confirm", "forgot_password", "confirm_forgot_password", "notice",
+		"mfa", "select_mfa", "mfa_setup"} {
 		out[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out
@@ -58,6 +59,13 @@ type page struct {
 	PasswordRules                                     []string
 	// CustomCSS and Logo are the client's branding (branding.go).
 	CustomCSS, Logo string
+	// The MFA pages (mfa.go): the challenge, the factors to choose from,
+	// the new software token; inlineImage lets the page show its QR code
+	// as a data: image.
+	Challenge   string
+	Choices     []mfaChoice
+	TOTP        *totpSetup
+	inlineImage bool
 }
 
 // base is the path the pool's endpoints hang from: /<pool> under the
@@ -93,7 +101,13 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, st
 	// callback, another origin, which form-action 'self' would block.
 	// img-src 'self': the logo (branding.go); style-src 'self': the
 	// stylesheet and the custom one, never inline.
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+	// The TOTP set-up page adds data: for its QR code, drawn by the
+	// server: still no script, no other origin.
+	imgSrc := "'self'"
+	if p.inlineImage {
+		imgSrc = "'self' data:"
+	}
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src "+imgSrc+"; frame-ancestors 'none'; base-uri 'none'")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	// same-origin, not no-referrer: under no-referrer browsers send
@@ -101,6 +115,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, st
 	// (sameSiteRequest) could not tell from a sandboxed attacker's frame.
 	// Other origins still get no Referer.
 	hd.Set("Referrer-Policy", "same-origin")
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		// A form shown again over the limit or with the database down:
+		// when to send it again, as the JSON endpoints say it.
+		hd.Set("Retry-After", "1")
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -292,6 +311,8 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 	}
 	var u *cognito.User
 	if session := r.PostForm.Get("session"); session != "" {
+		// NEW_PASSWORD_REQUIRED, then the second factor, as
+		// RespondToAuthChallenge does.
 		u, err = h.svc.CompleteNewPassword(r.Context(), a.Pool, a.Client, session, username, r.PostForm.Get("new_password"), nil)
 		if err != nil {
 			p.Title, p.Session, p.Error = "Change your password", session, h.userMessage(r, err)
@@ -311,14 +332,7 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request, poolID str
 			return nil
 		}
 	}
-	// The hosted pages do not ask for a second factor yet: a sign-in that
-	// needs one is refused here, never completed without it.
-	if err := h.svc.RefuseUnservedMFA(r.Context(), a.Pool, u); err != nil {
-		p.Error = h.userMessage(r, err)
-		h.render(w, r, "login", formStatus(err), p)
-		return nil
-	}
-	return h.finishSignIn(w, r, a, u)
+	return h.secondFactor(w, r, a, nonce, u, p)
 }
 
 // errFormExpired refuses a sign-in form post whose CSRF token, cookie or

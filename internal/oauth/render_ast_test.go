@@ -112,6 +112,7 @@ func TestEveryRouteHasAKind(t *testing.T) {
 		"GET /signup": kindBrowser, "POST /signup": kindBrowser, "GET /confirm": kindBrowser, "POST /confirm": kindBrowser,
 		"GET /forgotPassword": kindBrowser, "POST /forgotPassword": kindBrowser,
 		"GET /confirmForgotPassword": kindBrowser, "POST /confirmForgotPassword": kindBrowser,
+		"GET /mfa": kindBrowser, "POST /mfa": kindBrowser, "GET /mfa_setup": kindBrowser, "POST /mfa_setup": kindBrowser,
 	}
 	h := &Handler{}
 	got := h.routes()

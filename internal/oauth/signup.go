@@ -174,7 +174,9 @@ func (h *Handler) confirmSubmit(w http.ResponseWriter, r *http.Request, poolID s
 	}
 	if inFlow {
 		if u := h.svc.HostedConfirmedUser(r.Context(), a.Pool, flow.Sub); u != nil {
-			return h.finishSignIn(w, r, a, u)
+			// Signing in after a confirmation asks for the second factor
+			// as the sign-in form does (an ON pool: the TOTP set-up).
+			return h.secondFactor(w, r, a, nonce, u, h.loginPage(a, r, poolID, h.mintCSRF(poolID, nonce)))
 		}
 	}
 	http.Redirect(w, r, base(r, poolID)+"/login?"+authorizeQuery(r), http.StatusFound)

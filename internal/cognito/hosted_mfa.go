@@ -53,7 +53,8 @@ func (s *Service) HostedSecondFactor(ctx context.Context, pool *UserPool, client
 		return nil, nil, err
 	}
 	if challenge == "" {
-		return &HostedSignIn{user: u}, nil, nil
+		done, err := s.hostedSignedIn(ctx, pool, client, u)
+		return done, nil, err
 	}
 	out, err := s.issueMFAChallenge(ctx, pool, client, u, challenge, choices)
 	if err != nil {
@@ -94,7 +95,8 @@ func (s *Service) HostedAnswerMFA(ctx context.Context, pool *UserPool, client *A
 		if err != nil {
 			return nil, nil, err
 		}
-		return &HostedSignIn{user: u}, nil, nil
+		done, err := s.hostedSignedIn(ctx, pool, client, u)
+		return done, nil, err
 	case challengeSelectMFA:
 		r, err := s.hostedResponses(client, username, map[string]string{"ANSWER": code})
 		if err != nil {
@@ -155,6 +157,17 @@ func (s *Service) HostedVerifyTOTP(ctx context.Context, pool *UserPool, client *
 	}
 	u, err := s.passMFASetup(ctx, pool, client, v.Session, r)
 	if err != nil {
+		return nil, err
+	}
+	return s.hostedSignedIn(ctx, pool, client, u)
+}
+
+// hostedSignedIn completes a hosted sign-in whose every factor is proved:
+// the pool's post authentication function runs, as after an API sign-in,
+// and its refusal ends the sign-in (the page shows it). It is the only
+// maker of a HostedSignIn.
+func (s *Service) hostedSignedIn(ctx context.Context, pool *UserPool, client *AppClient, u *User) (*HostedSignIn, error) {
+	if err := s.postAuthentication(ctx, pool, client.ClientID, u); err != nil { // triggers_auth.go
 		return nil, err
 	}
 	return &HostedSignIn{user: u}, nil

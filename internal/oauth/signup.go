@@ -85,7 +85,7 @@ func (h *Handler) signUpSubmit(w http.ResponseWriter, r *http.Request, poolID st
 		// confirm, so the new account signs in, as after a confirmation
 		// in this browser (the password was just chosen here).
 		if u := h.svc.HostedConfirmedUser(r.Context(), a.Pool, out.UserSub); u != nil {
-			return h.finishSignIn(w, r, a, u)
+			return h.secondFactor(w, r, a, nonce, u, h.loginPage(a, r, poolID, h.mintCSRF(poolID, nonce)))
 		}
 	}
 	if out.CodeDeliveryDetails == nil {

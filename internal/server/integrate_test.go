@@ -224,18 +224,19 @@ func TestIntegrateImportRefusesBadBranding(t *testing.T) {
 }
 
 // The hosted pages run the pool's functions as the API does: sign-up
-// (PreSignUp, the code's CustomMessage_SignUp), confirm (PostConfirmation),
+// (PreSignUp, the code's CustomMessage_SignUp), confirm (PostConfirmation,
+// then PostAuthentication for the sign-in that follows),
 // the code exchange and refresh (TokenGeneration_HostedAuth and
 // _RefreshTokens), forgot password and reset. The pages send no
 // ClientMetadata: every event carries {}.
 func TestIntegrateHostedPagesRunTriggers(t *testing.T) {
-	names := []string{"presignup", "message", "postconfirm", "token"}
+	names := []string{"presignup", "message", "postconfirm", "postauth", "token"}
 	hooks := newHookServer(t)
 	inv := hooks.invoker(t, names...)
 	ts := newTestServerWith(t, cognito.Limits{}, func(c *cognito.Config) { c.Triggers = inv }, nil)
 	s := newHostedSite(t, ts, &cip.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{PreSignUp: aws.String(arnOf("presignup")),
 		CustomMessage: aws.String(arnOf("message")), PostConfirmation: aws.String(arnOf("postconfirm")),
-		PreTokenGeneration: aws.String(arnOf("token"))}}, callback)
+		PostAuthentication: aws.String(arnOf("postauth")), PreTokenGeneration: aws.String(arnOf("token"))}}, callback)
 	q := s.query(s.clientID, "st-9")
 	b := newBrowserless(t)
 	wantSource := func(name, source string) map[string]any {
@@ -262,6 +263,12 @@ func TestIntegrateHostedPagesRunTriggers(t *testing.T) {
 	resp, page = b.submit(readForm(t, ts.URL, page), url.Values{"code": {code}})
 	authCode := wantRedirectWithCode(t, resp, page, callback, "st-9")
 	wantSource("postconfirm", "PostConfirmation_ConfirmSignUp")
+	// The sign-in that follows the confirmation is a sign-in: post
+	// authentication runs, as after an API sign-in.
+	wantSource("postauth", "PostAuthentication_Authentication")
+	if n := hooks.count("postauth"); n != 1 {
+		t.Errorf("post authentication ran %d times, want 1", n)
+	}
 	if hooks.count("token") != 0 {
 		t.Error("pre token generation ran before the code was exchanged")
 	}

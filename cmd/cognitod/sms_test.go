@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitod/cognitod/internal/smshook"
+	"github.com/cognitod/cognitod/internal/triggers"
 )
 
 // TestSMSWebhookFlags: --sms-webhook needs a secret (flag or
@@ -125,7 +125,7 @@ func TestServeSendsSMSMFAByWebhook(t *testing.T) {
 	if err := json.Unmarshal(p.body, &payload); err != nil {
 		t.Fatal(err)
 	}
-	if !hmac.Equal([]byte(p.header.Get(smshook.SignatureHeader)), []byte(smshook.Sign([]byte(secret), p.header.Get(smshook.TimestampHeader), p.body))) {
+	if _, err := triggers.Verify([]byte(secret), p.header.Get(smshook.SignatureHeader), p.body, time.Now(), time.Minute); err != nil {
 		t.Fatalf("the request's signature does not verify: %v", p.header)
 	}
 	m := regexp.MustCompile(`^Your cognitod code: (\d{6})$`).FindStringSubmatch(payload.Message)

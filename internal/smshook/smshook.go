@@ -3,9 +3,6 @@ package smshook
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,19 +10,18 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/triggers"
 )
 
-// The request's signature headers. SignatureHeader is "v1=" and the hex
-// HMAC-SHA256, under the secret, of TimestampHeader's value, a dot, and
-// the body.
-const (
-	SignatureHeader = "X-Cognitod-Signature"
-	TimestampHeader = "X-Cognitod-Timestamp"
-)
+// SignatureHeader signs each request as the trigger webhooks' requests
+// are signed (internal/triggers): t=<unix seconds>,id=<random request
+// ID>,v1=<hex HMAC-SHA256(secret, "<t>.<id>." + body)>. A gateway checks
+// it with triggers.Verify's rules and refuses an ID it has seen: the same
+// text to the same number in one second is a new message, not a replay.
+const SignatureHeader = triggers.SignatureHeader
 
 // Timeout bounds one request to the gateway, connection included.
 const Timeout = 5 * time.Second
@@ -99,16 +95,6 @@ func isLoopback(host string) bool {
 // String names the gateway (scheme, host and path: nothing secret).
 func (s *Sender) String() string { return s.url }
 
-// Sign is the signature header value for body sent at timestamp (Unix
-// seconds), for gateways (and tests) to check with hmac.Equal.
-func Sign(secret []byte, timestamp string, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(timestamp))
-	m.Write([]byte{'.'})
-	m.Write(body)
-	return "v1=" + hex.EncodeToString(m.Sum(nil))
-}
-
 // Send posts m when it is an SMS and hands anything else to Next. A
 // gateway answering other than 2xx is an error (the caller logs it,
 // without the code).
@@ -134,7 +120,7 @@ func (s *Sender) Send(ctx context.Context, m cognito.Message) error {
 	if err != nil {
 		return err
 	}
-	ts := strconv.FormatInt(now().Unix(), 10)
+	at := now()
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
@@ -143,8 +129,7 @@ func (s *Sender) Send(ctx context.Context, m cognito.Message) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "cognitod-sms-webhook/1")
-	req.Header.Set(TimestampHeader, ts)
-	req.Header.Set(SignatureHeader, Sign(s.secret, ts, body))
+	req.Header.Set(SignatureHeader, triggers.Sign(s.secret, at, triggers.NewRequestID(), body))
 	resp, err := s.Client.Do(req)
 	if err != nil {
 		var ue *url.Error

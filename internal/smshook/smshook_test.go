@@ -2,7 +2,6 @@ package smshook
 
 import (
 	"context"
-	"crypto/hmac"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/triggers"
 )
 
 var secret = []byte("a-gateway-secret-of-some-length")
@@ -55,18 +55,21 @@ func TestSendsSignedJSON(t *testing.T) {
 	if p != (Payload{PhoneNumber: "+15555550123", Message: "Your code is 123456", Kind: "sign-in code", PoolID: "us-east-1_abc", Username: "erin"}) {
 		t.Errorf("payload %+v", p)
 	}
-	ts := r.header.Get(TimestampHeader)
-	if ts != strconv.FormatInt(at.Unix(), 10) || r.header.Get("Content-Type") != "application/json" {
+	sig := r.header.Get(SignatureHeader)
+	if !strings.HasPrefix(sig, "t="+strconv.FormatInt(at.Unix(), 10)+",id=") || r.header.Get("Content-Type") != "application/json" {
 		t.Errorf("headers %v", r.header)
 	}
-	if !hmac.Equal([]byte(r.header.Get(SignatureHeader)), []byte(Sign(secret, ts, r.body))) {
-		t.Errorf("signature %q does not verify", r.header.Get(SignatureHeader))
+	if _, err := triggers.Verify(secret, sig, r.body, at, time.Minute); err != nil {
+		t.Errorf("signature %q does not verify: %v", sig, err)
 	}
-	// The signature covers the body: another body or secret does not verify.
-	if Sign(secret, ts, append(r.body, ' ')) == r.header.Get(SignatureHeader) || Sign([]byte("another-secret-of-length"), ts, r.body) == r.header.Get(SignatureHeader) {
-		t.Error("signature does not depend on the body and the secret")
+	// The signature covers the body and the secret.
+	if _, err := triggers.Verify(secret, sig, append(r.body, ' '), at, time.Minute); err == nil {
+		t.Error("signature does not depend on the body")
 	}
-	if strings.Contains(r.header.Get(SignatureHeader), string(secret)) {
+	if _, err := triggers.Verify([]byte("another-secret-of-length"), sig, r.body, at, time.Minute); err == nil {
+		t.Error("signature does not depend on the secret")
+	}
+	if strings.Contains(sig, string(secret)) {
 		t.Error("secret sent in the clear")
 	}
 

@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"regexp"
 	"testing"
 	"time"
@@ -52,25 +50,9 @@ func TestServeTriggersSMSAndSigner(t *testing.T) {
 	}))
 	defer gateway.Close()
 	dataDir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "--data-dir", dataDir, "--addr", "127.0.0.1:0", "--sms-webhook", gateway.URL+"/sms",
+	proc := startCaptured(t, dataDir, []string{"COGNITOD_SMS_WEBHOOK_SECRET=" + smsSecret, "COGNITOD_TRIGGER_SECRET=" + hookSecret}, "--sms-webhook", gateway.URL+"/sms",
 		"--trigger", arn+"="+hook.URL+"/message", "--signer", "go")
-	cmd.Env = append(os.Environ(), "COGNITOD_TEST_MAIN=1", "COGNITOD_SMS_WEBHOOK_SECRET="+smsSecret, "COGNITOD_TRIGGER_SECRET="+hookSecret)
-	var stdout, stderr lockedBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	var url string
-	for deadline := time.Now().Add(30 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := regexp.MustCompile(`cognitod listening on (http://\S+)`).FindStringSubmatch(stdout.String()); m != nil {
-			url = m[1]
-		}
-	}
-	if url == "" {
-		t.Fatalf("cognitod did not start:\n%s\n%s", stdout.String(), stderr.String())
-	}
-	c := sdkClient(t, dataDir, url)
+	c := sdkClient(t, dataDir, proc.url)
 	ctx := context.Background()
 	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("texted"), MfaConfiguration: types.UserPoolMfaTypeOn,
 		SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms")},
@@ -120,7 +102,7 @@ func TestServeTriggersSMSAndSigner(t *testing.T) {
 	if err != nil || res.AuthenticationResult == nil {
 		t.Fatalf("%+v %v", res, err)
 	}
-	if logs := stderr.String() + stdout.String(); !regexp.MustCompile(`token signer.*go \(crypto/rsa\)`).MatchString(logs) {
+	if logs := proc.output(); !regexp.MustCompile(`token signer.*go \(crypto/rsa\)`).MatchString(logs) {
 		t.Errorf("the log does not name the signer chosen:\n%s", logs)
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,24 +70,8 @@ func TestServeSendsSMSMFAByWebhook(t *testing.T) {
 	}))
 	defer gateway.Close()
 	dataDir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "--data-dir", dataDir, "--addr", "127.0.0.1:0", "--sms-webhook", gateway.URL+"/sms")
-	cmd.Env = append(os.Environ(), "COGNITOD_TEST_MAIN=1", "COGNITOD_SMS_WEBHOOK_SECRET="+secret)
-	var stdout, stderr lockedBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	var url string
-	for deadline := time.Now().Add(30 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := regexp.MustCompile(`cognitod listening on (http://\S+)`).FindStringSubmatch(stdout.String()); m != nil {
-			url = m[1]
-		}
-	}
-	if url == "" {
-		t.Fatalf("cognitod did not start:\n%s\n%s", stdout.String(), stderr.String())
-	}
-	c := sdkClient(t, dataDir, url)
+	proc := startCaptured(t, dataDir, []string{"COGNITOD_SMS_WEBHOOK_SECRET=" + secret}, "--sms-webhook", gateway.URL+"/sms")
+	c := sdkClient(t, dataDir, proc.url)
 	ctx := context.Background()
 	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("texted"), MfaConfiguration: types.UserPoolMfaTypeOn,
 		SmsConfiguration:         &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms")},
@@ -137,7 +119,7 @@ func TestServeSendsSMSMFAByWebhook(t *testing.T) {
 	if err != nil || res.AuthenticationResult == nil {
 		t.Fatalf("%+v %v", res, err)
 	}
-	logs := stderr.String() + stdout.String()
+	logs := proc.output()
 	if !strings.Contains(logs, "webhook "+gateway.URL+"/sms") {
 		t.Errorf("the log does not say where SMS go:\n%s", logs)
 	}

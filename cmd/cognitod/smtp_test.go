@@ -70,24 +70,8 @@ func TestServeSendsMailBySMTP(t *testing.T) {
 	}
 	srv := smtptest.Start(t, smtptest.Options{NoSTARTTLS: true, AllowInsecureAuth: true, Username: "mailer", Password: "hunter2-smtp", RequireAuth: true})
 	dataDir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "--data-dir", dataDir, "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "COGNITOD_TEST_MAIN=1", "COGNITOD_SMTP_URL=smtp://mailer:hunter2-smtp@"+srv.Addr)
-	var stdout, stderr lockedBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	var url string
-	for deadline := time.Now().Add(30 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := regexp.MustCompile(`cognitod listening on (http://\S+)`).FindStringSubmatch(stdout.String()); m != nil {
-			url = m[1]
-		}
-	}
-	if url == "" {
-		t.Fatalf("cognitod did not start:\n%s\n%s", stdout.String(), stderr.String())
-	}
-	c := sdkClient(t, dataDir, url)
+	proc := startCaptured(t, dataDir, []string{"COGNITOD_SMTP_URL=smtp://mailer:hunter2-smtp@" + srv.Addr})
+	c := sdkClient(t, dataDir, proc.url)
 	ctx := context.Background()
 	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("mailed"),
 		AdminCreateUserConfig: &types.AdminCreateUserConfigType{InviteMessageTemplate: &types.MessageTemplateType{
@@ -106,13 +90,48 @@ func TestServeSendsMailBySMTP(t *testing.T) {
 	if got.AuthUser != "mailer" || got.To[0] != "erin@example.com" || msg.Header.Get("Subject") != "Welcome" || m == nil {
 		t.Fatalf("mail: user %q to %v subject %q body %q", got.AuthUser, got.To, msg.Header.Get("Subject"), body)
 	}
-	logs := stderr.String()
+	logs := proc.stderr.String()
 	if !strings.Contains(logs, "messages to users") || !strings.Contains(logs, "SMTP smtp://mailer@"+srv.Addr) || !strings.Contains(logs, "sms=\"the log\"") {
 		t.Errorf("the log does not say which sender was chosen:\n%s", logs)
 	}
 	for _, secret := range []string{"hunter2-smtp", m[1]} {
-		if strings.Contains(logs+stdout.String(), secret) {
+		if strings.Contains(logs+proc.stdout.String(), secret) {
 			t.Errorf("the output shows %q:\n%s", secret, logs)
 		}
 	}
+}
+
+// capturedProcess is a cognitod serve process whose stdout and stderr are
+// kept, for tests that check what it printed or logged.
+type capturedProcess struct {
+	url            string
+	stdout, stderr *lockedBuffer
+}
+
+// output is everything the process printed so far.
+func (p *capturedProcess) output() string { return p.stderr.String() + p.stdout.String() }
+
+// startCaptured runs `cognitod serve --data-dir dataDir --addr
+// 127.0.0.1:0` with flags and the extra environment env, keeping its
+// output, and waits until it listens.
+func startCaptured(t *testing.T, dataDir string, env []string, flags ...string) *capturedProcess {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--", "--data-dir", dataDir, "--addr", "127.0.0.1:0"}, flags...)...)
+	cmd.Env = append(append(os.Environ(), "COGNITOD_TEST_MAIN=1"), env...)
+	p := &capturedProcess{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	listening := regexp.MustCompile(`cognitod listening on (http://\S+)`)
+	for deadline := time.Now().Add(30 * time.Second); p.url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(p.stdout.String()); m != nil {
+			p.url = m[1]
+		}
+	}
+	if p.url == "" {
+		t.Fatalf("cognitod did not start:\n%s\n%s", p.stdout.String(), p.stderr.String())
+	}
+	return p
 }

@@ -16,5 +16,5 @@ func CacheGeneration(s *Service) uint64 { return s.grants.gen.Load() }
 func DropGrantCache(s *Service) {
 	s.grants.mu.Lock()
 	defer s.grants.mu.Unlock()
-	s.grants.clients, s.grants.scopes, s.grants.pools, s.grants.domains = rowMap[cachedClient]{}, rowMap[map[string]bool]{}, rowMap[UserPool]{}, rowMap[Domain]{}
+	s.grants.clients, s.grants.scopes, s.grants.pools, s.grants.domains, s.grants.machineTriggers = rowMap[cachedClient]{}, rowMap[map[string]bool]{}, rowMap[UserPool]{}, rowMap[Domain]{}, rowMap[string]{}
 }

@@ -120,8 +120,12 @@ func (s *Service) ClientCredentials(ctx context.Context, poolID string, auth Cli
 	if len(granted) == 0 {
 		return nil, grantError(ErrGrantInvalidScope, "no active scope left")
 	}
-	return s.preTokenClientCredentials(ctx, &ClientGrant{PoolID: c.client.UserPoolID, ClientID: c.client.ClientID, Scopes: granted,
-		Lifetime: time.Duration(c.client.AccessTokenTTLSeconds()) * time.Second}) // triggers_tokens.go
+	g := &ClientGrant{PoolID: c.client.UserPoolID, ClientID: c.client.ClientID, Scopes: granted,
+		Lifetime: time.Duration(c.client.AccessTokenTTLSeconds()) * time.Second}
+	if err := s.preTokenClientCredentials(ctx, g); err != nil { // triggers_tokens.go
+		return nil, err
+	}
+	return g, nil
 }
 
 // grantCache keeps the token endpoint off the database: clients (with a
@@ -137,6 +141,8 @@ type grantCache struct {
 	scopes  rowMap[map[string]bool]
 	pools   rowMap[UserPool]
 	domains rowMap[Domain]
+	// machineTriggers: see machineTrigger (triggers_tokens.go).
+	machineTriggers rowMap[string]
 }
 
 // cachedRow is one row read at generation gen; row is nil when it did not

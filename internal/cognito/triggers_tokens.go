@@ -216,35 +216,55 @@ func overrideGroups(t *UserTokens, g *groupConfiguration) {
 
 // preTokenClientCredentials invokes a V3_0 pre token generation function
 // for a client credentials token (V1_0 and V2_0 functions are not called
-// for machine-to-machine tokens). The pool comes from the grant cache and
-// preTokenTrigger's byte check: the token endpoint's fast path stays one
-// map read for a pool without triggers. As for user tokens, a function
-// named without webhooks to run it fails the grant.
-func (s *Service) preTokenClientCredentials(ctx context.Context, g *ClientGrant) (*ClientGrant, error) {
-	pool, err := s.LookupPool(ctx, g.PoolID)
-	if err != nil {
-		return nil, err
+// for machine-to-machine tokens), changing g's claims and scopes. Which
+// function that is comes from the grant cache (machineTrigger): the token
+// endpoint's fast path stays one map read for a pool without one. As for
+// user tokens, a function named without webhooks to run it fails the
+// grant.
+func (s *Service) preTokenClientCredentials(ctx context.Context, g *ClientGrant) error {
+	arn, err := s.grants.machineTrigger(ctx, s, g.PoolID)
+	if err != nil || arn == "" {
+		return err
 	}
-	arn, version := preTokenTrigger(pool)
-	if arn == "" || version != "V3_0" {
-		return g, nil
-	}
-	ev := &triggerEvent{Version: "3", TriggerSource: sourceTokenClientCredentials, UserPoolID: pool.ID, UserName: g.ClientID,
+	ev := &triggerEvent{Version: eventVersion("V3_0"), TriggerSource: sourceTokenClientCredentials, UserPoolID: g.PoolID, UserName: g.ClientID,
 		CallerContext: callerContext{ClientID: g.ClientID},
 		Request:       preTokenRequest{UserAttributes: map[string]string{}, Scopes: nonNilSlice(g.Scopes), ClientMetadata: map[string]string{}},
 		Response:      preTokenResponseV2{}}
 	var r preTokenResponseV2
 	if err := s.invokeTrigger(ctx, triggerPreToken, arn, ev, &r); err != nil {
-		return nil, err
+		return err
 	}
 	if d := r.ClaimsAndScopeOverrideDetails; d != nil && d.AccessTokenGeneration != nil {
 		a := d.AccessTokenGeneration
 		g.Overrides = claimOverrides(a.ClaimsToAddOrOverride, a.ClaimsToSuppress, true)
 		g.Scopes = changeScopes(g.Scopes, a)
 	}
-	return g, nil
+	return nil
 }
 
+// machineTrigger returns the ARN of the pool's V3_0 pre token generation
+// function, "" when it has none: the LambdaConfig is read once per
+// generation, not once per token.
+func (g *grantCache) machineTrigger(ctx context.Context, s *Service, poolID string) (string, error) {
+	arn, err := cachedLookup(g, &g.machineTriggers, poolID, func() (*string, error) {
+		pool, err := s.LookupPool(ctx, poolID)
+		if err != nil {
+			return nil, err
+		}
+		arn, version := preTokenTrigger(pool)
+		if version != "V3_0" {
+			arn = ""
+		}
+		return &arn, nil
+	})
+	if err != nil || arn == nil {
+		return "", err
+	}
+	return *arn, nil
+}
+
+// nonNilSlice is s, or an empty list for nil: events carry [] where
+// Cognito's do, never null.
 func nonNilSlice(s []string) []string {
 	if s == nil {
 		return []string{}

@@ -37,9 +37,6 @@ var protectedClaims = map[string]bool{
 	"sub": true, "token_use": true, "username": true, "version": true,
 }
 
-// ProtectedClaim reports whether Extras may not set or remove the claim
-// name.
-func ProtectedClaim(name string) bool { return protectedClaims[name] }
 
 // clientCredentialsClaims are the claims Cognito sets for the client
 // credentials grant, in its order.

@@ -37,7 +37,6 @@ var protectedClaims = map[string]bool{
 	"sub": true, "token_use": true, "username": true, "version": true,
 }
 
-
 // clientCredentialsClaims are the claims Cognito sets for the client
 // credentials grant, in its order.
 type clientCredentialsClaims struct {

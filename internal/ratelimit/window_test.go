@@ -24,14 +24,22 @@ func TestWindows(t *testing.T) {
 		t.Fatal("a refused after its hour")
 	}
 	// a's window now opened at t0+61m; fill the table.
-	w.Allow("b", 2, t0.Add(62*time.Minute))
-	w.Allow("c", 2, t0.Add(63*time.Minute))
-	if w.Allow("d", 2, t0.Add(64*time.Minute)) {
+	if !w.Allow("b", 2, t0.Add(62*time.Minute)) || !w.Allow("c", 2, t0.Add(63*time.Minute)) {
+		t.Fatal("b or c refused while the table had room")
+	}
+	aEnds := t0.Add(61*time.Minute + time.Hour)
+	// Refused while every window is open: this scan sets the next one a
+	// second later.
+	if w.Allow("d", 2, aEnds.Add(-time.Millisecond)) {
 		t.Fatal("a fourth key went in while every window was open")
 	}
-	// Past a's window: the scan is due again after a second and frees it.
-	later := t0.Add(61*time.Minute + time.Hour + time.Second)
-	if !w.Allow("d", 2, later) {
+	// a's window has ended, but the last scan was under a second ago:
+	// no scan, still refused.
+	if w.Allow("d", 2, aEnds.Add(500*time.Millisecond)) {
+		t.Fatal("the table was scanned again within a second of the last scan")
+	}
+	// A second after that scan, the next one frees a's place.
+	if !w.Allow("d", 2, aEnds.Add(time.Second)) {
 		t.Fatal("a new key refused although a window had ended")
 	}
 	if w.Len() != 3 {

@@ -124,8 +124,13 @@ func TestHostedMFAFlowIsBound(t *testing.T) {
 		_, page = b.submit(form, url.Values{"code": {"000000"}})
 		msgs = append(msgs, errorText(page))
 	}
-	if msgs[0] != "Invalid code or auth state for the user." || msgs[5] != "Password attempts exceeded" {
-		t.Fatalf("wrong codes: %q", msgs)
+	for i, m := range msgs[:5] {
+		if m != "Invalid code or auth state for the user." {
+			t.Fatalf("wrong code %d: %q (all: %q)", i+1, m, msgs)
+		}
+	}
+	if msgs[5] != "Password attempts exceeded" {
+		t.Fatalf("the sixth wrong code: %q, want the lockout (all: %q)", msgs[5], msgs)
 	}
 	if _, page = b.signIn(s.hostedSite, "x", "mia", "Mia-pass-123"); errorText(page) != "Password attempts exceeded" {
 		t.Errorf("password after the MFA lockout: %q", errorText(page))

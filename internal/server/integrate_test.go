@@ -201,13 +201,20 @@ func TestIntegrateImportRefusesBadBranding(t *testing.T) {
 	d := &cognito.Deployment{Format: cognito.PortableFormat, Version: cognito.PortableVersion, UserPools: []cognito.PortablePool{{
 		ID: "us-east-1_AbCdEfGhI", Name: "p",
 		UICustomizations: []cognito.PortableUICustomization{{ClientID: "ALL", CSS: "body { display: none; }"}}}}}
-	for name, change := range map[string]func(c *cognito.PortableUICustomization){
-		"CSS outside the classes": func(c *cognito.PortableUICustomization) {},
-		"unknown client":          func(c *cognito.PortableUICustomization) { c.CSS, c.ClientID = "", "1234567890abcdefghijklmnop" },
-		"not an image": func(c *cognito.PortableUICustomization) {
+	for name, tc := range map[string]struct {
+		change func(c *cognito.PortableUICustomization)
+		want   string // "" for a document that must decode
+	}{
+		"valid": {func(c *cognito.PortableUICustomization) {
+			c.CSS = ".banner-customizable { background-color: #c81e1e; }"
+		}, ""},
+		"CSS outside the classes": {func(c *cognito.PortableUICustomization) {}, `selector "body" is not one of the customizable classes`},
+		"unknown client":          {func(c *cognito.PortableUICustomization) { c.CSS, c.ClientID = "", "1234567890abcdefghijklmnop" }, "not the pool's"},
+		"not an image": {func(c *cognito.PortableUICustomization) {
 			c.CSS, c.Image, c.ImageType = "", []byte("GIF89a"), "image/png"
-		},
+		}, "invalid CSS, logo or dates"},
 	} {
+		change := tc.change
 		c := d.UserPools[0].UICustomizations[0]
 		change(&c)
 		dd := *d
@@ -217,8 +224,12 @@ func TestIntegrateImportRefusesBadBranding(t *testing.T) {
 		if err := cognito.EncodeDeployment(&buf, &dd); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := cognito.DecodeDeployment(&buf); err == nil || !strings.Contains(err.Error(), "UI customization") {
-			t.Errorf("%s: decoded, err %v", name, err)
+		_, err := cognito.DecodeDeployment(&buf)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: refused: %v", name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: err %v, want one saying %q", name, err, tc.want)
 		}
 	}
 }

@@ -182,7 +182,13 @@ func TestSRPRefusals(t *testing.T) {
 	}
 	// A tampered or foreign secret block, a garbled signature.
 	r := clone(good)
-	r["PASSWORD_CLAIM_SECRET_BLOCK"] = "A" + r["PASSWORD_CLAIM_SECRET_BLOCK"][1:]
+	// Another first character: "A" unless it already is one (1 time in
+	// 64 the block starts with "A", and replacing it changed nothing).
+	first := "A"
+	if strings.HasPrefix(r["PASSWORD_CLAIM_SECRET_BLOCK"], "A") {
+		first = "B"
+	}
+	r["PASSWORD_CLAIM_SECRET_BLOCK"] = first + r["PASSWORD_CLAIM_SECRET_BLOCK"][1:]
 	_, err = p.srpRespond(p.public, r)
 	wantAPIError(t, err, "NotAuthorizedException", incorrect)
 	r = clone(good)

@@ -103,6 +103,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, name, policy string) (id,
 }
 
 func (s *Service) createKey(ctx context.Context, tmpl AccessKey) (id, secret string, err error) {
+	// A new key needs no cache invalidation (absent keys are not cached).
 	err = s.updateUncached(ctx, func(tx Tx) error {
 		n, err := tx.CountAccessKeys(ctx)
 		if err != nil {
@@ -167,7 +168,7 @@ func getKeyTx(ctx context.Context, tx Tx, id string) (*AccessKey, error) {
 // DeleteAccessKey deletes a key. The last root key cannot be deleted:
 // without it nobody could manage the keys.
 func (s *Service) DeleteAccessKey(ctx context.Context, id string) error {
-	return s.updateUncached(ctx, func(tx Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		k, err := getKeyTx(ctx, tx, id)
 		if err != nil {
 			return err
@@ -214,7 +215,7 @@ func (s *Service) SetAccessKeyPolicy(ctx context.Context, id, policy string) err
 			return err
 		}
 	}
-	return s.updateUncached(ctx, func(tx Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		k, err := getKeyTx(ctx, tx, id)
 		if err != nil {
 			return err

@@ -1,44 +1,29 @@
 package cognito
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"sync"
 )
 
-// A signed call reads its access key from the store once: SigV4
-// verification asks for the key (AccessKeyForSigV4) and Authorize is
-// handed the same row through the caller (Caller.WithKey), instead of
-// reading it again. The row is read fresh for every request, so a key
-// deleted, given a new secret or a new policy, by this process or by any
-// other on the database (`cognitod keys`, a second instance), is decided
-// by its next request.
+// A signed call's access key comes from the grant cache (grants.go): the
+// row and its opened secret, read once per generation, so SigV4
+// verification reads nothing from the store while nothing has changed,
+// and Authorize is handed the same entry through the caller
+// (Caller.WithKey). Every access-key write goes through Service.update,
+// which advances the generation in its transaction: a key deleted, given
+// a new secret or a new policy by this process is decided by its very
+// next request; by another process on the database (`cognitod keys`, a
+// second instance), as soon as this one sees the generation move (a
+// PostgreSQL NOTIFY within milliseconds, the 250 ms poll at the latest;
+// changes.go).
 //
-// What is kept is the opened secret: openedSecrets maps a key's sealed
-// secret, byte for byte, to its plaintext, so that a request costs no
-// decryption. An entry is used only when the sealed bytes the store
-// returns now are the ones it was opened from; a replaced secret has new
-// sealed bytes and is opened anew, and a deleted key is never found.
-// Only keys that exist get entries, so made-up IDs cannot fill it. The
-// secrets are held in the clear in memory, as the master key that opens
-// them is.
-type openedSecrets struct {
-	mu sync.RWMutex
-	m  map[string]*openedSecret // by access key ID
-}
-
-type openedSecret struct {
-	sealed []byte
-	secret string
-}
-
-// maxOpenedSecrets bounds the cache; the store holds at most
-// MaxAccessKeys keys, and past the bound the cache starts afresh.
-const maxOpenedSecrets = 2 * MaxAccessKeys
+// Only keys that exist are cached: a made-up access key ID costs a read
+// and is refused, and cannot push real keys out. The opened secrets are
+// held in the clear in memory, as the master key that opens them is.
 
 // VerifiedAccessKey is an access key as one request's SigV4 verification
-// read it, with its secret opened; see Caller.WithKey.
+// found it, with its secret opened; see Caller.WithKey. It is shared by
+// every request of its generation and never changed.
 type VerifiedAccessKey struct {
 	key    *AccessKey
 	secret string
@@ -47,39 +32,34 @@ type VerifiedAccessKey struct {
 // Secret is the key's secret access key.
 func (k *VerifiedAccessKey) Secret() string { return k.secret }
 
-// AccessKeyForSigV4 reads access key id for one request's signature
-// check: nil (and no error) when there is no such key.
+// AccessKeyForSigV4 returns access key id for one request's signature
+// check, with its secret opened; nil when there is no such key.
 func (s *Service) AccessKeyForSigV4(ctx context.Context, id string) (*VerifiedAccessKey, error) {
+	g := &s.grants
+	gen := g.gen.Load()
+	if v, ok := peekCached(g, &g.accessKeys, id, gen); ok {
+		return v, nil
+	}
 	k, err := s.store.GetAccessKey(ctx, id)
 	if errors.Is(err, ErrNotFound) {
-		return nil, nil
+		return nil, nil // not remembered: see above
 	}
 	if err != nil {
-		return nil, err
-	}
-	c := &s.accessKeys
-	c.mu.RLock()
-	e := c.m[id]
-	c.mu.RUnlock()
-	if e != nil && bytes.Equal(e.sealed, k.SealedSecret) {
-		return &VerifiedAccessKey{key: k, secret: e.secret}, nil
+		return nil, asError(err)
 	}
 	b, err := s.sealer.Open(accessKeyPurpose(id), k.SealedSecret)
 	if err != nil {
 		return nil, err
 	}
-	e = &openedSecret{sealed: bytes.Clone(k.SealedSecret), secret: string(b)}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxOpenedSecrets {
-		c.m = make(map[string]*openedSecret)
-	}
-	c.m[id] = e
-	c.mu.Unlock()
-	return &VerifiedAccessKey{key: k, secret: e.secret}, nil
+	v := &VerifiedAccessKey{key: k, secret: string(b)}
+	g.mu.Lock()
+	g.accessKeys.put(id, &cachedRow[VerifiedAccessKey]{gen: gen, row: v})
+	g.mu.Unlock()
+	return v, nil
 }
 
 // WithKey returns c carrying the key its request's signature was verified
-// with, for Authorize to decide on without reading it again. A key for
+// with, for Authorize to decide on without looking it up again. A key for
 // another access key ID than c's is ignored.
 func (c Caller) WithKey(k *VerifiedAccessKey) Caller {
 	c.verified = k
@@ -87,7 +67,7 @@ func (c Caller) WithKey(k *VerifiedAccessKey) Caller {
 }
 
 // callerAccessKey returns the access key a call is authorized as: the one its
-// SigV4 verification read, or else a fresh read; nil when it is gone.
+// SigV4 verification found, or else a fresh read; nil when it is gone.
 func (s *Service) callerAccessKey(ctx context.Context, c Caller) (*AccessKey, error) {
 	if v := c.verified; v != nil && v.key.AccessKeyID == c.AccessKeyID {
 		return v.key, nil

@@ -11,7 +11,7 @@ func accessKeyPurpose(id string) string { return "access-key:" + id }
 // with that ID exists, in which case it is replaced by a root key with
 // this secret. It is how an operator sets the root key explicitly.
 func (s *Service) EnsureAccessKey(ctx context.Context, id, secret string) error {
-	return s.updateUncached(ctx, func(tx Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		k := &AccessKey{AccessKeyID: id, SealedSecret: s.sealer.Seal(accessKeyPurpose(id), []byte(secret)), CreationDate: s.now().UTC(),
 			Name: RootKeyName, Root: true}
 		err := tx.CreateAccessKey(ctx, k)
@@ -28,6 +28,7 @@ func (s *Service) EnsureAccessKey(ctx context.Context, id, secret string) error 
 // CreateRootAccessKeyIfNone creates a root access key when the store has none,
 // and returns it; created is false when keys already existed.
 func (s *Service) CreateRootAccessKeyIfNone(ctx context.Context) (id, secret string, created bool, err error) {
+	// A new key needs no cache invalidation (absent keys are not cached).
 	err = s.updateUncached(ctx, func(tx Tx) error {
 		n, err := tx.CountAccessKeys(ctx)
 		if err != nil || n > 0 {

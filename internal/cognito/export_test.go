@@ -17,4 +17,5 @@ func DropGrantCache(s *Service) {
 	s.grants.mu.Lock()
 	defer s.grants.mu.Unlock()
 	s.grants.clients, s.grants.scopes, s.grants.pools, s.grants.domains, s.grants.machineTriggers = rowMap[cachedClient]{}, rowMap[map[string]bool]{}, rowMap[UserPool]{}, rowMap[Domain]{}, rowMap[string]{}
+	s.grants.accessKeys, s.grants.servers = rowMap[VerifiedAccessKey]{}, rowMap[[]*ResourceServer]{}
 }

@@ -143,6 +143,10 @@ type grantCache struct {
 	domains rowMap[Domain]
 	// machineTriggers: see machineTrigger (triggers_tokens.go).
 	machineTriggers rowMap[string]
+	// accessKeys: see access_key_cache.go.
+	accessKeys rowMap[VerifiedAccessKey]
+	// servers: each pool's resource servers (resource_server_cache.go).
+	servers rowMap[[]*ResourceServer]
 }
 
 // cachedRow is one row read at generation gen; row is nil when it did not
@@ -281,23 +285,17 @@ func (g *grantCache) client(ctx context.Context, s *Service, clientID string) (*
 // custom scopes.
 func (g *grantCache) activeScopes(ctx context.Context, s *Service, poolID string) (map[string]bool, error) {
 	active, err := cachedLookup(g, &g.scopes, poolID, func() (*map[string]bool, error) {
+		list, err := g.poolServers(ctx, s, poolID)
+		if err != nil {
+			return nil, err
+		}
 		active := map[string]bool{}
-		var after int64
-		for {
-			page, err := s.store.ListResourceServers(ctx, poolID, after, 100)
-			if err != nil {
-				return nil, err
-			}
-			for _, rs := range page {
-				for _, sc := range rs.Scopes {
-					active[rs.Identifier+"/"+sc.ScopeName] = true
-				}
-				after = rs.Seq
-			}
-			if len(page) < 100 {
-				return &active, nil
+		for _, rs := range list {
+			for _, sc := range rs.Scopes {
+				active[rs.Identifier+"/"+sc.ScopeName] = true
 			}
 		}
+		return &active, nil
 	})
 	if err != nil {
 		return nil, err

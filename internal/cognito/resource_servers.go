@@ -103,7 +103,7 @@ func (s *Service) DescribeResourceServer(ctx context.Context, in *ResourceServer
 	if err := Validate("DescribeResourceServer", in); err != nil {
 		return nil, err
 	}
-	rs, err := s.readResourceServer(ctx, in.UserPoolId, in.Identifier) // reads.go
+	rs, err := s.readResourceServer(ctx, in.UserPoolId, in.Identifier) // resource_server_cache.go
 	if err != nil {
 		return nil, err
 	}
@@ -130,19 +130,14 @@ func (s *Service) ListResourceServers(ctx context.Context, in *ListResourceServe
 		return nil, err
 	}
 	poolID := in.UserPoolId
-	list := func(after int64, limit int) ([]*ResourceServer, error) {
-		return s.readResourceServerPage(ctx, poolID, after, limit) // reads.go
-	}
 	if in.NextToken != "" {
-		// A bad token is refused after the pool is found, as before the
-		// single-read path: keep that order.
-		pool, err := s.getPool(ctx, s.store, poolID)
-		if err != nil {
+		// A bad token is refused after the pool is found: keep that order.
+		if err := s.servedPool(ctx, poolID); err != nil {
 			return nil, err
 		}
-		list = func(after int64, limit int) ([]*ResourceServer, error) {
-			return s.store.ListResourceServers(ctx, pool.ID, after, limit)
-		}
+	}
+	list := func(after int64, limit int) ([]*ResourceServer, error) {
+		return s.readResourceServerPage(ctx, poolID, after, limit) // resource_server_cache.go
 	}
 	servers, next, err := page(s, "resource-servers:"+poolID, in.NextToken, clampMaxResults(in.MaxResults, 50), list,
 		func(rs *ResourceServer) int64 { return rs.Seq })

@@ -97,8 +97,6 @@ type Service struct {
 	onSignInFailure func(flow, reason string)
 	// storeChangedHook: see Config.OnStoreChanged (changes.go).
 	storeChangedHook func()
-	// accessKeys: see access_key_cache.go.
-	accessKeys openedSecrets
 	// triggers: see Config.Triggers.
 	triggers TriggerInvoker
 }
@@ -227,9 +225,9 @@ func (s *Service) getPool(ctx context.Context, r Reader, poolID string) (*UserPo
 }
 
 // update runs fn in a store transaction and turns storage errors into
-// Cognito exceptions. It is for writes to pools, app clients, resource
-// servers and domains, so it is where the grant cache learns that
-// something changed.
+// Cognito exceptions. It is for writes to what the grant cache holds
+// (pools, app clients, resource servers, domains, existing access keys),
+// so it is where the cache learns that something changed.
 func (s *Service) update(ctx context.Context, fn func(tx Tx) error) error {
 	// The generation advances in the same transaction, so other
 	// instances on the database drop their caches too (changes.go).
@@ -252,7 +250,7 @@ func (s *Service) update(ctx context.Context, fn func(tx Tx) error) error {
 }
 
 // updateUncached is update for writes to rows the grant cache does not
-// hold (users, codes, refresh tokens, access keys): sign-ins and code
+// hold (users, codes, refresh tokens, new access keys): sign-ins and code
 // exchanges must not cost the token endpoint its cache.
 func (s *Service) updateUncached(ctx context.Context, fn func(tx Tx) error) error {
 	return asError(s.store.Update(ctx, fn))

@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -68,38 +70,53 @@ func TestAccessKeySecretReplacedAtOnce(t *testing.T) {
 	}
 }
 
-// TestAccessKeyChangedAtAnotherInstance: a key used at instance B (its
-// secret opened and its signing key derived there, both cached) and then
-// given a deny-all policy, and then deleted, through instance A is decided
-// by B's very next request each time: the key's row is read for every
-// request, only its decryption and derivation are kept.
+// TestAccessKeyChangedAtAnotherInstance: a key used at instances A and B
+// (its row, opened secret and signing key cached at both) and then given
+// a deny-all policy, and then deleted, through A is decided by A's very
+// next request each time, and by B's as soon as B's watcher sees the
+// store's generation move (its 250 ms poll; nothing is notified on
+// SQLite), not before the write and not never.
 func TestAccessKeyChangedAtAnotherInstance(t *testing.T) {
 	a := newTestServer(t, cognito.Limits{})
-	b := secondInstance(t, a, nil)
+	b := watching(t, secondInstance(t, a, nil))
 	ctx := context.Background()
 	id, secret, err := a.svc.CreateAccessKey(ctx, "short-lived", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"cognito-idp:ListUserPools","Resource":"*"}}`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	call := func() error {
-		_, err := b.clientWith("us-east-1", id, secret).ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(10)})
+	call := func(ts *testServer) error {
+		_, err := ts.clientWith("us-east-1", id, secret).ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(10)})
 		return err
 	}
 	for i := range 2 {
-		if err := call(); err != nil {
-			t.Fatalf("call %d at B: %v", i, err)
+		for _, ts := range []*testServer{a, b} {
+			if err := call(ts); err != nil {
+				t.Fatalf("call %d at %s: %v", i, ts.URL, err)
+			}
+		}
+	}
+	wants := func(ts *testServer, code string) func() error {
+		return func() error {
+			if got := errorCode(call(ts)); got != code {
+				return fmt.Errorf("%q, want %s", got, code)
+			}
+			return nil
 		}
 	}
 	if err := a.svc.SetAccessKeyPolicy(ctx, id, `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}`); err != nil {
 		t.Fatal(err)
 	}
-	if got := errorCode(call()); got != "AccessDeniedException" {
-		t.Errorf("at B, next request after a deny-all policy set through A: %s, want AccessDeniedException", got)
+	if err := wants(a, "AccessDeniedException")(); err != nil {
+		t.Errorf("at A, next request after a deny-all policy set through A: %v", err)
 	}
+	took := within(t, "at B after a deny-all policy set through A", propagationBound, wants(b, "AccessDeniedException"))
+	t.Logf("deny-all policy reached B after %s", took.Round(time.Millisecond))
 	if err := a.svc.DeleteAccessKey(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if got := errorCode(call()); got != "UnrecognizedClientException" {
-		t.Errorf("at B, next request after deletion through A: %s, want UnrecognizedClientException", got)
+	if err := wants(a, "UnrecognizedClientException")(); err != nil {
+		t.Errorf("at A, next request after deletion through A: %v", err)
 	}
+	took = within(t, "at B after deletion through A", propagationBound, wants(b, "UnrecognizedClientException"))
+	t.Logf("deletion reached B after %s", took.Round(time.Millisecond))
 }

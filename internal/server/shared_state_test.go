@@ -199,3 +199,36 @@ func TestConsoleSessionSharedByInstances(t *testing.T) {
 		t.Errorf("a copy of a cookie signed out at A, at B: %d %s, want the sign-in page", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }
+
+// watching starts ts's store watcher at the interval `serve` uses, as a
+// second instance of a deployment runs it, until the test ends.
+func watching(t *testing.T, ts *testServer) *testServer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := ts.svc.WatchStore(ctx, cognito.DefaultWatchInterval, nil)
+	t.Cleanup(func() { cancel(); <-done })
+	return ts
+}
+
+// propagationBound is how long another instance may answer from what it
+// read before a write: its watcher's poll, with room for a loaded machine.
+const propagationBound = 20 * cognito.DefaultWatchInterval
+
+// within retries check until it returns nil or bound has passed, and
+// returns how long that took; it fails the test with check's last error
+// otherwise.
+func within(t *testing.T, what string, bound time.Duration, check func() error) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for {
+		err := check()
+		if err == nil {
+			return time.Since(start)
+		}
+		if time.Since(start) > bound {
+			t.Errorf("%s: still %v after %s", what, err, bound)
+			return time.Since(start)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

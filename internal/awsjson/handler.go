@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -153,6 +152,9 @@ func (h *Handler) serve(r *http.Request) (any, error) {
 	if err := checkInput(name, body); err != nil {
 		return nil, err
 	}
+	// Checked once, here, from the JSON as sent; the Service skips its
+	// own check of the decoded struct for this operation.
+	ctx = cognito.WithValidatedInput(ctx, name)
 	in, err := call.decode(body)
 	if err != nil {
 		return nil, err
@@ -206,13 +208,8 @@ func decodeTree(body []byte) (map[string]any, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return map[string]any{}, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, cognito.ErrSerialization.WithMessage("")
-	}
-	if _, err := dec.Token(); err != io.EOF {
+	v, err := parseTree(body) // tree.go
+	if err != nil {
 		return nil, cognito.ErrSerialization.WithMessage("")
 	}
 	obj, ok := v.(map[string]any)

@@ -43,7 +43,7 @@ func checkDeletable(pool *UserPool, names []string) error {
 // DeleteUserAttributes deletes attributes of the signed-in user, as far as
 // the client may write them.
 func (s *Service) DeleteUserAttributes(ctx context.Context, in *DeleteUserAttributesInput) (*Empty, error) {
-	if err := Validate("DeleteUserAttributes", in); err != nil {
+	if err := s.validate(ctx, "DeleteUserAttributes", in); err != nil {
 		return nil, err
 	}
 	c, _, pool, client, err := s.signedInUser(ctx, in.AccessToken)
@@ -66,7 +66,7 @@ func (s *Service) DeleteUserAttributes(ctx context.Context, in *DeleteUserAttrib
 // AdminDeleteUserAttributes deletes attributes of a user. Tokens already
 // issued keep them; the next ones do not.
 func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *AdminDeleteUserAttributesInput) (*Empty, error) {
-	if err := Validate("AdminDeleteUserAttributes", in); err != nil {
+	if err := s.validate(ctx, "AdminDeleteUserAttributes", in); err != nil {
 		return nil, err
 	}
 	err := s.changeUser(ctx, in.UserPoolId, in.Username, func(pool *UserPool, u *User) error {

@@ -191,7 +191,7 @@ func (s *Service) changeSignedInUser(ctx context.Context, c *AccessClaims, fn fu
 // AttributesRequireVerificationBeforeUpdate the old value stays until the
 // code is verified.
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttributesInput) (*UpdateUserAttributesOutput, error) {
-	if err := Validate("UpdateUserAttributes", in); err != nil {
+	if err := s.validate(ctx, "UpdateUserAttributes", in); err != nil {
 		return nil, err
 	}
 	c, _, pool, client, err := s.signedInUser(ctx, in.AccessToken)
@@ -269,7 +269,7 @@ func checkVerifiable(name string) error {
 // GetUserAttributeVerificationCode sends the signed-in user a new code for
 // their email or phone number (the pending value, if one waits).
 func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetUserAttributeVerificationCodeInput) (*CodeDeliveryOutput, error) {
-	if err := Validate("GetUserAttributeVerificationCode", in); err != nil {
+	if err := s.validate(ctx, "GetUserAttributeVerificationCode", in); err != nil {
 		return nil, err
 	}
 	if err := checkVerifiable(in.AttributeName); err != nil {
@@ -306,7 +306,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 // good once; wrong codes are counted, and after five the attribute cannot
 // be verified for a while, whatever new codes are sent.
 func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttributeInput) (*Empty, error) {
-	if err := Validate("VerifyUserAttribute", in); err != nil {
+	if err := s.validate(ctx, "VerifyUserAttribute", in); err != nil {
 		return nil, err
 	}
 	if err := checkVerifiable(in.AttributeName); err != nil {

@@ -143,7 +143,7 @@ func clientSecretPurpose(clientID string) string { return "client-secret:" + cli
 
 // CreateUserPoolClient creates an app client.
 func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolClientInput) (*UserPoolClientOutput, error) {
-	if err := Validate("CreateUserPoolClient", in); err != nil {
+	if err := s.validate(ctx, "CreateUserPoolClient", in); err != nil {
 		return nil, err
 	}
 	secret := ""
@@ -195,7 +195,7 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 
 // DescribeUserPoolClient returns a client, with its secret.
 func (s *Service) DescribeUserPoolClient(ctx context.Context, in *ClientIDInput) (*UserPoolClientOutput, error) {
-	if err := Validate("DescribeUserPoolClient", in); err != nil {
+	if err := s.validate(ctx, "DescribeUserPoolClient", in); err != nil {
 		return nil, err
 	}
 	c, err := s.getClient(ctx, s.store, in.UserPoolId, in.ClientId)
@@ -232,7 +232,7 @@ func describeClient(c *AppClient, secret string) *UserPoolClientType {
 
 // UpdateUserPoolClient replaces a client's settings.
 func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolClientInput) (*UserPoolClientOutput, error) {
-	if err := Validate("UpdateUserPoolClient", in); err != nil {
+	if err := s.validate(ctx, "UpdateUserPoolClient", in); err != nil {
 		return nil, err
 	}
 	var client *AppClient
@@ -270,7 +270,7 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolCl
 
 // ListUserPoolClients lists a pool's clients.
 func (s *Service) ListUserPoolClients(ctx context.Context, in *ListUserPoolClientsInput) (*ListUserPoolClientsOutput, error) {
-	if err := Validate("ListUserPoolClients", in); err != nil {
+	if err := s.validate(ctx, "ListUserPoolClients", in); err != nil {
 		return nil, err
 	}
 	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
@@ -293,7 +293,7 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *ListUserPoolClien
 
 // DeleteUserPoolClient deletes a client.
 func (s *Service) DeleteUserPoolClient(ctx context.Context, in *ClientIDInput) (*Empty, error) {
-	if err := Validate("DeleteUserPoolClient", in); err != nil {
+	if err := s.validate(ctx, "DeleteUserPoolClient", in); err != nil {
 		return nil, err
 	}
 	err := s.update(ctx, func(tx Tx) error {

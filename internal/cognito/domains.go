@@ -61,7 +61,7 @@ func (s *Service) DomainHost(d *Domain) string {
 
 // CreateUserPoolDomain gives a pool its prefix domain.
 func (s *Service) CreateUserPoolDomain(ctx context.Context, in *CreateUserPoolDomainInput) (*CreateUserPoolDomainOutput, error) {
-	if err := Validate("CreateUserPoolDomain", in); err != nil {
+	if err := s.validate(ctx, "CreateUserPoolDomain", in); err != nil {
 		return nil, err
 	}
 	if in.CustomDomainConfig != nil || strings.Contains(in.Domain, ".") {
@@ -104,7 +104,7 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *CreateUserPoolDo
 
 // DescribeUserPoolDomain describes a domain of the caller's region.
 func (s *Service) DescribeUserPoolDomain(ctx context.Context, in *DomainInput) (*DescribeUserPoolDomainOutput, error) {
-	if err := Validate("DescribeUserPoolDomain", in); err != nil {
+	if err := s.validate(ctx, "DescribeUserPoolDomain", in); err != nil {
 		return nil, err
 	}
 	region, err := s.region(ctx)
@@ -127,7 +127,7 @@ func (s *Service) DescribeUserPoolDomain(ctx context.Context, in *DomainInput) (
 
 // DeleteUserPoolDomain removes a pool's domain.
 func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *DomainInput) (*Empty, error) {
-	if err := Validate("DeleteUserPoolDomain", in); err != nil {
+	if err := s.validate(ctx, "DeleteUserPoolDomain", in); err != nil {
 		return nil, err
 	}
 	err := s.update(ctx, func(tx Tx) error {
@@ -170,7 +170,7 @@ func checkLoginVersion(v *int32) error {
 // left out, the version stays. Certificates belong to custom domains,
 // which cognitod refuses as CreateUserPoolDomain does.
 func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *UpdateUserPoolDomainInput) (*UpdateUserPoolDomainOutput, error) {
-	if err := Validate("UpdateUserPoolDomain", in); err != nil {
+	if err := s.validate(ctx, "UpdateUserPoolDomain", in); err != nil {
 		return nil, err
 	}
 	if in.CustomDomainConfig != nil || strings.Contains(in.Domain, ".") {

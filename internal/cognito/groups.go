@@ -82,7 +82,7 @@ func (s *Service) getGroup(ctx context.Context, r Reader, poolID, name string) (
 
 // CreateGroup creates a group in a pool.
 func (s *Service) CreateGroup(ctx context.Context, in *GroupInput) (*GroupOutput, error) {
-	if err := Validate("CreateGroup", in); err != nil {
+	if err := s.validate(ctx, "CreateGroup", in); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
@@ -119,7 +119,7 @@ func (s *Service) CreateGroup(ctx context.Context, in *GroupInput) (*GroupOutput
 
 // GetGroup returns a group.
 func (s *Service) GetGroup(ctx context.Context, in *GroupNameInput) (*GroupOutput, error) {
-	if err := Validate("GetGroup", in); err != nil {
+	if err := s.validate(ctx, "GetGroup", in); err != nil {
 		return nil, err
 	}
 	_, g, err := s.getGroup(ctx, s.store, in.UserPoolId, in.GroupName)
@@ -132,7 +132,7 @@ func (s *Service) GetGroup(ctx context.Context, in *GroupNameInput) (*GroupOutpu
 // UpdateGroup changes the description, role and precedence it is sent,
 // and keeps the others. A precedence cannot go back to null.
 func (s *Service) UpdateGroup(ctx context.Context, in *GroupInput) (*GroupOutput, error) {
-	if err := Validate("UpdateGroup", in); err != nil {
+	if err := s.validate(ctx, "UpdateGroup", in); err != nil {
 		return nil, err
 	}
 	var g *Group
@@ -163,7 +163,7 @@ func (s *Service) UpdateGroup(ctx context.Context, in *GroupInput) (*GroupOutput
 // once said only empty groups can be deleted; the API reference and
 // Cognito itself delete a group with members.)
 func (s *Service) DeleteGroup(ctx context.Context, in *GroupNameInput) (*Empty, error) {
-	if err := Validate("DeleteGroup", in); err != nil {
+	if err := s.validate(ctx, "DeleteGroup", in); err != nil {
 		return nil, err
 	}
 	err := s.updateUncached(ctx, func(tx Tx) error {
@@ -178,7 +178,7 @@ func (s *Service) DeleteGroup(ctx context.Context, in *GroupNameInput) (*Empty, 
 
 // ListGroups lists a pool's groups in the order they were created.
 func (s *Service) ListGroups(ctx context.Context, in *ListGroupsInput) (*ListGroupsOutput, error) {
-	if err := Validate("ListGroups", in); err != nil {
+	if err := s.validate(ctx, "ListGroups", in); err != nil {
 		return nil, err
 	}
 	pool, err := s.getPool(ctx, s.store, in.UserPoolId)

@@ -40,7 +40,7 @@ type ListUsersInGroupOutput struct {
 // AdminAddUserToGroup puts a user in a group. Adding a member again is a
 // no-op, and does not count against the groups-per-user quota.
 func (s *Service) AdminAddUserToGroup(ctx context.Context, in *GroupMemberInput) (*Empty, error) {
-	if err := Validate("AdminAddUserToGroup", in); err != nil {
+	if err := s.validate(ctx, "AdminAddUserToGroup", in); err != nil {
 		return nil, err
 	}
 	err := s.withGroupMember(ctx, in, func(tx Tx, pool *UserPool, g *Group, u *User) error {
@@ -80,7 +80,7 @@ func (s *Service) withGroupMember(ctx context.Context, in *GroupMemberInput, fn 
 // who is not in the group succeeds, as adding one twice does
 // (unconfirmed: no capture of Cognito's answer).
 func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *GroupMemberInput) (*Empty, error) {
-	if err := Validate("AdminRemoveUserFromGroup", in); err != nil {
+	if err := s.validate(ctx, "AdminRemoveUserFromGroup", in); err != nil {
 		return nil, err
 	}
 	err := s.withGroupMember(ctx, in, func(tx Tx, pool *UserPool, g *Group, u *User) error {
@@ -95,7 +95,7 @@ func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *GroupMemberI
 // AdminListGroupsForUser lists the groups a user is in, in the order the
 // groups were created.
 func (s *Service) AdminListGroupsForUser(ctx context.Context, in *AdminListGroupsForUserInput) (*ListGroupsOutput, error) {
-	if err := Validate("AdminListGroupsForUser", in); err != nil {
+	if err := s.validate(ctx, "AdminListGroupsForUser", in); err != nil {
 		return nil, err
 	}
 	pool, u, err := s.getUser(ctx, s.store, in.UserPoolId, in.Username)
@@ -115,7 +115,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, in *AdminListGroup
 // ListUsersInGroup lists a group's users, in the order the users were
 // created.
 func (s *Service) ListUsersInGroup(ctx context.Context, in *ListUsersInGroupInput) (*ListUsersInGroupOutput, error) {
-	if err := Validate("ListUsersInGroup", in); err != nil {
+	if err := s.validate(ctx, "ListUsersInGroup", in); err != nil {
 		return nil, err
 	}
 	pool, g, err := s.getGroup(ctx, s.store, in.UserPoolId, in.GroupName)

@@ -41,7 +41,7 @@ func (s *Service) HostedSecretHash(client *AppClient, username string) (string, 
 // name gets the pretended delivery a known one would.
 func (s *Service) HostedForgotPassword(ctx context.Context, pool *UserPool, client *AppClient, username string) (*CodeDeliveryOutput, error) {
 	in := &ForgotPasswordInput{ClientId: client.ClientID, Username: username}
-	if err := Validate("ForgotPassword", in); err != nil {
+	if err := s.validate(ctx, "ForgotPassword", in); err != nil {
 		return nil, err
 	}
 	return s.forgotPassword(ctx, pool, client, in, true)
@@ -51,7 +51,7 @@ func (s *Service) HostedForgotPassword(ctx context.Context, pool *UserPool, clie
 // page: an unknown name is answered as a wrong code.
 func (s *Service) HostedConfirmForgotPassword(ctx context.Context, pool *UserPool, client *AppClient, username, code, password string) error {
 	in := &ConfirmForgotPasswordInput{ClientId: client.ClientID, Username: username, ConfirmationCode: code, Password: password}
-	if err := Validate("ConfirmForgotPassword", in); err != nil {
+	if err := s.validate(ctx, "ConfirmForgotPassword", in); err != nil {
 		return err
 	}
 	_, err := s.confirmForgotPassword(ctx, pool, in, true)

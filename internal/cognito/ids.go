@@ -8,7 +8,8 @@ import (
 )
 
 // regionPattern accepts AWS region names (us-east-1, eu-central-2,
-// us-gov-west-1, cn-north-1, ap-southeast-3).
+// us-gov-west-1, cn-north-1, ap-southeast-3). ValidRegion matches it by
+// hand: it runs for every signed request (TestValidRegionIsThePattern).
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 
 // The shapes of IDs as the service model allows them (whole value).
@@ -18,7 +19,39 @@ var (
 )
 
 // ValidRegion reports whether s is shaped like an AWS region name.
-func ValidRegion(s string) bool { return len(s) <= 32 && regionPattern.MatchString(s) }
+func ValidRegion(s string) bool {
+	if len(s) > 32 {
+		return false
+	}
+	// Words split by '-': two letters, one or more words of letters,
+	// then one or two digits.
+	words := 0
+	for len(s) > 0 {
+		w, rest, more := strings.Cut(s, "-")
+		s = rest
+		words++
+		switch {
+		case words == 1:
+			if len(w) != 2 || !allBetween(w, 'a', 'z') {
+				return false
+			}
+		case !more:
+			return words >= 3 && len(w) >= 1 && len(w) <= 2 && allBetween(w, '0', '9')
+		case w == "" || !allBetween(w, 'a', 'z'):
+			return false
+		}
+	}
+	return false
+}
+
+func allBetween(s string, lo, hi byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < lo || s[i] > hi {
+			return false
+		}
+	}
+	return true
+}
 
 // RegionOfPoolID returns the region prefix of a user pool ID
 // ("us-east-2" for "us-east-2_ocU3TCWoA"), or "" if it has none.

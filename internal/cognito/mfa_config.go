@@ -84,7 +84,7 @@ type UserPoolMfaConfigOutput struct {
 // describes each block as the factor's configuration). MfaConfiguration
 // left out keeps the pool's.
 func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *SetUserPoolMfaConfigInput) (*UserPoolMfaConfigOutput, error) {
-	if err := Validate("SetUserPoolMfaConfig", in); err != nil {
+	if err := s.validate(ctx, "SetUserPoolMfaConfig", in); err != nil {
 		return nil, err
 	}
 	if len(in.WebAuthnConfiguration) > 0 && string(in.WebAuthnConfiguration) != "null" {
@@ -145,7 +145,7 @@ func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *SetUserPoolMfaCo
 
 // GetUserPoolMfaConfig returns the pool's second factors.
 func (s *Service) GetUserPoolMfaConfig(ctx context.Context, in *UserPoolIDInput) (*UserPoolMfaConfigOutput, error) {
-	if err := Validate("GetUserPoolMfaConfig", in); err != nil {
+	if err := s.validate(ctx, "GetUserPoolMfaConfig", in); err != nil {
 		return nil, err
 	}
 	pool, err := s.getPool(ctx, s.store, in.UserPoolId)

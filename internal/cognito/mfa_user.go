@@ -103,7 +103,7 @@ func (s *Service) renewSession(ctx context.Context, sess *authSession, verified 
 // VerifySoftwareToken confirms a code from it (the user's current token,
 // if any, keeps working until then).
 func (s *Service) AssociateSoftwareToken(ctx context.Context, in *SoftwareTokenInput) (*AssociateSoftwareTokenOutput, error) {
-	if err := Validate("AssociateSoftwareToken", in); err != nil {
+	if err := s.validate(ctx, "AssociateSoftwareToken", in); err != nil {
 		return nil, err
 	}
 	u, pool, sess, err := s.softwareTokenUser(ctx, in.AccessToken, in.Session)
@@ -140,7 +140,7 @@ func (s *Service) AssociateSoftwareToken(ctx context.Context, in *SoftwareTokenI
 // the code's step is used. FriendlyDeviceName is accepted and not kept:
 // no cognito-idp operation returns it.
 func (s *Service) VerifySoftwareToken(ctx context.Context, in *VerifySoftwareTokenInput) (*VerifySoftwareTokenOutput, error) {
-	if err := Validate("VerifySoftwareToken", in); err != nil {
+	if err := s.validate(ctx, "VerifySoftwareToken", in); err != nil {
 		return nil, err
 	}
 	u, pool, sess, err := s.softwareTokenUser(ctx, in.AccessToken, in.Session)
@@ -213,7 +213,7 @@ type AdminSetUserMFAPreferenceInput struct {
 
 // SetUserMFAPreference sets the signed-in user's MFA factors.
 func (s *Service) SetUserMFAPreference(ctx context.Context, in *SetUserMFAPreferenceInput) (*Empty, error) {
-	if err := Validate("SetUserMFAPreference", in); err != nil {
+	if err := s.validate(ctx, "SetUserMFAPreference", in); err != nil {
 		return nil, err
 	}
 	_, u, pool, _, err := s.signedInUser(ctx, in.AccessToken)
@@ -225,7 +225,7 @@ func (s *Service) SetUserMFAPreference(ctx context.Context, in *SetUserMFAPrefer
 
 // AdminSetUserMFAPreference sets a user's MFA factors.
 func (s *Service) AdminSetUserMFAPreference(ctx context.Context, in *AdminSetUserMFAPreferenceInput) (*Empty, error) {
-	if err := Validate("AdminSetUserMFAPreference", in); err != nil {
+	if err := s.validate(ctx, "AdminSetUserMFAPreference", in); err != nil {
 		return nil, err
 	}
 	pool, u, err := s.getUser(ctx, s.store, in.UserPoolId, in.Username)

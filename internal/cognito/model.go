@@ -1,10 +1,10 @@
 package cognito
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,7 +38,7 @@ type shape struct {
 	Sensitive bool                `json:"sensitive"`
 	Order     []string            `json:"order"`
 
-	re       *regexp.Regexp
+	match    func(string) bool // the pattern, applied to the whole value (pattern.go)
 	required map[string]bool
 	enumText string
 }
@@ -74,7 +74,7 @@ func loadModel(raw []byte) *apiModel {
 	for _, s := range doc.Shapes {
 		if s.Pattern != "" {
 			// AWS applies a pattern to the whole value.
-			s.re = regexp.MustCompile(`^(?:` + s.Pattern + `)$`)
+			s.match = patternMatcher(s.Pattern) // pattern.go
 		}
 		s.required = map[string]bool{}
 		for _, r := range s.Required {
@@ -151,16 +151,27 @@ func checkValue(s *shape, v any, path string, problems *[]string) {
 	case "structure":
 		obj, _ := v.(map[string]any)
 		for _, name := range s.Order {
-			mpath := memberPath(path, name)
 			mv, present := obj[name]
 			ms := model.shapes[s.Members[name].Shape]
 			if !present || mv == nil {
 				if s.required[name] {
-					*problems = append(*problems, failure(ms, nil, true, mpath, "Member must not be null"))
+					*problems = append(*problems, failure(ms, nil, true, memberPath(path, name), "Member must not be null"))
 				}
 				continue
 			}
-			checkValue(ms, mv, mpath, problems)
+			switch ms.Type {
+			case "structure", "list", "map":
+				checkValue(ms, mv, memberPath(path, name), problems)
+			default:
+				// The path is built only for a member that fails: most
+				// requests break nothing.
+				if fs := scalarFailures(ms, mv); len(fs) > 0 {
+					mpath := memberPath(path, name)
+					for _, c := range fs {
+						*problems = append(*problems, failure(ms, mv, false, mpath, c))
+					}
+				}
+			}
 		}
 	case "list":
 		items, _ := v.([]any)
@@ -233,7 +244,7 @@ func scalarFailures(s *shape, v any) []string {
 	case "string":
 		str, _ := v.(string)
 		out = append(out, lengthFailures(s, utf16Len(str))...)
-		if s.re != nil && !s.re.MatchString(str) {
+		if s.match != nil && !s.match(str) {
 			out = append(out, "Member must satisfy regular expression pattern: "+s.Pattern)
 		}
 		if len(s.Enum) > 0 {
@@ -446,4 +457,27 @@ func checkTypes(s *shape, v any, path string) error {
 		return ErrSerialization.WithMessagef("Unexpected value type for '%s': expected %s", path, s.Type)
 	}
 	return nil
+}
+
+// validatedKey marks a context whose operation input was validated from
+// the JSON the client sent (WithValidatedInput).
+type validatedKey struct{}
+
+// WithValidatedInput returns ctx saying that operation's input has been
+// checked by Validate against the JSON body it was decoded from, as the
+// API handler does before it decodes, so that the Service does not check
+// it a second time from the decoded struct (which costs a marshal and a
+// decode). Callers without a JSON body (the console) do not set it, and
+// the Service validates their input itself.
+func WithValidatedInput(ctx context.Context, operation string) context.Context {
+	return context.WithValue(ctx, validatedKey{}, operation)
+}
+
+// validate is Validate, unless ctx says the request's JSON was already
+// validated for this very operation.
+func (s *Service) validate(ctx context.Context, operation string, input any) error {
+	if op, _ := ctx.Value(validatedKey{}).(string); op == operation {
+		return nil
+	}
+	return Validate(operation, input)
 }

@@ -81,9 +81,9 @@ func violations(s *shape, required bool) []violation {
 		if s.Max != nil && *s.Max < 5000 {
 			out = append(out, violation{fmt.Sprintf("Member must have length less than or equal to %d", int(*s.Max)), strings.Repeat("a", int(*s.Max)+1), false})
 		}
-		if s.re != nil {
+		if s.match != nil {
 			for _, bad := range []string{"\x00", "a b", "\n", "%", "/", "", "@@"} {
-				if !s.re.MatchString(bad) {
+				if !s.match(bad) {
 					out = append(out, violation{"Member must satisfy regular expression pattern: " + s.Pattern, bad, false})
 					break
 				}

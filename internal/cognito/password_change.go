@@ -17,7 +17,7 @@ type ChangePasswordInput struct {
 // one. Wrong current passwords count towards the user's lockout, as
 // failed sign-ins do. Tokens already issued stay valid, as in Cognito.
 func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (*Empty, error) {
-	if err := Validate("ChangePassword", in); err != nil {
+	if err := s.validate(ctx, "ChangePassword", in); err != nil {
 		return nil, err
 	}
 	_, u, pool, _, err := s.signedInUser(ctx, in.AccessToken)

@@ -104,7 +104,7 @@ func empty(err error) (*Empty, error) {
 
 // CreateUserPool creates a pool in the caller's region.
 func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (*UserPoolOutput, error) {
-	if err := Validate("CreateUserPool", in); err != nil {
+	if err := s.validate(ctx, "CreateUserPool", in); err != nil {
 		return nil, err
 	}
 	if err := s.checkTags(in.UserPoolTags); err != nil {
@@ -148,7 +148,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 
 // DescribeUserPool returns a pool.
 func (s *Service) DescribeUserPool(ctx context.Context, in *UserPoolIDInput) (*UserPoolOutput, error) {
-	if err := Validate("DescribeUserPool", in); err != nil {
+	if err := s.validate(ctx, "DescribeUserPool", in); err != nil {
 		return nil, err
 	}
 	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
@@ -182,7 +182,7 @@ func (s *Service) describePool(p *UserPool, domain string) *UserPoolType {
 
 // ListUserPools lists the pools of the caller's region.
 func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsInput) (*ListUserPoolsOutput, error) {
-	if err := Validate("ListUserPools", in); err != nil {
+	if err := s.validate(ctx, "ListUserPools", in); err != nil {
 		return nil, err
 	}
 	region, err := s.region(ctx)
@@ -212,7 +212,7 @@ func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsInput) (*L
 // CreateUserPool sets (username and alias attributes, schema, username
 // case sensitivity) are kept.
 func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (*Empty, error) {
-	if err := Validate("UpdateUserPool", in); err != nil {
+	if err := s.validate(ctx, "UpdateUserPool", in); err != nil {
 		return nil, err
 	}
 	if err := s.checkTags(in.UserPoolTags); err != nil {
@@ -246,7 +246,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (
 // DeleteUserPool deletes a pool and everything in it, unless deletion
 // protection is on.
 func (s *Service) DeleteUserPool(ctx context.Context, in *UserPoolIDInput) (*Empty, error) {
-	if err := Validate("DeleteUserPool", in); err != nil {
+	if err := s.validate(ctx, "DeleteUserPool", in); err != nil {
 		return nil, err
 	}
 	err := s.update(ctx, func(tx Tx) error {

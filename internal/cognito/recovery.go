@@ -172,7 +172,7 @@ func userCodeHash(sub, code string) string { return hashCode(sub + ":" + code) }
 // ForgotPassword sends a user a code to reset their password with, to the
 // verified attribute the pool's AccountRecoverySetting chooses.
 func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (*CodeDeliveryOutput, error) {
-	if err := Validate("ForgotPassword", in); err != nil {
+	if err := s.validate(ctx, "ForgotPassword", in); err != nil {
 		return nil, err
 	}
 	client, pool, err := s.clientWithSecretHash(ctx, in.ClientId, in.SecretHash, in.Username)
@@ -234,7 +234,7 @@ func (s *Service) forgotPassword(ctx context.Context, pool *UserPool, client *Ap
 // or AdminResetUserPassword sent. Refresh tokens already issued stay
 // valid, as in Cognito (GlobalSignOut ends them).
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*Empty, error) {
-	if err := Validate("ConfirmForgotPassword", in); err != nil {
+	if err := s.validate(ctx, "ConfirmForgotPassword", in); err != nil {
 		return nil, err
 	}
 	client, pool, err := s.clientWithSecretHash(ctx, in.ClientId, in.SecretHash, in.Username)
@@ -361,7 +361,7 @@ func (s *Service) checkResetCode(ctx context.Context, pool *UserPool, username, 
 // becomes RESET_REQUIRED, sign-in answers PasswordResetRequiredException,
 // and a reset code is sent as ForgotPassword sends it.
 func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUserPasswordInput) (*Empty, error) {
-	if err := Validate("AdminResetUserPassword", in); err != nil {
+	if err := s.validate(ctx, "AdminResetUserPassword", in); err != nil {
 		return nil, err
 	}
 	code := newConfirmationCode()

@@ -54,7 +54,7 @@ type GetTokensFromRefreshTokenOutput struct {
 // GetTokensFromRefreshToken exchanges a refresh token for new tokens, and
 // a new refresh token when the client rotates them.
 func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenInput) (*GetTokensFromRefreshTokenOutput, error) {
-	if err := Validate("GetTokensFromRefreshToken", in); err != nil {
+	if err := s.validate(ctx, "GetTokensFromRefreshToken", in); err != nil {
 		return nil, err
 	}
 	client, _, err := s.appClient(ctx, in.ClientId)

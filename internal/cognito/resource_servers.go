@@ -68,7 +68,7 @@ func (s *Service) checkScopes(scopes []ResourceServerScope) error {
 
 // CreateResourceServer creates a resource server and its custom scopes.
 func (s *Service) CreateResourceServer(ctx context.Context, in *ResourceServerInput) (*ResourceServerOutput, error) {
-	if err := Validate("CreateResourceServer", in); err != nil {
+	if err := s.validate(ctx, "CreateResourceServer", in); err != nil {
 		return nil, err
 	}
 	if err := s.checkScopes(in.Scopes); err != nil {
@@ -100,7 +100,7 @@ func (s *Service) CreateResourceServer(ctx context.Context, in *ResourceServerIn
 
 // DescribeResourceServer returns a resource server.
 func (s *Service) DescribeResourceServer(ctx context.Context, in *ResourceServerIDInput) (*ResourceServerOutput, error) {
-	if err := Validate("DescribeResourceServer", in); err != nil {
+	if err := s.validate(ctx, "DescribeResourceServer", in); err != nil {
 		return nil, err
 	}
 	rs, err := s.readResourceServer(ctx, in.UserPoolId, in.Identifier) // resource_server_cache.go
@@ -126,7 +126,7 @@ func (s *Service) getResourceServer(ctx context.Context, r Reader, poolID, ident
 
 // ListResourceServers lists a pool's resource servers.
 func (s *Service) ListResourceServers(ctx context.Context, in *ListResourceServersInput) (*ListResourceServersOutput, error) {
-	if err := Validate("ListResourceServers", in); err != nil {
+	if err := s.validate(ctx, "ListResourceServers", in); err != nil {
 		return nil, err
 	}
 	poolID := in.UserPoolId
@@ -154,7 +154,7 @@ func (s *Service) ListResourceServers(ctx context.Context, in *ListResourceServe
 // UpdateResourceServer replaces a resource server's name and scopes.
 // Clients keep scopes removed here, inactive, until they are added back.
 func (s *Service) UpdateResourceServer(ctx context.Context, in *ResourceServerInput) (*ResourceServerOutput, error) {
-	if err := Validate("UpdateResourceServer", in); err != nil {
+	if err := s.validate(ctx, "UpdateResourceServer", in); err != nil {
 		return nil, err
 	}
 	if err := s.checkScopes(in.Scopes); err != nil {
@@ -179,7 +179,7 @@ func (s *Service) UpdateResourceServer(ctx context.Context, in *ResourceServerIn
 // DeleteResourceServer deletes a resource server. Clients keep its scopes
 // in AllowedOAuthScopes, inactive.
 func (s *Service) DeleteResourceServer(ctx context.Context, in *ResourceServerIDInput) (*Empty, error) {
-	if err := Validate("DeleteResourceServer", in); err != nil {
+	if err := s.validate(ctx, "DeleteResourceServer", in); err != nil {
 		return nil, err
 	}
 	err := s.update(ctx, func(tx Tx) error {

@@ -32,7 +32,7 @@ type AddCustomAttributesInput struct {
 // AddCustomAttributes adds custom attributes to a pool's schema. Like
 // Cognito, they cannot be required and cannot be removed afterwards.
 func (s *Service) AddCustomAttributes(ctx context.Context, in *AddCustomAttributesInput) (*Empty, error) {
-	if err := Validate("AddCustomAttributes", in); err != nil {
+	if err := s.validate(ctx, "AddCustomAttributes", in); err != nil {
 		return nil, err
 	}
 	err := s.update(ctx, func(tx Tx) error {

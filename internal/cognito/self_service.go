@@ -36,7 +36,7 @@ func signUpVerifiedAttribute(pool *UserPool, u *User) string {
 // ResendConfirmationCode sends an unconfirmed user a new sign-up code,
 // replacing the old one.
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirmationCodeInput) (*CodeDeliveryOutput, error) {
-	if err := Validate("ResendConfirmationCode", in); err != nil {
+	if err := s.validate(ctx, "ResendConfirmationCode", in); err != nil {
 		return nil, err
 	}
 	client, pool, err := s.clientWithSecretHash(ctx, in.ClientId, in.SecretHash, in.Username)
@@ -81,7 +81,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 
 // DeleteUser deletes the signed-in user, with their tokens and codes.
 func (s *Service) DeleteUser(ctx context.Context, in *AccessTokenInput) (*Empty, error) {
-	if err := Validate("DeleteUser", in); err != nil {
+	if err := s.validate(ctx, "DeleteUser", in); err != nil {
 		return nil, err
 	}
 	c, u, err := s.CheckAccessToken(ctx, in.AccessToken, ScopeAdmin)
@@ -101,7 +101,7 @@ func (s *Service) DeleteUser(ctx context.Context, in *AccessTokenInput) (*Empty,
 // AdminUserGlobalSignOut revokes every token of a user, as GlobalSignOut
 // does for the signed-in user.
 func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *AdminUserGlobalSignOutInput) (*Empty, error) {
-	if err := Validate("AdminUserGlobalSignOut", in); err != nil {
+	if err := s.validate(ctx, "AdminUserGlobalSignOut", in); err != nil {
 		return nil, err
 	}
 	err := s.withUser(ctx, in.UserPoolId, in.Username, func(tx Tx, _ *UserPool, u *User) error {

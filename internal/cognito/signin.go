@@ -188,7 +188,7 @@ func (s *Service) openSession(token string) (*authSession, error) {
 // InitiateAuth starts a sign-in (USER_PASSWORD_AUTH, USER_SRP_AUTH,
 // USER_AUTH) or refreshes tokens (REFRESH_TOKEN_AUTH); see initiate.
 func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
-	if err := Validate("InitiateAuth", in); err != nil {
+	if err := s.validate(ctx, "InitiateAuth", in); err != nil {
 		return nil, err
 	}
 	client, pool, err := s.appClient(ctx, in.ClientId)
@@ -385,7 +385,7 @@ func (s *Service) NewPasswordChallenge(pool *UserPool, client *AppClient, u *Use
 // RespondToAuthChallenge answers a challenge (NEW_PASSWORD_REQUIRED,
 // PASSWORD_VERIFIER, SELECT_CHALLENGE); see respond.
 func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
-	if err := Validate("RespondToAuthChallenge", in); err != nil {
+	if err := s.validate(ctx, "RespondToAuthChallenge", in); err != nil {
 		return nil, err
 	}
 	client, pool, err := s.appClient(ctx, in.ClientId)

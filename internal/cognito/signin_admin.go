@@ -43,7 +43,7 @@ func (s *Service) adminClient(ctx context.Context, poolID, clientID string) (*Ap
 // ADMIN_USER_PASSWORD_AUTH (or its legacy name ADMIN_NO_SRP_AUTH),
 // USER_SRP_AUTH, REFRESH_TOKEN_AUTH, USER_AUTH.
 func (s *Service) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthInput) (*AuthOutput, error) {
-	if err := Validate("AdminInitiateAuth", in); err != nil {
+	if err := s.validate(ctx, "AdminInitiateAuth", in); err != nil {
 		return nil, err
 	}
 	client, pool, err := s.adminClient(ctx, in.UserPoolId, in.ClientId)
@@ -55,7 +55,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthIn
 
 // AdminRespondToAuthChallenge answers a challenge of AdminInitiateAuth.
 func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *AdminRespondToAuthChallengeInput) (*AuthOutput, error) {
-	if err := Validate("AdminRespondToAuthChallenge", in); err != nil {
+	if err := s.validate(ctx, "AdminRespondToAuthChallenge", in); err != nil {
 		return nil, err
 	}
 	client, pool, err := s.adminClient(ctx, in.UserPoolId, in.ClientId)

@@ -59,7 +59,7 @@ func newConfirmationCode() string {
 // SignUp registers an unconfirmed user and sends the confirmation code to
 // the attribute the pool verifies.
 func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
-	if err := Validate("SignUp", in); err != nil {
+	if err := s.validate(ctx, "SignUp", in); err != nil {
 		return nil, err
 	}
 	client, pool, err := s.clientWithSecretHash(ctx, in.ClientId, in.SecretHash, in.Username)
@@ -149,7 +149,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 
 // ConfirmSignUp confirms a user with the code SignUp sent.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*Empty, error) {
-	if err := Validate("ConfirmSignUp", in); err != nil {
+	if err := s.validate(ctx, "ConfirmSignUp", in); err != nil {
 		return nil, err
 	}
 	client, pool, err := s.clientWithSecretHash(ctx, in.ClientId, in.SecretHash, in.Username)

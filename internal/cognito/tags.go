@@ -101,7 +101,7 @@ func (s *Service) changeTags(ctx context.Context, arn string, fn func(tags map[s
 // TagResource adds tags to a user pool, replacing the values of keys it
 // already has. The pool's UserPoolTags are the same tags.
 func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*Empty, error) {
-	if err := Validate("TagResource", in); err != nil {
+	if err := s.validate(ctx, "TagResource", in); err != nil {
 		return nil, err
 	}
 	err := s.changeTags(ctx, in.ResourceArn, func(tags map[string]string) error {
@@ -114,7 +114,7 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*Empty
 // UntagResource removes tags from a user pool; keys it does not have are
 // ignored.
 func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*Empty, error) {
-	if err := Validate("UntagResource", in); err != nil {
+	if err := s.validate(ctx, "UntagResource", in); err != nil {
 		return nil, err
 	}
 	err := s.changeTags(ctx, in.ResourceArn, func(tags map[string]string) error {
@@ -128,7 +128,7 @@ func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*E
 
 // ListTagsForResource returns a user pool's tags.
 func (s *Service) ListTagsForResource(ctx context.Context, in *ResourceARNInput) (*ListTagsForResourceOutput, error) {
-	if err := Validate("ListTagsForResource", in); err != nil {
+	if err := s.validate(ctx, "ListTagsForResource", in); err != nil {
 		return nil, err
 	}
 	poolID, err := s.poolOfARN(in.ResourceArn)

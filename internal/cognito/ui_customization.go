@@ -71,7 +71,7 @@ func (s *Service) uiClientID(ctx context.Context, r Reader, poolID, clientID str
 // or the pool's default (ClientId ALL or none). CSS and logo are set
 // together, as in Cognito: a request without a logo removes it.
 func (s *Service) SetUICustomization(ctx context.Context, in *SetUICustomizationInput) (*UICustomizationOutput, error) {
-	if err := Validate("SetUICustomization", in); err != nil {
+	if err := s.validate(ctx, "SetUICustomization", in); err != nil {
 		return nil, err
 	}
 	if _, err := ParseHostedCSS(in.CSS); err != nil {
@@ -112,7 +112,7 @@ func (s *Service) SetUICustomization(ctx context.Context, in *SetUICustomization
 // GetUICustomization returns the customization that applies to an app
 // client (its own, else the pool's default), or the pool's default.
 func (s *Service) GetUICustomization(ctx context.Context, in *GetUICustomizationInput) (*UICustomizationOutput, error) {
-	if err := Validate("GetUICustomization", in); err != nil {
+	if err := s.validate(ctx, "GetUICustomization", in); err != nil {
 		return nil, err
 	}
 	clientID, err := s.uiClientID(ctx, s.store, in.UserPoolId, in.ClientId)

@@ -200,7 +200,7 @@ func (s *Service) signedInUser(ctx context.Context, token string) (*AccessClaims
 
 // GetUser returns the signed-in user's own attributes.
 func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOutput, error) {
-	if err := Validate("GetUser", in); err != nil {
+	if err := s.validate(ctx, "GetUser", in); err != nil {
 		return nil, err
 	}
 	_, u, _, client, err := s.signedInUser(ctx, in.AccessToken)
@@ -223,7 +223,7 @@ func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOu
 
 // GlobalSignOut revokes every token of the signed-in user.
 func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Empty, error) {
-	if err := Validate("GlobalSignOut", in); err != nil {
+	if err := s.validate(ctx, "GlobalSignOut", in); err != nil {
 		return nil, err
 	}
 	c, u, err := s.CheckAccessToken(ctx, in.AccessToken, ScopeAdmin)
@@ -243,7 +243,7 @@ func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Emp
 // RevokeToken revokes a refresh token and the access and ID tokens issued
 // with it or from it.
 func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty, error) {
-	if err := Validate("RevokeToken", in); err != nil {
+	if err := s.validate(ctx, "RevokeToken", in); err != nil {
 		return nil, err
 	}
 	if _, _, err := s.appClient(ctx, in.ClientId); err != nil {

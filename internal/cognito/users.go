@@ -210,7 +210,7 @@ func passwordPolicy(pool *UserPool) *PasswordPolicy {
 // sign-in. No message is sent: a generated temporary password goes to the
 // server log, marked as such (unless MessageAction is SUPPRESS).
 func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
-	if err := Validate("AdminCreateUser", in); err != nil {
+	if err := s.validate(ctx, "AdminCreateUser", in); err != nil {
 		return nil, err
 	}
 	pool, err := s.getPool(ctx, s.store, in.UserPoolId)
@@ -349,7 +349,7 @@ func (s *Service) changeUser(ctx context.Context, poolID, username string, fn fu
 
 // AdminGetUser returns a user.
 func (s *Service) AdminGetUser(ctx context.Context, in *AdminUserInput) (*AdminGetUserOutput, error) {
-	if err := Validate("AdminGetUser", in); err != nil {
+	if err := s.validate(ctx, "AdminGetUser", in); err != nil {
 		return nil, err
 	}
 	_, u, err := s.getUser(ctx, s.store, in.UserPoolId, in.Username)
@@ -366,7 +366,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *AdminUserInput) (*AdminG
 
 // AdminSetUserPassword sets a user's password, permanent or temporary.
 func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPasswordInput) (*Empty, error) {
-	if err := Validate("AdminSetUserPassword", in); err != nil {
+	if err := s.validate(ctx, "AdminSetUserPassword", in); err != nil {
 		return nil, err
 	}
 	// The user and the policy are checked before the hash, and the hash
@@ -404,7 +404,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 
 // AdminDeleteUser deletes a user.
 func (s *Service) AdminDeleteUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
-	if err := Validate("AdminDeleteUser", in); err != nil {
+	if err := s.validate(ctx, "AdminDeleteUser", in); err != nil {
 		return nil, err
 	}
 	err := s.withUser(ctx, in.UserPoolId, in.Username, func(tx Tx, pool *UserPool, u *User) error {
@@ -415,7 +415,7 @@ func (s *Service) AdminDeleteUser(ctx context.Context, in *AdminUserInput) (*Emp
 
 // AdminDisableUser stops a user from signing in and refreshing tokens.
 func (s *Service) AdminDisableUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
-	if err := Validate("AdminDisableUser", in); err != nil {
+	if err := s.validate(ctx, "AdminDisableUser", in); err != nil {
 		return nil, err
 	}
 	// Disabling a user also revokes their tokens, as in Cognito.
@@ -460,7 +460,7 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *AdminUserInput) (*
 // AdminUpdateUserAttributes sets attributes; a changed email or phone
 // number is no longer verified unless the request says so.
 func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdateUserAttributesInput) (*Empty, error) {
-	if err := Validate("AdminUpdateUserAttributes", in); err != nil {
+	if err := s.validate(ctx, "AdminUpdateUserAttributes", in); err != nil {
 		return nil, err
 	}
 	err := s.changeUser(ctx, in.UserPoolId, in.Username, func(pool *UserPool, u *User) error {
@@ -481,7 +481,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 // ListUsers lists a pool's users, optionally filtered with Cognito's
 // filter syntax: `attribute = "value"` or `attribute ^= "prefix"`.
 func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsersOutput, error) {
-	if err := Validate("ListUsers", in); err != nil {
+	if err := s.validate(ctx, "ListUsers", in); err != nil {
 		return nil, err
 	}
 	pool, err := s.getPool(ctx, s.store, in.UserPoolId)

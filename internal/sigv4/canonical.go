@@ -35,25 +35,41 @@ func signingKey(secret, date, region, service string) []byte {
 }
 
 func canonicalRequest(method, uri, query, headers, signedHeaders, payloadHash string) string {
-	var b strings.Builder
-	b.Grow(len(method) + len(uri) + len(query) + len(headers) + len(signedHeaders) + len(payloadHash) + 5)
-	b.WriteString(method)
-	b.WriteByte('\n')
-	b.WriteString(uri)
-	b.WriteByte('\n')
-	b.WriteString(query)
-	b.WriteByte('\n')
-	b.WriteString(headers)
-	b.WriteByte('\n')
-	b.WriteString(signedHeaders)
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	return string(appendCanonicalRequest(nil, method, uri, query, []byte(headers), signedHeaders, []byte(payloadHash)))
+}
+
+// appendCanonicalRequest appends the canonical request: method, URI,
+// query, headers (appendCanonicalHeaders), signed header names and the
+// payload's hash, one per line.
+func appendCanonicalRequest(dst []byte, method, uri, query string, headers []byte, signedHeaders string, payloadHash []byte) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, '\n')
+	dst = append(dst, uri...)
+	dst = append(dst, '\n')
+	dst = append(dst, query...)
+	dst = append(dst, '\n')
+	dst = append(dst, headers...)
+	dst = append(dst, '\n')
+	dst = append(dst, signedHeaders...)
+	dst = append(dst, '\n')
+	return append(dst, payloadHash...)
 }
 
 func stringToSign(isoTime, scope, creq string) string {
-	sum := sha256.Sum256([]byte(creq))
-	return algorithm + "\n" + isoTime + "\n" + scope + "\n" + hex.EncodeToString(sum[:])
+	return string(appendStringToSign(nil, isoTime, scope, []byte(creq)))
+}
+
+// appendStringToSign appends the string to sign of canonical request
+// creq, made at isoTime within the credential scope
+// (date/region/service/aws4_request).
+func appendStringToSign(dst []byte, isoTime, scope string, creq []byte) []byte {
+	sum := sha256.Sum256(creq)
+	dst = append(dst, algorithm+"\n"...)
+	dst = append(dst, isoTime...)
+	dst = append(dst, '\n')
+	dst = append(dst, scope...)
+	dst = append(dst, '\n')
+	return hex.AppendEncode(dst, sum[:])
 }
 
 // uriEncode percent-encodes every byte outside RFC 3986's unreserved set
@@ -233,37 +249,70 @@ func queryUnescape(s string) string {
 // distinctNames), which bounds the result by the size of the request's
 // headers.
 func canonicalHeaders(r *http.Request, names []string) string {
+	return string(appendCanonicalHeaders(nil, r, names))
+}
+
+// appendCanonicalHeaders is canonicalHeaders appending to dst.
+func appendCanonicalHeaders(dst []byte, r *http.Request, names []string) []byte {
+	// When every key is in canonical form, as Go's server and client store
+	// well-formed names, no two keys differ only in case, and a name's
+	// values are under its canonical key, found without indexing the
+	// whole header.
+	canonical := canonicalKeys(r.Header)
 	var idx map[string][]string
-	if canonicalKeys(r.Header) {
-		// Every key is in canonical form, as Go's server and client
-		// store well-formed names: no two keys differ only in case, and a
-		// name's values are under its canonical key, found without
-		// indexing the whole header.
-		idx = make(map[string][]string, len(names))
-		for _, n := range names {
-			ln := strings.ToLower(n)
-			if vs, ok := r.Header[http.CanonicalHeaderKey(ln)]; ok {
-				idx[ln] = vs
-			}
-		}
-	} else {
+	if !canonical {
 		idx = indexHeaders(r.Header)
 	}
-	var b strings.Builder
 	for _, n := range names {
 		n = strings.ToLower(n)
-		b.WriteString(n)
-		b.WriteByte(':')
-		b.WriteString(headerValue(r, idx, n))
-		b.WriteByte('\n')
+		var vs []string
+		if canonical {
+			vs = r.Header[canonicalName(n)]
+		} else {
+			vs = idx[n]
+		}
+		dst = append(dst, n...)
+		dst = append(dst, ':')
+		dst = appendHeaderValue(dst, r, vs, n)
+		dst = append(dst, '\n')
 	}
-	return b.String()
+	return dst
+}
+
+// signedNames are the canonical forms of the header names the SDKs sign,
+// by their lower-case spelling, so that looking one up costs no
+// allocation.
+var signedNames = map[string]string{
+	"host": "Host", "content-type": "Content-Type", "content-length": "Content-Length",
+	"x-amz-date": "X-Amz-Date", "x-amz-target": "X-Amz-Target", "x-amz-content-sha256": "X-Amz-Content-Sha256",
+	"x-amz-security-token": "X-Amz-Security-Token", "x-amz-user-agent": "X-Amz-User-Agent", "user-agent": "User-Agent",
+	"amz-sdk-invocation-id": "Amz-Sdk-Invocation-Id", "amz-sdk-request": "Amz-Sdk-Request",
+	"accept-encoding": "Accept-Encoding", "x-amz-api-version": "X-Amz-Api-Version",
+}
+
+// canonicalName is http.CanonicalHeaderKey of a lower-case name.
+func canonicalName(n string) string {
+	if c, ok := signedNames[n]; ok {
+		return c
+	}
+	return http.CanonicalHeaderKey(n)
 }
 
 // distinctNames reports whether no header name is listed twice (ignoring
 // case). A signer never lists one twice; refusing it keeps a small
 // Authorization header from repeating a large header value many times over.
 func distinctNames(names []string) bool {
+	if len(names) <= 16 {
+		// The usual handful: pairwise, without a map.
+		for i, n := range names {
+			for _, m := range names[:i] {
+				if strings.EqualFold(n, m) {
+					return false
+				}
+			}
+		}
+		return true
+	}
 	seen := make(map[string]struct{}, len(names))
 	for _, n := range names {
 		n = strings.ToLower(n)
@@ -302,48 +351,45 @@ func indexHeaders(h http.Header) map[string][]string {
 	return idx
 }
 
-// headerValue returns the canonical value of one (lower-case) header name.
-// Go's HTTP server moves some headers out of r.Header: Host into r.Host,
-// Transfer-Encoding into r.TransferEncoding; Content-Length stays in the
-// header map but a client-built request may carry it only in
-// r.ContentLength.
-func headerValue(r *http.Request, idx map[string][]string, name string) string {
+// appendHeaderValue appends the canonical value of one (lower-case)
+// header name, whose values in r.Header are vs. Go's HTTP server moves
+// some headers out of r.Header: Host into r.Host, Transfer-Encoding into
+// r.TransferEncoding; Content-Length stays in the header map but a
+// client-built request may carry it only in r.ContentLength.
+func appendHeaderValue(dst []byte, r *http.Request, vs []string, name string) []byte {
 	switch name {
 	case "host":
 		h := r.Host
 		if h == "" && r.URL != nil {
 			h = r.URL.Host
 		}
-		return trimAll(h)
+		return append(dst, trimAll(h)...)
 	case "content-length":
-		if vs := idx[name]; len(vs) > 0 {
-			return joinValues(vs)
+		if len(vs) > 0 {
+			return appendValues(dst, vs)
 		}
 		if r.ContentLength >= 0 {
-			return strconv.FormatInt(r.ContentLength, 10)
+			return strconv.AppendInt(dst, r.ContentLength, 10)
 		}
-		return ""
+		return dst
 	case "transfer-encoding":
-		if vs := idx[name]; len(vs) > 0 {
-			return joinValues(vs)
+		if len(vs) > 0 {
+			return appendValues(dst, vs)
 		}
-		return joinValues(r.TransferEncoding)
+		return appendValues(dst, r.TransferEncoding)
 	}
-	return joinValues(idx[name])
+	return appendValues(dst, vs)
 }
 
-func joinValues(vs []string) string {
-	switch len(vs) {
-	case 0:
-		return ""
-	case 1:
-		return trimAll(vs[0])
-	}
-	parts := make([]string, len(vs))
+// appendValues appends a header's values, each trimmed, joined by commas.
+func appendValues(dst []byte, vs []string) []byte {
 	for i, v := range vs {
-		parts[i] = trimAll(v)
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, trimAll(v)...)
 	}
-	return strings.Join(parts, ",")
+	return dst
 }
 
 // trimAll trims leading and trailing white space and collapses each run of

@@ -152,3 +152,20 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseISOBasic: the hand-written X-Amz-Date parser accepts exactly
+// what time.Parse accepts and formats back unchanged, with the same time.
+func FuzzParseISOBasic(f *testing.F) {
+	for _, s := range []string{"20260304T050607Z", "20260230T000000Z", "20261301T000000Z", "2026030AT050607Z",
+		"20260304T240000Z", "00000101T000000Z", "20240229T235959Z", "20230229T000000Z", "+0260304T050607Z", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseISOBasic(s)
+		want, err := time.Parse(isoBasic, s)
+		wantOK := err == nil && want.Format(isoBasic) == s
+		if ok != wantOK || (ok && !got.Equal(want)) {
+			t.Fatalf("parseISOBasic(%q) = %v, %v; time.Parse: %v, %v (%v)", s, got, ok, want, wantOK, err)
+		}
+	})
+}

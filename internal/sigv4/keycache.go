@@ -1,7 +1,10 @@
 package sigv4
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
+	"hash"
 	"sync"
 )
 
@@ -31,6 +34,26 @@ type keyCache struct {
 type cachedKey struct {
 	secret string
 	key    []byte
+	// macs holds HMAC-SHA256 instances keyed with key: a reset one
+	// starts from its saved keyed state, where a new one would hash the
+	// key's pads and allocate anew for every request.
+	macs sync.Pool
+}
+
+func newCachedKey(secret string, key []byte) *cachedKey {
+	k := &cachedKey{secret: secret, key: key}
+	k.macs.New = func() any { return hmac.New(sha256.New, key) }
+	return k
+}
+
+// sign appends HMAC-SHA256(key, msg) to dst.
+func (k *cachedKey) sign(dst, msg []byte) []byte {
+	m := k.macs.Get().(hash.Hash)
+	m.Reset()
+	m.Write(msg)
+	dst = m.Sum(dst)
+	k.macs.Put(m)
+	return dst
 }
 
 // scopeID is the cache's key: the access key ID and the credential scope.
@@ -43,21 +66,26 @@ func scopeID(keyID, date, region, service string) string {
 // signingKey returns the signing key of secret for the scope, from the
 // cache when it holds one derived from this very secret.
 func (c *keyCache) signingKey(keyID, secret, date, region, service string) []byte {
+	return c.signer(keyID, secret, date, region, service).key
+}
+
+// signer is signingKey with its pool of keyed HMACs.
+func (c *keyCache) signer(keyID, secret, date, region, service string) *cachedKey {
 	id := scopeID(keyID, date, region, service)
 	c.mu.RLock()
 	e := c.m[id]
 	c.mu.RUnlock()
 	if e != nil && subtle.ConstantTimeCompare([]byte(e.secret), []byte(secret)) == 1 {
-		return e.key
+		return e
 	}
-	key := signingKey(secret, date, region, service)
+	e = newCachedKey(secret, signingKey(secret, date, region, service))
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= maxCachedKeys {
 		c.m = make(map[string]*cachedKey)
 	}
-	c.m[id] = &cachedKey{secret: secret, key: key}
+	c.m[id] = e
 	c.mu.Unlock()
-	return key
+	return e
 }
 
 // len is how many keys the cache holds (tests).

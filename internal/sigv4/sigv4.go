@@ -1,7 +1,6 @@
 package sigv4
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -9,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -212,6 +212,9 @@ func requirements(p authParams, haveDate bool, auth string) string {
 // its canonical spelling) or, failing that header, the Date header (ISO 8601
 // basic or an HTTP date).
 func parseRequestTime(value string, fromDateHeader bool) (time.Time, bool) {
+	if t, ok := parseISOBasic(value); ok {
+		return t, true
+	}
 	if t, err := time.Parse(isoBasic, value); err == nil && t.Format(isoBasic) == value {
 		return t.UTC(), true
 	}
@@ -221,6 +224,40 @@ func parseRequestTime(value string, fromDateHeader bool) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// parseISOBasic parses exactly the strings time.Parse(isoBasic) accepts
+// and formats back unchanged ("20060102T150405Z", every field in range),
+// without its general parser: it runs for every signed request.
+func parseISOBasic(v string) (time.Time, bool) {
+	if len(v) != len(isoBasic) || v[8] != 'T' || v[15] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(s string) (int, bool) {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	year, ok1 := num(v[0:4])
+	month, ok2 := num(v[4:6])
+	day, ok3 := num(v[6:8])
+	hour, ok4 := num(v[9:11])
+	minute, ok5 := num(v[11:13])
+	sec, ok6 := num(v[13:15])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC)
+	if t.Day() != day { // February 30th and the like
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // skewMinutes renders MaxSkew as AWS's "5 min." figure.
@@ -261,6 +298,26 @@ func allIn(s string, lo, hi byte) bool {
 		}
 	}
 	return true
+}
+
+// requestBuffers hold the canonical request and the string to sign while
+// a signature is computed; buffers that grew past maxPooledBuffer (a
+// request with very large signed headers) are left to the collector.
+var requestBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+const maxPooledBuffer = 16 << 10
+
+// equalConstantTime compares the computed signature with the presented
+// one in time that depends only on their lengths.
+func equalConstantTime(want []byte, got string) bool {
+	if len(want) != len(got) {
+		return false
+	}
+	var d byte
+	for i := range want {
+		d |= want[i] ^ got[i]
+	}
+	return d == 0
 }
 
 // Verify checks r's Authorization header (header-based SigV4 only). body is
@@ -328,7 +385,10 @@ func (v *Verifier) VerifyWith(r *http.Request, body []byte, lookup func(accessKe
 	if skew <= 0 {
 		skew = defaultSkew
 	}
-	reqISO := reqTime.Format(isoBasic)
+	reqISO := dateValue // already in that form when it parsed as one
+	if _, iso := parseISOBasic(dateValue); !iso {
+		reqISO = reqTime.Format(isoBasic)
+	}
 	if earliest := nowT.Add(-skew); reqTime.Before(earliest) {
 		return Identity{}, fail(typeInvalidSignature, "Signature expired: "+reqISO+" is now earlier than "+
 			earliest.Format(isoBasic)+" ("+nowT.Format(isoBasic)+" - "+skewMinutes(skew)+" min.)")
@@ -384,7 +444,7 @@ func (v *Verifier) VerifyWith(r *http.Request, body []byte, lookup func(accessKe
 	if term != terminator {
 		scopeErr.WriteString("Credential should be scoped with a valid terminator: '" + terminator + "', not '" + term + "'. ")
 	}
-	if want := reqTime.Format(scopeDate); credDate != want {
+	if want := reqISO[:len(scopeDate)]; credDate != want {
 		scopeErr.WriteString("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
 			credDate + "' != '" + want + "', from '" + reqISO + "'.")
 	}
@@ -410,30 +470,46 @@ func (v *Verifier) VerifyWith(r *http.Request, body []byte, lookup func(accessKe
 	// which must then be the body's. UNSIGNED-PAYLOAD is not honoured: the
 	// body is always covered by the signature.
 	sum := sha256.Sum256(body)
-	bodyHash := hex.EncodeToString(sum[:])
-	payloadHash, payloadOK := bodyHash, true
+	var bodyHex [2 * sha256.Size]byte
+	hex.Encode(bodyHex[:], sum[:])
+	payloadHash, payloadOK := bodyHex[:], true
 	if h := r.Header.Get(headerSHA256); h != "" && h != unsignedBody {
-		payloadHash = h
-		payloadOK = subtle.ConstantTimeCompare([]byte(h), []byte(bodyHash)) == 1
+		payloadHash = []byte(h)
+		payloadOK = subtle.ConstantTimeCompare(payloadHash, bodyHex[:]) == 1
 	}
 
 	matched := false
 	if distinctNames(names) {
-		credScope := credDate + "/" + region + "/" + service + "/" + terminator
-		var key []byte
+		var key *cachedKey
 		if known {
-			key = v.keys.signingKey(keyID, secret, credDate, region, service)
+			key = v.keys.signer(keyID, secret, credDate, region, service)
 		} else {
-			key = signingKey(secret, credDate, region, service)
+			key = newCachedKey(secret, signingKey(secret, credDate, region, service))
 		}
-		headers := canonicalHeaders(r, names)
+		bp := requestBuffers.Get().(*[]byte)
+		buf := (*bp)[:0]
+		// The canonical request, its headers rendered once for every URI
+		// form.
+		headers := appendCanonicalHeaders(buf, r, names)
+		nh := len(headers)
+		buf = headers
 		query := canonicalQuery(rawQuery(r))
+		credScope := credDate + "/" + region + "/" + service + "/" + terminator
 		for _, uri := range canonicalURIs(r) {
-			creq := canonicalRequest(r.Method, uri, query, headers, p.signedHeaders, payloadHash)
-			want := hex.EncodeToString(hmacSHA256(key, []byte(stringToSign(reqISO, credScope, creq))))
-			if hmac.Equal([]byte(want), []byte(p.signature)) {
+			buf = appendCanonicalRequest(buf[:nh], r.Method, uri, query, headers[:nh], p.signedHeaders, payloadHash)
+			sts := len(buf)
+			buf = appendStringToSign(buf, reqISO, credScope, buf[nh:])
+			var mac [sha256.Size]byte
+			key.sign(mac[:0], buf[sts:])
+			var want [2 * sha256.Size]byte
+			hex.Encode(want[:], mac[:])
+			if equalConstantTime(want[:], p.signature) {
 				matched = true
 			}
+		}
+		if cap(buf) <= maxPooledBuffer {
+			*bp = buf[:0]
+			requestBuffers.Put(bp)
 		}
 	}
 	if !known {

@@ -18,12 +18,17 @@ import (
 )
 
 // AdminReport is what `cognitod bench admin` measured: signed admin
-// reads, one phase per operation.
+// reads, one phase per operation, after a floor phase.
 type AdminReport struct {
 	Concurrency int
 	Duration    time.Duration // of each phase
 	Cores       int
-	Phases      []*AdminPhase
+	// Floor is GET /healthz driven the same way: what this machine's
+	// loopback, net/http and this load generator allow when the handler
+	// does next to nothing. The load generator shares the machine, so
+	// the reads' rates only mean something beside it.
+	Floor  *AdminPhase
+	Phases []*AdminPhase
 }
 
 // AdminPhase is one operation's figures.
@@ -34,15 +39,30 @@ type AdminPhase struct {
 	PerSec        float64
 	P50, P90, P99 time.Duration
 	Max           time.Duration
+	// ServerCPU is the server process's CPU time per request (user and
+	// system, from its process_cpu_seconds_total); 0 when its metrics
+	// could not be read.
+	ServerCPU time.Duration
+}
+
+func (p *AdminPhase) line(b *strings.Builder) {
+	fmt.Fprintf(b, "  %-24s %8.0f req/s  p50 %s  p90 %s  p99 %s  max %s  (%d requests, %d errors)", p.Operation+":",
+		p.PerSec, round(p.P50), round(p.P90), round(p.P99), round(p.Max), p.Requests, p.Errors)
+	if p.ServerCPU > 0 {
+		fmt.Fprintf(b, "  server CPU %.1f µs/req", float64(p.ServerCPU)/float64(time.Microsecond))
+	}
+	b.WriteByte('\n')
 }
 
 func (r *AdminReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cognitod bench admin: concurrency %d, %s per operation, SigV4-signed (signature renewed every second)\n", r.Concurrency, r.Duration)
+	if r.Floor != nil {
+		r.Floor.line(&b)
+	}
 	throttled := false
 	for _, p := range r.Phases {
-		fmt.Fprintf(&b, "  %-24s %8.0f req/s  p50 %s  p90 %s  p99 %s  max %s  (%d requests, %d errors)\n",
-			p.Operation+":", p.PerSec, round(p.P50), round(p.P90), round(p.P99), round(p.Max), p.Requests, p.Errors)
+		p.line(&b)
 		throttled = throttled || p.Errors > 0
 	}
 	if throttled {
@@ -81,6 +101,28 @@ func RunAdmin(ctx context.Context, c Config) (*AdminReport, error) {
 		return nil, err
 	}
 	rep := &AdminReport{Concurrency: c.Concurrency, Duration: c.Duration, Cores: runtime.GOMAXPROCS(0)}
+	phase := func(name string, w newWorker) (*AdminPhase, error) {
+		cpu0, cpuOK := c.serverCPU(ctx, hc)
+		s, err := c.drive(ctx, c.Duration, w)
+		if err != nil {
+			return nil, err
+		}
+		cpu1, cpuOK1 := c.serverCPU(ctx, hc)
+		r := &Report{}
+		r.fill([]*sample{s})
+		p := &AdminPhase{Operation: name, Requests: r.Tokens, Errors: r.Errors, PerSec: r.TokensPerSec,
+			P50: r.P50, P90: r.P90, P99: r.P99, Max: r.Max}
+		if cpuOK && cpuOK1 && r.Tokens > 0 && cpu1 > cpu0 {
+			p.ServerCPU = (cpu1 - cpu0) / time.Duration(r.Tokens)
+		}
+		return p, nil
+	}
+	if u.Scheme == "http" {
+		var err error
+		if rep.Floor, err = phase("GET /healthz (floor)", floorWorkers(u)); err != nil {
+			return nil, err
+		}
+	}
 	for _, o := range adminOps {
 		sr := &signedRequest{c: &c, u: u, op: o.op, body: []byte(strings.ReplaceAll(o.body, "{0}", cl.poolID))}
 		// One call through net/http first: a request the server refuses
@@ -89,16 +131,26 @@ func RunAdmin(ctx context.Context, c Config) (*AdminReport, error) {
 		if err := c.admin(ctx, hc, o.op, rawJSON(sr.body), &ignored); err != nil {
 			return nil, fmt.Errorf("bench: first %s: %w", o.op, err)
 		}
-		s, err := c.drive(ctx, c.Duration, sr.workers())
+		p, err := phase(o.op, sr.workers())
 		if err != nil {
 			return nil, err
 		}
-		r := &Report{}
-		r.fill([]*sample{s})
-		rep.Phases = append(rep.Phases, &AdminPhase{Operation: o.op, Requests: r.Tokens, Errors: r.Errors, PerSec: r.TokensPerSec,
-			P50: r.P50, P90: r.P90, P99: r.P99, Max: r.Max})
+		rep.Phases = append(rep.Phases, p)
 	}
 	return rep, nil
+}
+
+// floorWorkers get /healthz on raw keep-alive connections.
+func floorWorkers(u *url.URL) newWorker {
+	return func(runCtx context.Context, end time.Time) (func() error, func()) {
+		addr := u.Host
+		if u.Port() == "" {
+			addr = net.JoinHostPort(u.Hostname(), "80")
+		}
+		req := []byte("GET " + strings.TrimSuffix(u.Path, "/") + "/healthz HTTP/1.1\r\nHost: " + u.Host + "\r\n\r\n")
+		tc := &tokenConn{addr: addr, req: req, deadline: end}
+		return tc.post, tc.close
+	}
 }
 
 // rawJSON marshals as itself.

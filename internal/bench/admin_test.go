@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cognitod/cognitod/internal/awsjson"
+	"github.com/cognitod/cognitod/internal/metrics"
 	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/server"
 )
@@ -16,10 +18,12 @@ import (
 // is answered 200 (the server verified its SigV4 signature, made by
 // internal/sigv4's signer and sent on the raw connection), and the pool
 // is deleted afterwards. The server runs as the README tells: with the
-// quota on these reads lifted (--quota UserPoolResourceRead=0).
+// quota on these reads lifted (--quota UserPoolResourceRead=0). The
+// floor phase (GET /healthz) is answered 200 too, and every phase reports
+// the server's CPU per request, read from its /metrics.
 func TestRunAdmin(t *testing.T) {
 	ctx := context.Background()
-	url, store := benchServer(t, readsUnlimited())
+	url, store, _ := benchServerWith(t, readsUnlimited(), metrics.New(awsjson.Operations()))
 	rep, err := RunAdmin(ctx, Config{URL: url, AccessKeyID: "AKIDBENCH", Secret: "bench-secret", Region: "us-east-1",
 		Concurrency: 4, Duration: 300 * time.Millisecond})
 	if err != nil {
@@ -28,12 +32,20 @@ func TestRunAdmin(t *testing.T) {
 	if len(rep.Phases) != 2 || rep.Phases[0].Operation != "DescribeResourceServer" || rep.Phases[1].Operation != "ListResourceServers" {
 		t.Fatalf("phases: %+v", rep.Phases)
 	}
-	for _, p := range rep.Phases {
+	if rep.Floor == nil || !strings.Contains(rep.Floor.Operation, "/healthz") {
+		t.Fatalf("floor phase: %+v", rep.Floor)
+	}
+	for _, p := range append([]*AdminPhase{rep.Floor}, rep.Phases...) {
 		if p.Requests == 0 || p.Errors != 0 || p.PerSec <= 0 || p.P50 <= 0 || p.P99 < p.P50 || p.Max < p.P99 {
 			t.Errorf("%s: report does not add up: %+v", p.Operation, p)
 		}
+		// The server's own CPU per request: more than nothing, less than
+		// the whole phase on every core for one request.
+		if p.ServerCPU <= 0 || p.ServerCPU > time.Duration(rep.Cores)*rep.Duration/time.Duration(p.Requests) {
+			t.Errorf("%s: server CPU per request %v out of range (%d requests)", p.Operation, p.ServerCPU, p.Requests)
+		}
 	}
-	if s := rep.String(); !strings.Contains(s, "DescribeResourceServer:") || strings.Contains(s, "throttles") {
+	if s := rep.String(); !strings.Contains(s, "DescribeResourceServer:") || !strings.Contains(s, "µs/req") || strings.Contains(s, "throttles") {
 		t.Errorf("report text:\n%s", s)
 	}
 	pools, _ := store.ListUserPools(ctx, "us-east-1", 0, 10)

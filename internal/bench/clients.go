@@ -2,7 +2,6 @@ package bench
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -55,37 +54,48 @@ func randomClientRequest(tokenURL *url.URL, basics []string, body []byte) func()
 // serverRSS reads the server's resident memory from its metrics
 // (process_resident_memory_bytes); 0 when they cannot be read.
 func (c *Config) serverRSS(ctx context.Context, hc *http.Client) int64 {
+	v, _ := c.serverMetric(ctx, hc, "process_resident_memory_bytes")
+	return int64(v)
+}
+
+// serverCPU reads the CPU time the server's process has used
+// (process_cpu_seconds_total); ok is false when it cannot be read.
+func (c *Config) serverCPU(ctx context.Context, hc *http.Client) (time.Duration, bool) {
+	v, ok := c.serverMetric(ctx, hc, "process_cpu_seconds_total")
+	return time.Duration(v * float64(time.Second)), ok
+}
+
+// serverMetric reads one unlabelled metric from the server's /metrics.
+func (c *Config) serverMetric(ctx context.Context, hc *http.Client, name string) (float64, bool) {
 	u := c.MetricsURL
 	if u == "" {
 		u = strings.TrimRight(c.URL, "/") + "/metrics"
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return 0
+		return 0, false
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0
+		return 0, false
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 {
-		return 0
+		return 0, false
 	}
-	return parseRSS(bufio.NewScanner(http.MaxBytesReader(nil, resp.Body, 4<<20)))
+	return parseMetric(bufio.NewScanner(http.MaxBytesReader(nil, resp.Body, 4<<20)), name)
 }
 
-// parseRSS finds "process_resident_memory_bytes <value>" in a Prometheus
-// text exposition.
-func parseRSS(sc *bufio.Scanner) int64 {
-	const name = "process_resident_memory_bytes "
+// parseMetric finds "<name> <value>" in a Prometheus text exposition.
+func parseMetric(sc *bufio.Scanner, name string) (float64, bool) {
 	for sc.Scan() {
 		line := sc.Bytes()
-		if bytes.HasPrefix(line, []byte(name)) {
-			v, err := strconv.ParseFloat(strings.TrimSpace(string(line[len(name):])), 64)
+		if len(line) > len(name) && line[len(name)] == ' ' && string(line[:len(name)]) == name {
+			v, err := strconv.ParseFloat(strings.TrimSpace(string(line[len(name)+1:])), 64)
 			if err == nil {
-				return int64(v)
+				return v, true
 			}
 		}
 	}
-	return 0
+	return 0, false
 }

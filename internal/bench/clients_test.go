@@ -95,12 +95,12 @@ func TestSeedClientClonesBounds(t *testing.T) {
 	}
 }
 
-func TestParseRSS(t *testing.T) {
+func TestParseMetric(t *testing.T) {
 	in := "# HELP process_resident_memory_bytes Resident memory size in bytes.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 2.4576e+07\nprocess_start_time_seconds 1.7e+09\n"
-	if got := parseRSS(bufio.NewScanner(strings.NewReader(in))); got != 24576000 {
-		t.Errorf("parseRSS = %d, want 24576000", got)
+	if got, ok := parseMetric(bufio.NewScanner(strings.NewReader(in)), "process_resident_memory_bytes"); !ok || got != 24576000 {
+		t.Errorf("parseMetric = %v, %v, want 24576000", got, ok)
 	}
-	if got := parseRSS(bufio.NewScanner(strings.NewReader("go_goroutines 5\n"))); got != 0 {
-		t.Errorf("parseRSS without the metric = %d, want 0", got)
+	if got, ok := parseMetric(bufio.NewScanner(strings.NewReader("go_goroutines 5\nprocess_resident_memory_bytes_max 7\n")), "process_resident_memory_bytes"); ok {
+		t.Errorf("parseMetric without the metric = %v, want none", got)
 	}
 }

@@ -3,6 +3,7 @@ package sigv4
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -166,6 +167,21 @@ func FuzzParseISOBasic(f *testing.F) {
 		wantOK := err == nil && want.Format(isoBasic) == s
 		if ok != wantOK || (ok && !got.Equal(want)) {
 			t.Fatalf("parseISOBasic(%q) = %v, %v; time.Parse: %v, %v (%v)", s, got, ok, want, wantOK, err)
+		}
+	})
+}
+
+// FuzzSplitInto holds splitInto to strings.Split, whatever the array it
+// starts from.
+func FuzzSplitInto(f *testing.F) {
+	for _, s := range []string{"", "host", "host;x-amz-date", ";;", "a/b/c/d/e/", "/"} {
+		f.Add(s, byte(';'))
+	}
+	f.Fuzz(func(t *testing.T, s string, sep byte) {
+		var buf [2]string
+		got := splitInto(buf[:0], s, sep)
+		if want := strings.Split(s, string([]byte{sep})); !slices.Equal(got, want) {
+			t.Fatalf("splitInto(%q, %q) = %q, strings.Split: %q", s, sep, got, want)
 		}
 	})
 }

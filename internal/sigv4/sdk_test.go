@@ -573,22 +573,27 @@ func TestParseRequestTime(t *testing.T) {
 		dateHdr  bool
 		ok       bool
 		wantTime string
+		wantISO  bool // the value is the string to sign's own spelling
 	}{
-		{"20150830T123600Z", false, true, "20150830T123600Z"},
-		{"20150830T123600", false, false, ""},
-		{"20150830T1236Z", false, false, ""},
-		{"20150832T123600Z", false, false, ""},
-		{"20150830T243600Z", false, false, ""},
-		{" 20150830T123600Z", false, false, ""},
-		{"2015-08-30T12:36:00Z", false, false, ""},
-		{"Sun, 30 Aug 2015 12:36:00 GMT", false, false, ""},
-		{"Sun, 30 Aug 2015 12:36:00 GMT", true, true, "20150830T123600Z"},
-		{"yesterday", true, false, ""},
+		{"20150830T123600Z", false, true, "20150830T123600Z", true},
+		{"20150830T123600Z", true, true, "20150830T123600Z", true},
+		{"20150830T123600", false, false, "", false},
+		{"20150830T1236Z", false, false, "", false},
+		{"20150832T123600Z", false, false, "", false},
+		{"20150830T243600Z", false, false, "", false},
+		{" 20150830T123600Z", false, false, "", false},
+		{"2015-08-30T12:36:00Z", false, false, "", false},
+		{"Sun, 30 Aug 2015 12:36:00 GMT", false, false, "", false},
+		{"Sun, 30 Aug 2015 12:36:00 GMT", true, true, "20150830T123600Z", false},
+		{"yesterday", true, false, "", false},
 	} {
-		got, ok := parseRequestTime(c.in, c.dateHdr)
+		got, iso, ok := parseRequestTime(c.in, c.dateHdr)
 		if ok != c.ok {
 			t.Errorf("parseRequestTime(%q, %v): got ok %v, want %v", c.in, c.dateHdr, ok, c.ok)
 			continue
+		}
+		if ok && iso != c.wantISO {
+			t.Errorf("parseRequestTime(%q, %v): iso %v, want %v", c.in, c.dateHdr, iso, c.wantISO)
 		}
 		if ok && got.Format(isoBasic) != c.wantTime {
 			t.Errorf("parseRequestTime(%q, %v): got %q, want %q", c.in, c.dateHdr, got.Format(isoBasic), c.wantTime)

@@ -19,6 +19,10 @@ import (
 const (
 	targetPrefix = "AWSCognitoIdentityProviderService."
 	contentType  = "application/x-amz-json-1.1"
+	// The response headers every answer carries, in net/http's canonical
+	// spelling (x-amzn-RequestId on the wire is case-insensitive).
+	headerRequestID   = "X-Amzn-Requestid"
+	headerContentType = "Content-Type"
 	// maxBodyBytes bounds a request body; Cognito's largest inputs (a
 	// pool with 50 schema attributes and 20,000-character messages) fit
 	// well inside it.
@@ -90,7 +94,12 @@ func (h *Handler) verify(ctx context.Context, r *http.Request, body []byte) (sig
 // ServeHTTP answers one cognito-idp request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := cognito.NewUUID()
-	w.Header().Set("x-amzn-RequestId", requestID)
+	// Set by canonical key, with one backing array for both values: no
+	// key canonicalization and one allocation per answer.
+	hdr := w.Header()
+	values := [...]string{requestID, contentType}
+	vs := values[:]
+	hdr[headerRequestID] = vs[0:1:1]
 	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
 	defer func() {
 		if p := recover(); p != nil {
@@ -109,7 +118,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, op, requestID, err)
 		return
 	}
-	w.Header().Set("Content-Type", contentType)
+	hdr[headerContentType] = vs[1:2:2]
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 }

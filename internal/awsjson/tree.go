@@ -18,7 +18,7 @@ import (
 // `any` decoding was the largest share of a signed read's validation;
 // FuzzParseTree holds it to encoding/json on random input.
 func parseTree(data []byte) (any, error) {
-	p := treeParser{data: data}
+	p := treeParser{data: data, text: string(data)}
 	p.space()
 	v, err := p.value(0)
 	if err != nil {
@@ -38,6 +38,9 @@ const maxNesting = 10000
 
 type treeParser struct {
 	data []byte
+	// text is data as one string, made once: a plain string value is a
+	// slice of it rather than an allocation of its own.
+	text string
 	i    int
 }
 
@@ -214,7 +217,7 @@ func (p *treeParser) str() (any, error) {
 			s := p.data[start:p.i]
 			p.i++
 			if plain && utf8.Valid(s) {
-				return string(s), nil
+				return p.text[start : p.i-1], nil
 			}
 			return unquote(s), nil
 		case c == '\\':

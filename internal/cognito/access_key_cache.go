@@ -35,27 +35,17 @@ func (k *VerifiedAccessKey) Secret() string { return k.secret }
 // AccessKeyForSigV4 returns access key id for one request's signature
 // check, with its secret opened; nil when there is no such key.
 func (s *Service) AccessKeyForSigV4(ctx context.Context, id string) (*VerifiedAccessKey, error) {
-	g := &s.grants
-	gen := g.gen.Load()
-	if v, ok := peekCached(g, &g.accessKeys, id, gen); ok {
-		return v, nil
-	}
-	k, err := s.store.GetAccessKey(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil // not remembered: see above
-	}
-	if err != nil {
-		return nil, asError(err)
-	}
-	b, err := s.sealer.Open(accessKeyPurpose(id), k.SealedSecret)
-	if err != nil {
-		return nil, err
-	}
-	v := &VerifiedAccessKey{key: k, secret: string(b)}
-	g.mu.Lock()
-	g.accessKeys.put(id, &cachedRow[VerifiedAccessKey]{gen: gen, row: v})
-	g.mu.Unlock()
-	return v, nil
+	return fill(&s.grants, &s.grants.accessKeys, id, func() (*VerifiedAccessKey, error) {
+		k, err := s.store.GetAccessKey(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		b, err := s.sealer.Open(accessKeyPurpose(id), k.SealedSecret)
+		if err != nil {
+			return nil, err
+		}
+		return &VerifiedAccessKey{key: k, secret: string(b)}, nil
+	}, false) // misses are not remembered: see above
 }
 
 // WithKey returns c carrying the key its request's signature was verified

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -52,6 +53,44 @@ func TestMalformedIDsAreNotCached(t *testing.T) {
 // TestUserWritesKeepTheGrantCache: new users, password changes, codes and
 // deletions of users do not touch what the token endpoint caches, so they
 // must not throw that cache away; a resource-server change must.
+// TestUnknownAccessKeysAreNotCached: an access key ID is what an anonymous
+// caller presents, so one that does not exist is read again each time and
+// never held: ten thousand made-up IDs leave the cache as it was, and a
+// key created under one of them straight in the store (no generation
+// move, as another process's insert looks before its notice arrives) is
+// found by the very next lookup. A key that exists is held.
+func TestUnknownAccessKeysAreNotCached(t *testing.T) {
+	ctx := context.Background()
+	svc, store := newService(t, nil)
+	sealer, _ := cognito.NewSealer(bytes.Repeat([]byte{5}, 32))
+	for i := range 10_000 {
+		if k, err := svc.AccessKeyForSigV4(ctx, fmt.Sprintf("AKIAMADEUP%010d", i)); k != nil || err != nil {
+			t.Fatalf("made-up key %d: %v, %v", i, k, err)
+		}
+	}
+	if n := cognito.CachedAccessKeys(svc); n != 0 {
+		t.Fatalf("%d made-up access keys cached", n)
+	}
+	gen := cognito.CacheGeneration(svc)
+	id := "AKIAMADEUP0000000007"
+	if err := store.Update(ctx, func(tx cognito.Tx) error {
+		return tx.CreateAccessKey(ctx, &cognito.AccessKey{AccessKeyID: id, Name: "late", CreationDate: time.Now().UTC(),
+			SealedSecret: sealer.Seal(cognito.AccessKeyPurpose(id), []byte("late-secret"))})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := svc.AccessKeyForSigV4(ctx, id)
+	if err != nil || k == nil || k.Secret() != "late-secret" {
+		t.Fatalf("key created after a miss: %v, %v", k, err)
+	}
+	if cognito.CacheGeneration(svc) != gen {
+		t.Fatal("the generation moved: the test proves nothing")
+	}
+	if n := cognito.CachedAccessKeys(svc); n != 1 {
+		t.Errorf("%d access keys cached after finding one, want 1", n)
+	}
+}
+
 func TestUserWritesKeepTheGrantCache(t *testing.T) {
 	ctx := context.Background()
 	svc, store := newService(t, nil)

@@ -19,3 +19,13 @@ func DropGrantCache(s *Service) {
 	s.grants.clients, s.grants.scopes, s.grants.pools, s.grants.domains, s.grants.machineTriggers = rowMap[cachedClient]{}, rowMap[map[string]bool]{}, rowMap[UserPool]{}, rowMap[Domain]{}, rowMap[string]{}
 	s.grants.accessKeys, s.grants.servers = rowMap[VerifiedAccessKey]{}, rowMap[[]*ResourceServer]{}
 }
+
+// CachedAccessKeys counts the access keys the grant cache holds.
+func CachedAccessKeys(s *Service) int {
+	s.grants.mu.RLock()
+	defer s.grants.mu.RUnlock()
+	return s.grants.accessKeys.len()
+}
+
+// AccessKeyPurpose is the sealing purpose of an access key's secret.
+func AccessKeyPurpose(id string) string { return accessKeyPurpose(id) }

@@ -159,6 +159,14 @@ type cachedRow[T any] struct {
 // cachedLookup returns the row under key from m, or reads it with get and
 // remembers the answer, "not found" included.
 func cachedLookup[T any](g *grantCache, m *rowMap[T], key string, get func() (*T, error)) (*T, error) {
+	return fill(g, m, key, get, true)
+}
+
+// fill is cachedLookup, remembering a row that does not exist only when
+// missesToo: a lookup keyed by what an anonymous caller presents (an
+// access key ID) reads again instead, so made-up keys cannot push real
+// ones out.
+func fill[T any](g *grantCache, m *rowMap[T], key string, get func() (*T, error), missesToo bool) (*T, error) {
 	gen := g.gen.Load()
 	if row, ok := peekCached(g, m, key, gen); ok {
 		return row, nil
@@ -169,6 +177,9 @@ func cachedLookup[T any](g *grantCache, m *rowMap[T], key string, get func() (*T
 	}
 	if err != nil {
 		return nil, asError(err)
+	}
+	if row == nil && !missesToo {
+		return nil, nil
 	}
 	g.mu.Lock()
 	m.put(key, &cachedRow[T]{gen: gen, row: row})

@@ -66,24 +66,37 @@ done:
 	return pkey;
 }
 
-// cog_sign signs a SHA-256 digest with PKCS#1 v1.5 padding (RS256) into
-// sig, which is exactly the key's size. It returns 0, or the OpenSSL
-// error (1 when none was queued). A context per call keeps concurrent
-// signatures with one key independent (the EVP_PKEY itself is only
-// read). The error is the return value, not an out parameter, so that no
-// Go memory but the buffers is passed (an out parameter would escape to
-// the heap on every signature).
-static unsigned long cog_sign(EVP_PKEY *pkey, const unsigned char *digest, unsigned char *sig, size_t siglen) {
+// cog_sign_ctx makes a signing context for pkey, initialized for RS256
+// (PKCS#1 v1.5 padding over SHA-256), or returns NULL with the OpenSSL
+// error in err. Making one costs a provider fetch under OpenSSL 3's
+// global locks (a tenth of a signature's time with two threads signing),
+// so Signer keeps them for reuse. A context is used by one signature at
+// a time; the EVP_PKEY itself is only read.
+static EVP_PKEY_CTX *cog_sign_ctx(EVP_PKEY *pkey, unsigned long *err) {
 	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-	size_t n = siglen;
-	unsigned long err = 0;
 	if (ctx == NULL || EVP_PKEY_sign_init(ctx) <= 0 || EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0 ||
-	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) <= 0 || EVP_PKEY_sign(ctx, sig, &n, digest, 32) <= 0 || n != siglen) {
-		err = cog_error();
-		if (err == 0) err = 1;
+	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) <= 0) {
+		EVP_PKEY_CTX_free(ctx);
+		*err = cog_error();
+		if (*err == 0) *err = 1;
+		return NULL;
 	}
-	EVP_PKEY_CTX_free(ctx);
-	return err;
+	*err = 0;
+	return ctx;
+}
+
+// cog_sign signs a SHA-256 digest with ctx into sig, which is exactly the
+// key's size. It returns 0, or the OpenSSL error (1 when none was
+// queued). The error is the return value, not an out parameter, so that
+// no Go memory but the buffers is passed (an out parameter would escape
+// to the heap on every signature).
+static unsigned long cog_sign(EVP_PKEY_CTX *ctx, const unsigned char *digest, unsigned char *sig, size_t siglen) {
+	size_t n = siglen;
+	if (EVP_PKEY_sign(ctx, sig, &n, digest, 32) <= 0 || n != siglen) {
+		unsigned long err = cog_error();
+		return err == 0 ? 1 : err;
+	}
+	return 0;
 }
 */
 import "C"
@@ -112,21 +125,69 @@ func Available() error {
 // Version is the version string of the libcrypto in use.
 func Version() string { return C.GoString(C.OpenSSL_version(C.OPENSSL_VERSION)) }
 
-// handle owns one EVP_PKEY. It is apart from Signer so that the cleanup
-// the garbage collector runs for an unreachable Signer can reach it
-// (runtime.AddCleanup's argument must not keep the Signer alive).
+// handle owns one EVP_PKEY and the signing contexts made for it. It is
+// apart from Signer so that the cleanup the garbage collector runs for an
+// unreachable Signer can reach it (runtime.AddCleanup's argument must not
+// keep the Signer alive).
 type handle struct {
 	// mu is read-locked for the length of each signature and locked to
 	// free the key, so that Close never frees a key a signature is using.
 	mu   sync.RWMutex
 	pkey *C.EVP_PKEY
+	// idle holds signing contexts between signatures, at most maxIdle of
+	// them: as many as signatures run at once, in practice.
+	idleMu  sync.Mutex
+	idle    []*C.EVP_PKEY_CTX
+	maxIdle int
+}
+
+// context returns an idle signing context, or makes one. The caller holds
+// mu read-locked, with pkey not nil.
+func (h *handle) context() (*C.EVP_PKEY_CTX, error) {
+	h.idleMu.Lock()
+	if n := len(h.idle); n > 0 {
+		ctx := h.idle[n-1]
+		h.idle = h.idle[:n-1]
+		h.idleMu.Unlock()
+		return ctx, nil
+	}
+	h.idleMu.Unlock()
+	var cerr C.ulong
+	ctx := C.cog_sign_ctx(h.pkey, &cerr)
+	if ctx == nil {
+		return nil, fmt.Errorf("openssl: signing context: error %#x", uint64(cerr))
+	}
+	return ctx, nil
+}
+
+// release keeps ctx for the next signature, or frees it when enough are
+// idle. A context whose signature failed is freed, in case the failure
+// left it in a state the next one should not inherit.
+func (h *handle) release(ctx *C.EVP_PKEY_CTX, failed bool) {
+	h.idleMu.Lock()
+	if !failed && len(h.idle) < h.maxIdle {
+		h.idle = append(h.idle, ctx)
+		ctx = nil
+	}
+	h.idleMu.Unlock()
+	if ctx != nil {
+		C.EVP_PKEY_CTX_free(ctx)
+	}
 }
 
 func (h *handle) free() {
 	h.mu.Lock()
 	if h.pkey != nil {
-		// EVP_PKEY_free frees the RSA key with BN_clear_free on its
-		// private components: the key material is overwritten.
+		// The contexts hold references to the key: freed first, so that
+		// EVP_PKEY_free releases the last one and frees the RSA key with
+		// BN_clear_free on its private components (the key material is
+		// overwritten).
+		h.idleMu.Lock()
+		for _, ctx := range h.idle {
+			C.EVP_PKEY_CTX_free(ctx)
+		}
+		h.idle = nil
+		h.idleMu.Unlock()
 		C.EVP_PKEY_free(h.pkey)
 		h.pkey = nil
 	}
@@ -194,7 +255,7 @@ func New(priv *rsa.PrivateKey) (*Signer, error) {
 	if pkey == nil {
 		return nil, fmt.Errorf("openssl: load RSA key: error %#x", uint64(cerr))
 	}
-	s := &Signer{pub: priv.PublicKey, size: priv.Size(), h: &handle{pkey: pkey}}
+	s := &Signer{pub: priv.PublicKey, size: priv.Size(), h: &handle{pkey: pkey, maxIdle: 2 * runtime.GOMAXPROCS(0)}}
 	runtime.AddCleanup(s, (*handle).free, s.h)
 	return s, nil
 }
@@ -232,7 +293,12 @@ func (s *Signer) SignTo(sig []byte, digest *[32]byte) error {
 	if s.h.pkey == nil {
 		return ErrClosed
 	}
-	cerr := C.cog_sign(s.h.pkey, (*C.uchar)(unsafe.Pointer(&digest[0])), (*C.uchar)(unsafe.Pointer(&sig[0])), C.size_t(len(sig)))
+	ctx, err := s.h.context()
+	if err != nil {
+		return err
+	}
+	cerr := C.cog_sign(ctx, (*C.uchar)(unsafe.Pointer(&digest[0])), (*C.uchar)(unsafe.Pointer(&sig[0])), C.size_t(len(sig)))
+	s.h.release(ctx, cerr != 0)
 	runtime.KeepAlive(s) // the cleanup must not run while the key is in use
 	if cerr != 0 {
 		return fmt.Errorf("openssl: sign: error %#x", uint64(cerr))

@@ -95,9 +95,17 @@ func TestSameSignaturesAsCryptoRSA(t *testing.T) {
 }
 
 // TestConcurrentSigning: one Signer used by 8 goroutines at once gives
-// every one of them the right signature (a context per call).
+// every one of them the right signature: each signature has a context of
+// its own, taken from the idle ones or made, and more signatures at once
+// than the Signer keeps contexts for free the surplus. Close frees the
+// idle contexts with the key.
 func TestConcurrentSigning(t *testing.T) {
-	k, s := testKeys()[0], signers()[0]
+	k := testKeys()[0]
+	s, err := New(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.h.maxIdle = 3 // fewer than the goroutines: some contexts are freed
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for g := 0; g < 8; g++ {
@@ -123,6 +131,13 @@ func TestConcurrentSigning(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+	if n := len(s.h.idle); n < 1 || n > 3 {
+		t.Errorf("%d idle signing contexts after the goroutines, want 1 to 3", n)
+	}
+	s.Close()
+	if s.h.idle != nil || s.h.pkey != nil {
+		t.Errorf("Close left %d contexts and key %p", len(s.h.idle), s.h.pkey)
 	}
 }
 

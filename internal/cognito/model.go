@@ -387,7 +387,9 @@ func javaHashSetOrder(items []string) []string {
 
 // checkTypes finds the first member whose JSON type is not the one the
 // model declares: AWS rejects such a request with SerializationException
-// before any constraint is checked.
+// before any constraint is checked. Scalar members are checked in their
+// container's loop, so that a member path is built only for a member
+// that fails or holds more members: most requests break nothing.
 func checkTypes(s *shape, v any, path string) error {
 	if v == nil {
 		return nil
@@ -405,6 +407,9 @@ func checkTypes(s *shape, v any, path string) error {
 			if !known {
 				continue // AWS ignores members it does not know
 			}
+			if ms := model.shapes[ref.Shape]; !isContainer(ms) && scalarTypeOK(ms, mv) {
+				continue
+			}
 			if err := checkTypes(model.shapes[ref.Shape], mv, memberPath(path, name)); err != nil {
 				return err
 			}
@@ -415,8 +420,12 @@ func checkTypes(s *shape, v any, path string) error {
 			ok = false
 			break
 		}
+		es := model.shapes[s.Member.Shape]
 		for i, it := range items {
-			if err := checkTypes(model.shapes[s.Member.Shape], it, fmt.Sprintf("%s.%d.member", path, i+1)); err != nil {
+			if !isContainer(es) && scalarTypeOK(es, it) {
+				continue
+			}
+			if err := checkTypes(es, it, fmt.Sprintf("%s.%d.member", path, i+1)); err != nil {
 				return err
 			}
 		}
@@ -426,37 +435,57 @@ func checkTypes(s *shape, v any, path string) error {
 			ok = false
 			break
 		}
+		vs := model.shapes[s.Value.Shape]
 		for k, mv := range obj {
-			if err := checkTypes(model.shapes[s.Value.Shape], mv, path+"."+k); err != nil {
+			if !isContainer(vs) && scalarTypeOK(vs, mv) {
+				continue
+			}
+			if err := checkTypes(vs, mv, path+"."+k); err != nil {
 				return err
 			}
 		}
-	case "string":
-		_, ok = v.(string)
-	case "boolean":
-		_, ok = v.(bool)
-	case "integer", "long":
-		n, isNum := v.(json.Number)
-		if !isNum {
-			ok = false
-			break
-		}
-		bits := 32
-		if s.Type == "long" {
-			bits = 64
-		}
-		if _, err := strconv.ParseInt(n.String(), 10, bits); err != nil {
-			ok = false
-		}
-	case "timestamp", "double", "float":
-		_, ok = v.(json.Number)
-	case "blob":
-		_, ok = v.(string)
+	default:
+		ok = scalarTypeOK(s, v)
 	}
 	if !ok {
 		return ErrSerialization.WithMessagef("Unexpected value type for '%s': expected %s", path, s.Type)
 	}
 	return nil
+}
+
+func isContainer(s *shape) bool {
+	return s.Type == "structure" || s.Type == "list" || s.Type == "map"
+}
+
+// scalarTypeOK reports whether v, decoded from JSON, is of scalar shape
+// s's type (null always is).
+func scalarTypeOK(s *shape, v any) bool {
+	if v == nil {
+		return true
+	}
+	switch s.Type {
+	case "string", "blob":
+		_, ok := v.(string)
+		return ok
+	case "boolean":
+		_, ok := v.(bool)
+		return ok
+	case "integer", "long":
+		n, isNum := v.(json.Number)
+		if !isNum {
+			return false
+		}
+		bits := 32
+		if s.Type == "long" {
+			bits = 64
+		}
+		_, err := strconv.ParseInt(n.String(), 10, bits)
+		return err == nil
+	case "timestamp", "double", "float":
+		_, ok := v.(json.Number)
+		return ok
+	}
+	return true
 }
 
 // validatedKey marks a context whose operation input was validated from

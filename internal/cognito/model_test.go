@@ -151,3 +151,41 @@ func TestUTF16Length(t *testing.T) {
 		}
 	}
 }
+
+// TestTypeErrorsNameTheMember: a member of the wrong JSON type is a
+// SerializationException naming its path, at every depth (a structure's
+// member, a list element's member, a list of scalars, a map value) and
+// for every scalar type; values of the right type pass, however deep.
+func TestTypeErrorsNameTheMember(t *testing.T) {
+	parse := func(s string) map[string]any {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	good := `{"UserPoolId":"us-east-1_abc","Identifier":"com.example","Name":"n","Scopes":[{"ScopeName":"read","ScopeDescription":"d"}]}`
+	if err := Validate("CreateResourceServer", parse(good)); err != nil {
+		t.Fatalf("valid input: %v", err)
+	}
+	for _, c := range []struct{ op, body, want string }{
+		{"CreateResourceServer", `{"UserPoolId":1,"Identifier":"x","Name":"n"}`, "Unexpected value type for 'userPoolId': expected string"},
+		{"CreateResourceServer", `{"UserPoolId":"us-east-1_abc","Identifier":"x","Name":"n","Scopes":{}}`, "Unexpected value type for 'scopes': expected list"},
+		{"CreateResourceServer", `{"UserPoolId":"us-east-1_abc","Identifier":"x","Name":"n","Scopes":[{"ScopeName":"a","ScopeDescription":"d"},{"ScopeName":true,"ScopeDescription":"d"}]}`,
+			"Unexpected value type for 'scopes.2.member.scopeName': expected string"},
+		{"CreateResourceServer", `{"UserPoolId":"us-east-1_abc","Identifier":"x","Name":"n","Scopes":["read"]}`, "Unexpected value type for 'scopes.1.member': expected structure"},
+		{"CreateUserPoolClient", `{"UserPoolId":"us-east-1_abc","ClientName":"c","AllowedOAuthScopes":["openid",7]}`, "Unexpected value type for 'allowedOAuthScopes.2.member': expected string"},
+		{"CreateUserPoolClient", `{"UserPoolId":"us-east-1_abc","ClientName":"c","GenerateSecret":"yes"}`, "Unexpected value type for 'generateSecret': expected boolean"},
+		{"CreateUserPoolClient", `{"UserPoolId":"us-east-1_abc","ClientName":"c","RefreshTokenValidity":2147483648}`, "Unexpected value type for 'refreshTokenValidity': expected integer"},
+		{"CreateUserPoolClient", `{"UserPoolId":"us-east-1_abc","ClientName":"c","RefreshTokenValidity":1.5}`, "Unexpected value type for 'refreshTokenValidity': expected integer"},
+		{"CreateUserPool", `{"PoolName":"p","UserPoolTags":{"team":"a","cost":3}}`, "Unexpected value type for 'userPoolTags.cost': expected string"},
+	} {
+		err := Validate(c.op, parse(c.body))
+		var e *Error
+		if !errors.As(err, &e) || e.Type != ErrSerialization.Type || e.Message != c.want {
+			t.Errorf("%s %s:\n got %v\nwant %s: %s", c.op, c.body, err, ErrSerialization.Type, c.want)
+		}
+	}
+}

@@ -43,6 +43,10 @@ type AdminPhase struct {
 	// system, from its process_cpu_seconds_total); 0 when its metrics
 	// could not be read.
 	ServerCPU time.Duration
+	// Steal is the share of the machine's CPU time its hypervisor gave
+	// to other guests during the phase, when StealKnown.
+	Steal      float64
+	StealKnown bool
 }
 
 func (p *AdminPhase) line(b *strings.Builder) {
@@ -50,6 +54,9 @@ func (p *AdminPhase) line(b *strings.Builder) {
 		p.PerSec, round(p.P50), round(p.P90), round(p.P99), round(p.Max), p.Requests, p.Errors)
 	if p.ServerCPU > 0 {
 		fmt.Fprintf(b, "  server CPU %.1f µs/req", float64(p.ServerCPU)/float64(time.Microsecond))
+	}
+	if p.StealKnown {
+		fmt.Fprintf(b, "  steal %.1f%%", 100*p.Steal)
 	}
 	b.WriteByte('\n')
 }
@@ -111,7 +118,7 @@ func RunAdmin(ctx context.Context, c Config) (*AdminReport, error) {
 		r := &Report{}
 		r.fill([]*sample{s})
 		p := &AdminPhase{Operation: name, Requests: r.Tokens, Errors: r.Errors, PerSec: r.TokensPerSec,
-			P50: r.P50, P90: r.P90, P99: r.P99, Max: r.Max}
+			P50: r.P50, P90: r.P90, P99: r.P99, Max: r.Max, Steal: r.Steal, StealKnown: r.StealKnown}
 		if cpuOK && cpuOK1 && r.Tokens > 0 && cpu1 > cpu0 {
 			p.ServerCPU = (cpu1 - cpu0) / time.Duration(r.Tokens)
 		}

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,9 @@ func TestRunAdmin(t *testing.T) {
 		}
 		// The server's own CPU per request: more than nothing, less than
 		// the whole phase on every core for one request.
+		if runtime.GOOS == "linux" && (!p.StealKnown || p.Steal < 0 || p.Steal > 1) {
+			t.Errorf("%s: steal %v (known %v)", p.Operation, p.Steal, p.StealKnown)
+		}
 		if p.ServerCPU <= 0 || p.ServerCPU > time.Duration(rep.Cores)*rep.Duration/time.Duration(p.Requests) {
 			t.Errorf("%s: server CPU per request %v out of range (%d requests)", p.Operation, p.ServerCPU, p.Requests)
 		}

@@ -101,6 +101,10 @@ type Report struct {
 	// measured; OpenSSLNote says why).
 	OpenSSL     *OpenSSLRate
 	OpenSSLNote string
+	// Steal is the share of the machine's CPU time that its hypervisor
+	// gave to other guests during the run, when StealKnown (Linux).
+	Steal      float64
+	StealKnown bool
 	// Clients is how many app clients the requests were spread over.
 	Clients int
 	// RSSBefore and RSSAfter are the server's resident memory before the
@@ -150,6 +154,9 @@ func (r *Report) String() string {
 		s += "\n  OpenSSL:      " + r.OpenSSLNote
 	}
 	s += "\n  quotas:       " + r.Quotas
+	if r.StealKnown {
+		s += fmt.Sprintf("\n  machine:      %.1f%% of its CPU time taken by the hypervisor for other guests (steal) during the run", 100*r.Steal)
+	}
 	s += r.triggerLine()
 	if r.Clients > 0 {
 		s += fmt.Sprintf("\n  clients:      %d app clients, each request's chosen at random", r.Clients)
@@ -465,17 +472,27 @@ type sample struct {
 	firstError  string
 	elapsed     time.Duration
 	latencies   []time.Duration
+	// steal is the share of the machine's CPU time the hypervisor gave
+	// to other guests while the sample was taken, when stealKnown.
+	steal      float64
+	stealKnown bool
 }
 
 // fill sets rep's figures from samples taken under the same conditions.
 func (rep *Report) fill(samples []*sample) {
 	var all []time.Duration
-	var elapsed time.Duration
+	var elapsed, stealTime time.Duration
+	rep.StealKnown = len(samples) > 0
 	for _, s := range samples {
 		rep.Tokens += s.tokens
 		rep.Errors += s.errors
 		elapsed += s.elapsed
 		all = append(all, s.latencies...)
+		stealTime += time.Duration(s.steal * float64(s.elapsed))
+		rep.StealKnown = rep.StealKnown && s.stealKnown
+	}
+	if rep.StealKnown && elapsed > 0 {
+		rep.Steal = float64(stealTime) / float64(elapsed)
 	}
 	slices.Sort(all)
 	if elapsed > 0 {
@@ -521,6 +538,7 @@ func (c *Config) drive(ctx context.Context, d time.Duration, newWorker newWorker
 	var firstErr atomic.Pointer[string]
 	lat := make([][]time.Duration, c.Concurrency)
 	var wg sync.WaitGroup
+	cpu0, cpuOK := readCPUTimes()
 	start := time.Now()
 	for w := range c.Concurrency {
 		wg.Add(1)
@@ -554,6 +572,9 @@ func (c *Config) drive(ctx context.Context, d time.Duration, newWorker newWorker
 	}
 	wg.Wait()
 	s := &sample{tokens: tokens.Load(), errors: failures.Load(), claimErrors: claimFailures.Load(), elapsed: time.Since(start), latencies: slices.Concat(lat...)}
+	if cpu1, ok := readCPUTimes(); ok && cpuOK {
+		s.steal, s.stealKnown = cpu1.stealSince(cpu0)
+	}
 	if m := firstErr.Load(); m != nil {
 		s.firstError = *m
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +64,9 @@ func TestRun(t *testing.T) {
 	}
 	if rep.Tokens == 0 || rep.Errors != 0 || rep.RawSignPerSec <= 0 || rep.P50 <= 0 || rep.P99 < rep.P50 || rep.Max < rep.P99 {
 		t.Errorf("report does not add up: %+v", rep)
+	}
+	if runtime.GOOS == "linux" && (!rep.StealKnown || !strings.Contains(rep.String(), "(steal) during the run")) {
+		t.Errorf("no steal figure on Linux:\n%s", rep)
 	}
 	// The benchmark pool is deleted afterwards.
 	pools, _ := store.ListUserPools(ctx, "us-east-1", 0, 10)

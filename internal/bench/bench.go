@@ -149,7 +149,12 @@ func (r *Report) String() string {
 		r.Concurrency, r.Duration, r.Tokens, r.Errors, r.TokensPerSec,
 		round(r.P50), round(r.P90), round(r.P99), round(r.Max), r.RawSignPerSec, r.Cores, 100*r.Ratio())
 	if r.OpenSSL != nil {
-		s += fmt.Sprintf("\n  OpenSSL:      %.0f signatures/s (%s)\n  ratio:        %.1f%% of OpenSSL's signing rate", r.OpenSSL.SignPerSec, r.OpenSSL.Source, 100*r.OpenSSLRatio())
+		o := r.OpenSSL
+		when := ""
+		if o.After > 0 {
+			when = fmt.Sprintf(", the mean of %.0f before the load and %.0f after", o.Before, o.After)
+		}
+		s += fmt.Sprintf("\n  OpenSSL:      %.0f signatures/s (%s%s)\n  ratio:        %.1f%% of OpenSSL's signing rate", o.SignPerSec, o.Source, when, 100*r.OpenSSLRatio())
 	} else if r.OpenSSLNote != "" {
 		s += "\n  OpenSSL:      " + r.OpenSSLNote
 	}
@@ -416,6 +421,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		ossl.measureAfter(ctx, signDur)
 		if cc != nil {
 			if err := phaseError("with", []*sample{s}); err != nil {
 				return nil, err
@@ -442,6 +448,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		}
 		samples[phase] = append(samples[phase], s)
 	}
+	ossl.measureAfter(ctx, signDur)
 	lifted := report(QuotasLifted, samples[QuotasLifted]...)
 	lifted.QuotasChecked = report(QuotasOn, samples[QuotasOn]...)
 	return lifted, nil

@@ -16,8 +16,14 @@ import (
 // OpenSSLRate is OpenSSL's RSA-2048 signing rate on this machine, the
 // bound a native signer could approach.
 type OpenSSLRate struct {
+	// SignPerSec is the rate the ratio is taken to: the mean of Before
+	// and After when both were measured.
 	SignPerSec float64
-	Processes  int
+	// Before and After are the rates measured just before the load and
+	// just after it (After is 0 when that measurement failed): a shared
+	// machine's speed drifts over the seconds between them.
+	Before, After float64
+	Processes     int
 	// Source says how it was measured ("openssl speed -seconds 3 -multi
 	// 2 rsa2048", OpenSSL 3.0.19), or why it was not.
 	Source string
@@ -50,7 +56,19 @@ func OpenSSLSignRate(ctx context.Context, d time.Duration) (*OpenSSLRate, error)
 	if v, err := exec.CommandContext(ctx, bin, "version").Output(); err == nil {
 		src += " (" + strings.TrimSpace(string(v)) + ")"
 	}
-	return &OpenSSLRate{SignPerSec: rate, Processes: procs, Source: src}, nil
+	return &OpenSSLRate{SignPerSec: rate, Before: rate, Processes: procs, Source: src}, nil
+}
+
+// measureAfter measures the rate again, after the load, and takes the
+// ratio to the mean of both; a failure keeps the first figure alone.
+func (r *OpenSSLRate) measureAfter(ctx context.Context, d time.Duration) {
+	if r == nil {
+		return
+	}
+	if again, err := OpenSSLSignRate(ctx, d); err == nil {
+		r.After = again.SignPerSec
+		r.SignPerSec = (r.Before + r.After) / 2
+	}
 }
 
 // parseOpenSSLSpeed finds the summary line of `openssl speed rsa2048`,

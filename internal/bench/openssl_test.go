@@ -38,7 +38,15 @@ func TestOpenSSLSignRate(t *testing.T) {
 		t.Skip("no openssl binary on PATH")
 	}
 	r, err := OpenSSLSignRate(context.Background(), time.Second)
-	if err != nil || r.SignPerSec <= 0 || r.Processes <= 0 || r.Source == "" {
-		t.Errorf("OpenSSLSignRate = %+v, %v", r, err)
+	if err != nil || r.SignPerSec <= 0 || r.Before != r.SignPerSec || r.After != 0 || r.Processes <= 0 || r.Source == "" {
+		t.Fatalf("OpenSSLSignRate = %+v, %v", r, err)
 	}
+	// Measured again after a run, the ratio's rate is the mean of both.
+	before := r.Before
+	r.measureAfter(context.Background(), time.Second)
+	if r.After <= 0 || r.Before != before || r.SignPerSec != (r.Before+r.After)/2 {
+		t.Errorf("after measureAfter: %+v", r)
+	}
+	var none *OpenSSLRate
+	none.measureAfter(context.Background(), time.Second) // no rate measured: nothing to do
 }

@@ -40,7 +40,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.TriggerClaim, "trigger-claim", bench.DefaultTriggerClaim, "token --triggers: the claim the webhook adds, NAME or NAME=VALUE: every token with the trigger must carry it and every token without must not, or the run fails")
 	openssl := fs.Bool("openssl", true, "token: also measure OpenSSL's RSA-2048 signing rate (openssl speed -multi <CPUs> rsa2048) and report the ratio to it")
 	fs.IntVar(&cfg.Clients, "clients", 0, "token: seed this many app clients into the server's database (needs --data-dir/--db of the running server) and spread the requests over them at random")
-	fs.StringVar(&cfg.MetricsURL, "metrics-url", "", "token --clients: the server's /metrics, read for its resident memory (default <url>/metrics)")
+	fs.StringVar(&cfg.MetricsURL, "metrics-url", "", "the server's /metrics: read for its resident memory (token --clients) and its CPU time per request (admin) (default <url>/metrics)")
 	dataDir := fs.String("data-dir", envOr("DATA_DIR", "./cognitod-data"), "token --clients: the running server's data directory (its master key; COGNITOD_DATA_DIR)")
 	db := fs.String("db", envOr("DB", ""), "token --clients: the running server's "+dbFlagHelp)
 	creds := fs.String("credentials", "", "AWS credentials file with a [cognitod] profile (default <data-dir>/credentials)")

@@ -86,7 +86,13 @@ func (h *Handler) verify(ctx context.Context, r *http.Request, body []byte) (sig
 		return k.Secret(), true
 	})
 	if err != nil && lookupErr != nil {
-		return id, nil, &cognito.Error{Type: cognito.ErrInternal.Type, Message: cognito.ErrInternal.Message, Cause: lookupErr}
+		// The domain already wrapped the store's or the sealer's error:
+		// the log names that cause once.
+		cause := lookupErr
+		if ce := (*cognito.Error)(nil); errors.As(lookupErr, &ce) && ce.Cause != nil {
+			cause = ce.Cause
+		}
+		return id, nil, &cognito.Error{Type: cognito.ErrInternal.Type, Message: cognito.ErrInternal.Message, Cause: cause}
 	}
 	return id, key, err
 }

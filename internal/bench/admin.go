@@ -39,9 +39,9 @@ type AdminPhase struct {
 	PerSec        float64
 	P50, P90, P99 time.Duration
 	Max           time.Duration
-	// ServerCPU is the server process's CPU time per request (user and
-	// system, from its process_cpu_seconds_total); 0 when its metrics
-	// could not be read.
+	// ServerCPU is the server process's CPU time per request answered,
+	// refused ones included (user and system, from its
+	// process_cpu_seconds_total); 0 when its metrics could not be read.
 	ServerCPU time.Duration
 	// Steal is the share of the machine's CPU time its hypervisor gave
 	// to other guests during the phase, when StealKnown.
@@ -119,8 +119,10 @@ func RunAdmin(ctx context.Context, c Config) (*AdminReport, error) {
 		r.fill([]*sample{s})
 		p := &AdminPhase{Operation: name, Requests: r.Tokens, Errors: r.Errors, PerSec: r.TokensPerSec,
 			P50: r.P50, P90: r.P90, P99: r.P99, Max: r.Max, Steal: r.Steal, StealKnown: r.StealKnown}
-		if cpuOK && cpuOK1 && r.Tokens > 0 && cpu1 > cpu0 {
-			p.ServerCPU = (cpu1 - cpu0) / time.Duration(r.Tokens)
+		// Refused requests cost the server too: the CPU is shared over
+		// every answer.
+		if n := r.Tokens + r.Errors; cpuOK && cpuOK1 && n > 0 && cpu1 > cpu0 {
+			p.ServerCPU = (cpu1 - cpu0) / time.Duration(n)
 		}
 		return p, nil
 	}

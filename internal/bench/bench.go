@@ -413,21 +413,29 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		}
 		return rep
 	}
+	// OpenSSL is measured again once the load is over, after each
+	// report has read what must be read just after it (the server's
+	// RSS); the reports hold the rate by pointer.
 	if c.Triggers == TriggersCompare {
-		return c.compareTriggers(ctx, hc, cl, cc, call, workers, report)
+		rep, err := c.compareTriggers(ctx, hc, cl, cc, call, workers, report)
+		if err == nil {
+			ossl.measureAfter(ctx, signDur)
+		}
+		return rep, err
 	}
 	if c.Quotas != QuotasCompare {
 		s, err := c.drive(ctx, c.Duration, workers)
 		if err != nil {
 			return nil, err
 		}
-		ossl.measureAfter(ctx, signDur)
 		if cc != nil {
 			if err := phaseError("with", []*sample{s}); err != nil {
 				return nil, err
 			}
 		}
-		return report(c.Quotas, s), nil
+		rep := report(c.Quotas, s)
+		ossl.measureAfter(ctx, signDur)
+		return rep, nil
 	}
 	// Compare: the machine's load drifts over seconds (and a shared one's
 	// jumps), so the phases are interleaved in an ABBA order, each given
@@ -448,9 +456,9 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		}
 		samples[phase] = append(samples[phase], s)
 	}
-	ossl.measureAfter(ctx, signDur)
 	lifted := report(QuotasLifted, samples[QuotasLifted]...)
 	lifted.QuotasChecked = report(QuotasOn, samples[QuotasOn]...)
+	ossl.measureAfter(ctx, signDur)
 	return lifted, nil
 }
 

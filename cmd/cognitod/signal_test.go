@@ -130,9 +130,16 @@ func TestTwoInstancesOnPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = cb.DescribeResourceServer(ctx, &cip.DescribeResourceServerInput{UserPoolId: &poolID, Identifier: aws.String("api")})
-	var nf *types.ResourceNotFoundException
-	if !errors.As(err, &nf) {
-		t.Errorf("DescribeResourceServer through B after a delete through A: %v", err)
-	}
+	// B serves resource servers from its grant cache: the delete reaches
+	// it when its watcher sees the generation move (NOTIFY, or the 250 ms
+	// poll), not at once. Anything but the server or its absence is wrong.
+	took = waitFor("the resource server deleted through A, at B's DescribeResourceServer", 5*time.Second, func() bool {
+		_, err := cb.DescribeResourceServer(ctx, &cip.DescribeResourceServerInput{UserPoolId: &poolID, Identifier: aws.String("api")})
+		var nf *types.ResourceNotFoundException
+		if err != nil && !errors.As(err, &nf) {
+			t.Fatalf("DescribeResourceServer through B after a delete through A: %v", err)
+		}
+		return err != nil
+	})
+	t.Logf("a resource server deleted through A was gone at B after %v", took)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
 
 const codeColumns = `hash, pool_id, client_id, redirect_uri, sub, scopes, nonce, code_challenge, auth_ms, created_ms, expires_ms, used_ms, origin_jti`
@@ -34,12 +35,12 @@ func (r reader) GetAuthCode(ctx context.Context, hash string) (*cognito.AuthCode
 	if len(c.Scopes) == 0 {
 		c.Scopes = nil
 	}
-	c.AuthTime, c.CreationDate, c.Expires, c.UsedAt = fromMS(auth), fromMS(created), fromMS(expires), fromOptMS(used)
+	c.AuthTime, c.CreationDate, c.Expires, c.UsedAt = sqlstore.FromMS(auth), sqlstore.FromMS(created), sqlstore.FromMS(expires), sqlstore.FromOptMS(used)
 	return &c, nil
 }
 
 func (t *tx) CreateAuthCode(ctx context.Context, c *cognito.AuthCode) error {
-	scopes, err := marshalJSON(c.Scopes)
+	scopes, err := sqlstore.MarshalJSON(c.Scopes)
 	if err != nil {
 		return err
 	}
@@ -48,16 +49,16 @@ func (t *tx) CreateAuthCode(ctx context.Context, c *cognito.AuthCode) error {
 	}
 	_, err = t.q.ExecContext(ctx, `INSERT INTO auth_codes (`+codeColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Hash, c.UserPoolID, c.ClientID, c.RedirectURI, c.Sub, scopes, c.Nonce, c.CodeChallenge,
-		toMS(c.AuthTime), toMS(c.CreationDate), toMS(c.Expires), optMS(c.UsedAt), c.OriginJTI)
+		sqlstore.ToMS(c.AuthTime), sqlstore.ToMS(c.CreationDate), sqlstore.ToMS(c.Expires), optMS(c.UsedAt), c.OriginJTI)
 	if err != nil {
 		return writeErr("create authorization code", err)
 	}
 	// Codes live five minutes: sweep the expired ones while writing.
-	_, err = t.q.ExecContext(ctx, `DELETE FROM auth_codes WHERE expires_ms < ?`, toMS(c.CreationDate.Add(-time.Hour)))
+	_, err = t.q.ExecContext(ctx, `DELETE FROM auth_codes WHERE expires_ms < ?`, sqlstore.ToMS(c.CreationDate.Add(-time.Hour)))
 	return err
 }
 
 func (t *tx) RedeemAuthCode(ctx context.Context, hash string, usedAt time.Time, originJTI string) error {
-	res, err := t.q.ExecContext(ctx, `UPDATE auth_codes SET used_ms = ?, origin_jti = ? WHERE hash = ?`, toMS(usedAt), originJTI, hash)
+	res, err := t.q.ExecContext(ctx, `UPDATE auth_codes SET used_ms = ?, origin_jti = ? WHERE hash = ?`, sqlstore.ToMS(usedAt), originJTI, hash)
 	return affected(res, err, "redeem authorization code", "authorization code", "")
 }

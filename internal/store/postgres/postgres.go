@@ -60,7 +60,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
-	return &Store{reader: reader{q: q{c: pool}}, pool: pool}, nil
+	return &Store{reader: newReader(q{c: pool}), pool: pool}, nil
 }
 
 // poolConfig parses dsn and sets the bounded timeouts it leaves unset.
@@ -160,7 +160,7 @@ func (s *Store) attempt(ctx context.Context, fn func(tx cognito.Tx) error, lockS
 		}
 	}
 	t := &tx{st: pt, deadline: deadline}
-	t.reader = reader{q: q{c: pt, t: t}}
+	t.reader = newReader(q{c: pt, t: t})
 	if err := fn(t); err != nil {
 		return err, t.conflict || isRetryable(err), t.seqConflict
 	}

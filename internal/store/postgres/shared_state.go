@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
 
 // Shared state (cognito.SharedState): one table, each method one
@@ -28,7 +29,7 @@ func (s *Store) PutShared(ctx context.Context, kind, key string, value []byte, e
 		value = []byte{}
 	}
 	_, err := s.q.ExecContext(ctx, `INSERT INTO shared_state (kind, key, value, n, expires_ms) VALUES (?, ?, ?, 0, ?)
-		ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, n = 0, expires_ms = excluded.expires_ms`, kind, key, value, toMS(expires))
+		ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, n = 0, expires_ms = excluded.expires_ms`, kind, key, value, sqlstore.ToMS(expires))
 	return sharedErr("put shared state", err)
 }
 
@@ -37,7 +38,7 @@ func (s *Store) GetShared(ctx context.Context, kind, key string, now time.Time) 
 		return nil, err
 	}
 	var v []byte
-	err := s.q.QueryRowContext(ctx, `SELECT value FROM shared_state WHERE kind = ? AND key = ? AND expires_ms > ?`, kind, key, toMS(now)).Scan(&v)
+	err := s.q.QueryRowContext(ctx, `SELECT value FROM shared_state WHERE kind = ? AND key = ? AND expires_ms > ?`, kind, key, sqlstore.ToMS(now)).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("shared state entry", "")
 	}
@@ -68,7 +69,7 @@ func (s *Store) IncrShared(ctx context.Context, kind, key string, now, expires t
 			n = CASE WHEN shared_state.expires_ms <= ? THEN 1 ELSE shared_state.n + 1 END,
 			value = CASE WHEN shared_state.expires_ms <= ? THEN ''::bytea ELSE shared_state.value END,
 			expires_ms = excluded.expires_ms
-		RETURNING n`, kind, key, toMS(expires), toMS(now), toMS(now)).Scan(&n)
+		RETURNING n`, kind, key, sqlstore.ToMS(expires), sqlstore.ToMS(now), sqlstore.ToMS(now)).Scan(&n)
 	if err != nil {
 		return 0, sharedErr("increment shared counter", err)
 	}
@@ -80,7 +81,7 @@ func (s *Store) SweepShared(ctx context.Context, now time.Time, limit int) (int,
 		return 0, nil
 	}
 	res, err := s.q.ExecContext(ctx, `DELETE FROM shared_state WHERE (kind, key) IN
-		(SELECT kind, key FROM shared_state WHERE expires_ms <= ? ORDER BY expires_ms LIMIT ?)`, toMS(now), limit)
+		(SELECT kind, key FROM shared_state WHERE expires_ms <= ? ORDER BY expires_ms LIMIT ?)`, sqlstore.ToMS(now), limit)
 	if err != nil {
 		return 0, sharedErr("sweep shared state", err)
 	}

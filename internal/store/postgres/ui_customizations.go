@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
 
 func (r reader) GetUICustomization(ctx context.Context, poolID, clientID string) (*cognito.UICustomization, error) {
@@ -23,7 +24,7 @@ func (r reader) GetUICustomization(ctx context.Context, poolID, clientID string)
 	if len(c.Image) == 0 {
 		c.Image = nil
 	}
-	c.CreationDate, c.LastModifiedDate = fromMS(created), fromMS(modified)
+	c.CreationDate, c.LastModifiedDate = sqlstore.FromMS(created), sqlstore.FromMS(modified)
 	return &c, nil
 }
 
@@ -36,7 +37,7 @@ func (t *tx) PutUICustomization(ctx context.Context, c *cognito.UICustomization)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (pool_id, client_id) DO UPDATE SET css = excluded.css, image = excluded.image, image_type = excluded.image_type,
 			modified_ms = excluded.modified_ms`,
-		c.UserPoolID, c.ClientID, c.CSS, image, c.ImageType, toMS(c.CreationDate), toMS(c.LastModifiedDate))
+		c.UserPoolID, c.ClientID, c.CSS, image, c.ImageType, sqlstore.ToMS(c.CreationDate), sqlstore.ToMS(c.LastModifiedDate))
 	if err != nil {
 		return writeErr("put UI customization", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
 
 func (r reader) GetUserCode(ctx context.Context, poolID, sub, purpose string) (*cognito.UserCode, error) {
@@ -21,7 +22,7 @@ func (r reader) GetUserCode(ctx context.Context, poolID, sub, purpose string) (*
 	if err != nil {
 		return nil, fmt.Errorf("postgres: get user code: %w", err)
 	}
-	c.Expires, c.WindowStart = fromOptMS(expires), fromOptMS(window)
+	c.Expires, c.WindowStart = sqlstore.FromOptMS(expires), sqlstore.FromOptMS(window)
 	return &c, nil
 }
 

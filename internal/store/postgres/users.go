@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
 
 const userColumns = `seq, pool_id, username, username_key, sub, attributes, password_hash, status, enabled, created_ms, modified_ms,
@@ -20,14 +21,7 @@ func optMS(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
-	return toMS(t)
-}
-
-func fromOptMS(ms int64) time.Time {
-	if ms == 0 {
-		return time.Time{}
-	}
-	return fromMS(ms)
+	return sqlstore.ToMS(t)
 }
 
 func scanUser(r rowScanner) (*cognito.User, error) {
@@ -55,9 +49,9 @@ func scanUser(r rowScanner) (*cognito.User, error) {
 		u.Verifications = nil
 	}
 	u.Enabled = enabled != 0
-	u.CreationDate, u.LastModifiedDate = fromMS(created), fromMS(modified)
-	u.PasswordExpires, u.CodeExpires = fromOptMS(pwExp), fromOptMS(codeExp)
-	u.LockedUntil, u.SignedOutAt = fromOptMS(locked), fromOptMS(signOut)
+	u.CreationDate, u.LastModifiedDate = sqlstore.FromMS(created), sqlstore.FromMS(modified)
+	u.PasswordExpires, u.CodeExpires = sqlstore.FromOptMS(pwExp), sqlstore.FromOptMS(codeExp)
+	u.LockedUntil, u.SignedOutAt = sqlstore.FromOptMS(locked), sqlstore.FromOptMS(signOut)
 	return &u, nil
 }
 
@@ -96,14 +90,14 @@ func (r reader) CountUsers(ctx context.Context, poolID string) (int, error) {
 }
 
 func userArgs(u *cognito.User) ([]any, error) {
-	attrs, err := marshalJSON(u.Attributes)
+	attrs, err := sqlstore.MarshalJSON(u.Attributes)
 	if err != nil {
 		return nil, err
 	}
 	if u.Attributes == nil {
 		attrs = "[]"
 	}
-	verifications, err := marshalJSON(u.Verifications)
+	verifications, err := sqlstore.MarshalJSON(u.Verifications)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +108,7 @@ func userArgs(u *cognito.User) ([]any, error) {
 	if u.Enabled {
 		enabled = 1
 	}
-	return []any{u.Username, u.UsernameKey, attrs, u.PasswordHash, u.Status, enabled, toMS(u.LastModifiedDate),
+	return []any{u.Username, u.UsernameKey, attrs, u.PasswordHash, u.Status, enabled, sqlstore.ToMS(u.LastModifiedDate),
 		optMS(u.PasswordExpires), u.CodeHash, optMS(u.CodeExpires), u.FailedSignIns, optMS(u.LockedUntil), optMS(u.SignedOutAt), verifications,
 		nullBlob(u.SRPVerifier)}, nil
 }
@@ -128,7 +122,7 @@ func (t *tx) CreateUser(ctx context.Context, u *cognito.User) error {
 	if err != nil {
 		return fmt.Errorf("postgres: create user in %q: %w", u.UserPoolID, err)
 	}
-	all := append([]any{seq, u.UserPoolID, u.Sub, toMS(u.CreationDate)}, args...)
+	all := append([]any{seq, u.UserPoolID, u.Sub, sqlstore.ToMS(u.CreationDate)}, args...)
 	_, err = t.q.ExecContext(ctx, `INSERT INTO users (seq, pool_id, sub, created_ms, username, username_key, attributes, password_hash, status, enabled,
 		modified_ms, password_expires_ms, code_hash, code_expires_ms, failed_sign_ins, locked_until_ms, signed_out_ms, attribute_verifications, srp_verifier)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, all...)

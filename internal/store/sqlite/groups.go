@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
 
 const groupCols = `g.seq, g.pool_id, g.name, g.name_key, g.description, g.role_arn, g.precedence, g.created_ms, g.modified_ms`
@@ -25,7 +26,7 @@ func scanGroup(r rowScanner) (*cognito.Group, error) {
 		v := prec.Int32
 		g.Precedence = &v
 	}
-	g.CreationDate, g.LastModifiedDate = fromMS(created), fromMS(modified)
+	g.CreationDate, g.LastModifiedDate = sqlstore.FromMS(created), sqlstore.FromMS(modified)
 	return &g, nil
 }
 
@@ -105,7 +106,7 @@ func (r reader) ListGroupMembers(ctx context.Context, poolID, groupName string, 
 func (t *tx) CreateGroup(ctx context.Context, g *cognito.Group) error {
 	err := t.st.QueryRowContext(ctx, `INSERT INTO user_groups (pool_id, name, name_key, description, role_arn, precedence, created_ms, modified_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`, g.UserPoolID, g.Name, g.NameKey, g.Description, g.RoleArn,
-		precedenceArg(g.Precedence), toMS(g.CreationDate), toMS(g.LastModifiedDate)).Scan(&g.Seq)
+		precedenceArg(g.Precedence), sqlstore.ToMS(g.CreationDate), sqlstore.ToMS(g.LastModifiedDate)).Scan(&g.Seq)
 	if err != nil {
 		return writeErr(fmt.Sprintf("create group in %q", g.UserPoolID), err)
 	}
@@ -114,7 +115,7 @@ func (t *tx) CreateGroup(ctx context.Context, g *cognito.Group) error {
 
 func (t *tx) UpdateGroup(ctx context.Context, g *cognito.Group) error {
 	res, err := t.st.ExecContext(ctx, `UPDATE user_groups SET description = ?, role_arn = ?, precedence = ?, modified_ms = ?
-		WHERE pool_id = ? AND name = ?`, g.Description, g.RoleArn, precedenceArg(g.Precedence), toMS(g.LastModifiedDate), g.UserPoolID, g.Name)
+		WHERE pool_id = ? AND name = ?`, g.Description, g.RoleArn, precedenceArg(g.Precedence), sqlstore.ToMS(g.LastModifiedDate), g.UserPoolID, g.Name)
 	return affected(res, err, "update group", "group", g.Name)
 }
 

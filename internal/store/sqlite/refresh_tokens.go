@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
 
 const refreshColumns = `hash, pool_id, client_id, sub, scopes, origin_jti, auth_ms, created_ms, expires_ms, revoked_ms, rotated_ms, sealed_successor`
@@ -29,8 +30,8 @@ func scanRefresh(r rowScanner) (*cognito.RefreshToken, error) {
 	if len(t.Scopes) == 0 {
 		t.Scopes = nil
 	}
-	t.AuthTime, t.CreationDate, t.Expires, t.RevokedAt = fromMS(auth), fromMS(created), fromMS(expires), fromOptMS(revokedMS)
-	t.RotatedAt = fromOptMS(rotatedMS)
+	t.AuthTime, t.CreationDate, t.Expires, t.RevokedAt = sqlstore.FromMS(auth), sqlstore.FromMS(created), sqlstore.FromMS(expires), sqlstore.FromOptMS(revokedMS)
+	t.RotatedAt = sqlstore.FromOptMS(rotatedMS)
 	if len(t.SealedSuccessor) == 0 {
 		t.SealedSuccessor = nil
 	}
@@ -57,7 +58,7 @@ func (r reader) GetRefreshTokenByOriginJTI(ctx context.Context, poolID, originJT
 }
 
 func (t *tx) CreateRefreshToken(ctx context.Context, rt *cognito.RefreshToken) error {
-	scopes, err := marshalJSON(rt.Scopes)
+	scopes, err := sqlstore.MarshalJSON(rt.Scopes)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func (t *tx) CreateRefreshToken(ctx context.Context, rt *cognito.RefreshToken) e
 		scopes = "[]"
 	}
 	_, err = t.st.ExecContext(ctx, `INSERT INTO refresh_tokens (`+refreshColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		rt.Hash, rt.UserPoolID, rt.ClientID, rt.Sub, scopes, rt.OriginJTI, toMS(rt.AuthTime), toMS(rt.CreationDate), toMS(rt.Expires), optMS(rt.RevokedAt),
+		rt.Hash, rt.UserPoolID, rt.ClientID, rt.Sub, scopes, rt.OriginJTI, sqlstore.ToMS(rt.AuthTime), sqlstore.ToMS(rt.CreationDate), sqlstore.ToMS(rt.Expires), optMS(rt.RevokedAt),
 		optMS(rt.RotatedAt), rt.SealedSuccessor)
 	if err != nil {
 		return writeErr("create refresh token", err)
@@ -75,7 +76,7 @@ func (t *tx) CreateRefreshToken(ctx context.Context, rt *cognito.RefreshToken) e
 
 func (t *tx) RevokeRefreshTokens(ctx context.Context, poolID, sub, hash string, at time.Time) error {
 	q := `UPDATE refresh_tokens SET revoked_ms = ? WHERE pool_id = ? AND sub = ? AND revoked_ms = 0`
-	args := []any{toMS(at), poolID, sub}
+	args := []any{sqlstore.ToMS(at), poolID, sub}
 	if hash != "" {
 		// The whole family: a rotated token's successors share its origin_jti.
 		q += ` AND origin_jti = (SELECT origin_jti FROM refresh_tokens WHERE hash = ? AND pool_id = ?)`

@@ -99,7 +99,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 
 	reads := &preparedReads{db: r}
-	return &Store{reader: reader{q: reads}, w: w, r: r, reads: reads}, nil
+	return &Store{reader: newReader(reads), w: w, r: r, reads: reads}, nil
 }
 
 // checkWriter verifies that the DSN pragmas took effect: a silently
@@ -156,7 +156,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx cognito.Tx) error) error 
 			_ = st.Rollback()
 		}
 	}()
-	if err := fn(&tx{reader: reader{q: st}, st: st}); err != nil {
+	if err := fn(&tx{reader: newReader(st), st: st}); err != nil {
 		return err
 	}
 	done = true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
 
 // tx is the cognito.Tx handed to Update's fn. Its reads go through the
@@ -35,7 +36,7 @@ func affected(res sql.Result, err error, op, what, key string) error {
 // ---- user pools
 
 func (t *tx) CreateUserPool(ctx context.Context, p *cognito.UserPool) error {
-	settings, err := marshalJSON(&p.Settings)
+	settings, err := sqlstore.MarshalJSON(&p.Settings)
 	if err != nil {
 		return fmt.Errorf("sqlite: create user pool %q: encode settings: %w", p.ID, err)
 	}
@@ -43,7 +44,7 @@ func (t *tx) CreateUserPool(ctx context.Context, p *cognito.UserPool) error {
 	err = t.st.QueryRowContext(ctx,
 		`INSERT INTO user_pools (id, region, name, created_ms, modified_ms, settings)
 		 VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
-		p.ID, cognito.RegionOfPoolID(p.ID), p.Name, toMS(p.CreationDate), toMS(p.LastModifiedDate), settings).
+		p.ID, cognito.RegionOfPoolID(p.ID), p.Name, sqlstore.ToMS(p.CreationDate), sqlstore.ToMS(p.LastModifiedDate), settings).
 		Scan(&seq)
 	if err != nil {
 		return writeErr(fmt.Sprintf("create user pool %q", p.ID), err)
@@ -55,13 +56,13 @@ func (t *tx) CreateUserPool(ctx context.Context, p *cognito.UserPool) error {
 // UpdateUserPool writes p's name, settings and last-modified date; ID,
 // creation date and Seq never change.
 func (t *tx) UpdateUserPool(ctx context.Context, p *cognito.UserPool) error {
-	settings, err := marshalJSON(&p.Settings)
+	settings, err := sqlstore.MarshalJSON(&p.Settings)
 	if err != nil {
 		return fmt.Errorf("sqlite: update user pool %q: encode settings: %w", p.ID, err)
 	}
 	res, err := t.st.ExecContext(ctx,
 		`UPDATE user_pools SET name = ?, modified_ms = ?, settings = ? WHERE id = ?`,
-		p.Name, toMS(p.LastModifiedDate), settings, p.ID)
+		p.Name, sqlstore.ToMS(p.LastModifiedDate), settings, p.ID)
 	return affected(res, err, fmt.Sprintf("update user pool %q", p.ID), "user pool", p.ID)
 }
 
@@ -75,7 +76,7 @@ func (t *tx) DeleteUserPool(ctx context.Context, id string) error {
 // ---- app clients
 
 func (t *tx) CreateAppClient(ctx context.Context, c *cognito.AppClient) error {
-	settings, err := marshalJSON(&c.Settings)
+	settings, err := sqlstore.MarshalJSON(&c.Settings)
 	if err != nil {
 		return fmt.Errorf("sqlite: create app client %q: encode settings: %w", c.ClientID, err)
 	}
@@ -83,7 +84,7 @@ func (t *tx) CreateAppClient(ctx context.Context, c *cognito.AppClient) error {
 	err = t.st.QueryRowContext(ctx,
 		`INSERT INTO app_clients (client_id, pool_id, sealed_secret, created_ms, modified_ms, settings)
 		 VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
-		c.ClientID, c.UserPoolID, blobArg(c.SealedSecret), toMS(c.CreationDate), toMS(c.LastModifiedDate), settings).
+		c.ClientID, c.UserPoolID, sqlstore.BlobArg(c.SealedSecret), sqlstore.ToMS(c.CreationDate), sqlstore.ToMS(c.LastModifiedDate), settings).
 		Scan(&seq)
 	if err != nil {
 		return writeErr(fmt.Sprintf("create app client %q in %q", c.ClientID, c.UserPoolID), err)
@@ -95,14 +96,14 @@ func (t *tx) CreateAppClient(ctx context.Context, c *cognito.AppClient) error {
 // UpdateAppClient writes c's sealed secret, settings and last-modified
 // date. The client must belong to c.UserPoolID.
 func (t *tx) UpdateAppClient(ctx context.Context, c *cognito.AppClient) error {
-	settings, err := marshalJSON(&c.Settings)
+	settings, err := sqlstore.MarshalJSON(&c.Settings)
 	if err != nil {
 		return fmt.Errorf("sqlite: update app client %q: encode settings: %w", c.ClientID, err)
 	}
 	res, err := t.st.ExecContext(ctx,
 		`UPDATE app_clients SET sealed_secret = ?, modified_ms = ?, settings = ?
 		 WHERE client_id = ? AND pool_id = ?`,
-		blobArg(c.SealedSecret), toMS(c.LastModifiedDate), settings, c.ClientID, c.UserPoolID)
+		sqlstore.BlobArg(c.SealedSecret), sqlstore.ToMS(c.LastModifiedDate), settings, c.ClientID, c.UserPoolID)
 	return affected(res, err, fmt.Sprintf("update app client %q", c.ClientID), "app client", c.UserPoolID+"/"+c.ClientID)
 }
 
@@ -151,7 +152,7 @@ func marshalScopes(s []cognito.ResourceServerScope) (string, error) {
 	if len(s) == 0 {
 		return "[]", nil
 	}
-	return marshalJSON(s)
+	return sqlstore.MarshalJSON(s)
 }
 
 // ---- domains
@@ -159,7 +160,7 @@ func marshalScopes(s []cognito.ResourceServerScope) (string, error) {
 func (t *tx) CreateDomain(ctx context.Context, d *cognito.Domain) error {
 	_, err := t.st.ExecContext(ctx,
 		`INSERT INTO domains (region, domain, pool_id, created_ms, managed_login_version) VALUES (?, ?, ?, ?, ?)`,
-		cognito.RegionOfPoolID(d.UserPoolID), d.Domain, d.UserPoolID, toMS(d.CreationDate), d.ManagedLoginVersion)
+		cognito.RegionOfPoolID(d.UserPoolID), d.Domain, d.UserPoolID, sqlstore.ToMS(d.CreationDate), d.ManagedLoginVersion)
 	if err != nil {
 		return writeErr(fmt.Sprintf("create domain %q for %q", d.Domain, d.UserPoolID), err)
 	}
@@ -176,7 +177,7 @@ func (t *tx) DeleteDomain(ctx context.Context, region, domain string) error {
 func (t *tx) CreateAccessKey(ctx context.Context, k *cognito.AccessKey) error {
 	_, err := t.st.ExecContext(ctx,
 		`INSERT INTO access_keys (access_key_id, sealed_secret, created_ms, name, root, policy) VALUES (?, ?, ?, ?, ?, ?)`,
-		k.AccessKeyID, blobArg(k.SealedSecret), toMS(k.CreationDate), k.Name, k.Root, optText(k.Policy))
+		k.AccessKeyID, sqlstore.BlobArg(k.SealedSecret), sqlstore.ToMS(k.CreationDate), k.Name, k.Root, optText(k.Policy))
 	if err != nil {
 		return writeErr(fmt.Sprintf("create access key %q", k.AccessKeyID), err)
 	}
@@ -208,7 +209,7 @@ func optText(s string) any {
 func (t *tx) CreateSigningKey(ctx context.Context, k *cognito.SigningKey) error {
 	_, err := t.st.ExecContext(ctx,
 		`INSERT INTO signing_keys (pool_id, kid, sealed_private_key, status, created_ms, retired_ms) VALUES (?, ?, ?, ?, ?, ?)`,
-		k.UserPoolID, k.KID, k.SealedPrivateKey, k.Status, toMS(k.CreationDate), optMS(k.RetiredAt))
+		k.UserPoolID, k.KID, k.SealedPrivateKey, k.Status, sqlstore.ToMS(k.CreationDate), optMS(k.RetiredAt))
 	if err != nil {
 		return writeErr(fmt.Sprintf("create signing key %q of %q", k.KID, k.UserPoolID), err)
 	}

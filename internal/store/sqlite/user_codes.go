@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
 
 func (r reader) GetUserCode(ctx context.Context, poolID, sub, purpose string) (*cognito.UserCode, error) {
@@ -20,7 +21,7 @@ func (r reader) GetUserCode(ctx context.Context, poolID, sub, purpose string) (*
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: get user code: %w", err)
 	}
-	c.Expires, c.WindowStart = fromOptMS(expires), fromOptMS(window)
+	c.Expires, c.WindowStart = sqlstore.FromOptMS(expires), sqlstore.FromOptMS(window)
 	return &c, nil
 }
 

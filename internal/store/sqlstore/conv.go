@@ -1,0 +1,49 @@
+package sqlstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+)
+
+// Conversions. Times are UTC Unix milliseconds; 0 is the zero time for
+// the columns that may be unset. JSON is written without HTML escaping so
+// that json.RawMessage members come back byte for byte (encoding/json
+// still compacts them). Empty byte slices are stored as NULL and read back
+// as nil.
+
+func ToMS(t time.Time) int64 { return t.UnixMilli() }
+
+func FromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// FromOptMS is FromMS, with 0 read as the zero time.
+func FromOptMS(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return FromMS(ms)
+}
+
+func MarshalJSON(v any) (string, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+}
+
+func BlobArg(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+func BlobOut(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}

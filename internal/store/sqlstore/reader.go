@@ -1,0 +1,324 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/cognitod/cognitod/internal/cognito"
+)
+
+// Row is one row of a query's answer: *sql.Row, pgx.Row.
+type Row interface{ Scan(dest ...any) error }
+
+// Rows are a query's rows, read with Next and Scan; Close may be called
+// more than once.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close()
+}
+
+// Queryer runs the SQL, written with ? placeholders, on a backend's
+// connection pool or transaction. Each backend adapts its driver to it
+// and maps its own failures (a database that cannot be reached) inside.
+type Queryer interface {
+	QueryRow(ctx context.Context, query string, args ...any) Row
+	Query(ctx context.Context, query string, args ...any) (Rows, error)
+}
+
+// Reader implements the reads of cognito.Reader that both backends
+// answer with the same SQL: user pools, app clients, resource servers,
+// domains, access keys and signing keys.
+type Reader struct {
+	Q Queryer
+	// Name prefixes its errors ("sqlite", "postgres").
+	Name string
+	// NoRows is the error the driver's Row.Scan returns when the query
+	// found nothing.
+	NoRows error
+}
+
+func (r Reader) notFound(what, key string) error {
+	return fmt.Errorf("%s: %s %q: %w", r.Name, what, key, cognito.ErrNotFound)
+}
+
+func (r Reader) count(ctx context.Context, op, query string, args ...any) (int, error) {
+	var n int
+	if err := r.Q.QueryRow(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("%s: %s: %w", r.Name, op, err)
+	}
+	return n, nil
+}
+
+func collect[T any](name string, rows Rows, scan func(Row) (*T, error), op string) ([]*T, error) {
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", name, op, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", name, op, err)
+	}
+	return out, nil
+}
+
+// ---- user pools
+
+const poolCols = `seq, id, name, created_ms, modified_ms, settings`
+
+func scanPool(r Row) (*cognito.UserPool, error) {
+	var (
+		p                 cognito.UserPool
+		created, modified int64
+		settings          string
+	)
+	if err := r.Scan(&p.Seq, &p.ID, &p.Name, &created, &modified, &settings); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(settings), &p.Settings); err != nil {
+		return nil, fmt.Errorf("decode settings of user pool %q: %w", p.ID, err)
+	}
+	p.CreationDate, p.LastModifiedDate = FromMS(created), FromMS(modified)
+	return &p, nil
+}
+
+func (r Reader) GetUserPool(ctx context.Context, id string) (*cognito.UserPool, error) {
+	p, err := scanPool(r.Q.QueryRow(ctx, `SELECT `+poolCols+` FROM user_pools WHERE id = ?`, id))
+	if errors.Is(err, r.NoRows) {
+		return nil, r.notFound("user pool", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: get user pool %q: %w", r.Name, id, err)
+	}
+	return p, nil
+}
+
+func (r Reader) ListUserPools(ctx context.Context, region string, after int64, limit int) ([]*cognito.UserPool, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := r.Q.Query(ctx,
+		`SELECT `+poolCols+` FROM user_pools WHERE region = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		region, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list user pools: %w", r.Name, err)
+	}
+	return collect(r.Name, rows, scanPool, "list user pools")
+}
+
+func (r Reader) CountUserPools(ctx context.Context, region string) (int, error) {
+	return r.count(ctx, "count user pools", `SELECT count(*) FROM user_pools WHERE region = ?`, region)
+}
+
+// ---- app clients
+
+const clientCols = `seq, client_id, pool_id, sealed_secret, created_ms, modified_ms, settings`
+
+func scanClient(r Row) (*cognito.AppClient, error) {
+	var (
+		c                 cognito.AppClient
+		secret            []byte
+		created, modified int64
+		settings          string
+	)
+	if err := r.Scan(&c.Seq, &c.ClientID, &c.UserPoolID, &secret, &created, &modified, &settings); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(settings), &c.Settings); err != nil {
+		return nil, fmt.Errorf("decode settings of app client %q: %w", c.ClientID, err)
+	}
+	c.SealedSecret = BlobOut(secret)
+	c.CreationDate, c.LastModifiedDate = FromMS(created), FromMS(modified)
+	return &c, nil
+}
+
+func (r Reader) GetAppClient(ctx context.Context, clientID string) (*cognito.AppClient, error) {
+	c, err := scanClient(r.Q.QueryRow(ctx, `SELECT `+clientCols+` FROM app_clients WHERE client_id = ?`, clientID))
+	if errors.Is(err, r.NoRows) {
+		return nil, r.notFound("app client", clientID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: get app client %q: %w", r.Name, clientID, err)
+	}
+	return c, nil
+}
+
+func (r Reader) ListAppClients(ctx context.Context, poolID string, after int64, limit int) ([]*cognito.AppClient, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := r.Q.Query(ctx,
+		`SELECT `+clientCols+` FROM app_clients WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		poolID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list app clients: %w", r.Name, err)
+	}
+	return collect(r.Name, rows, scanClient, "list app clients")
+}
+
+func (r Reader) CountAppClients(ctx context.Context, poolID string) (int, error) {
+	return r.count(ctx, "count app clients", `SELECT count(*) FROM app_clients WHERE pool_id = ?`, poolID)
+}
+
+// ---- resource servers
+
+const rsCols = `seq, pool_id, identifier, name, scopes`
+
+func scanResourceServer(r Row) (*cognito.ResourceServer, error) {
+	var (
+		rs     cognito.ResourceServer
+		scopes string
+	)
+	if err := r.Scan(&rs.Seq, &rs.UserPoolID, &rs.Identifier, &rs.Name, &scopes); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(scopes), &rs.Scopes); err != nil {
+		return nil, fmt.Errorf("decode scopes of resource server %q: %w", rs.Identifier, err)
+	}
+	if len(rs.Scopes) == 0 {
+		rs.Scopes = nil
+	}
+	return &rs, nil
+}
+
+func (r Reader) GetResourceServer(ctx context.Context, poolID, identifier string) (*cognito.ResourceServer, error) {
+	rs, err := scanResourceServer(r.Q.QueryRow(ctx,
+		`SELECT `+rsCols+` FROM resource_servers WHERE pool_id = ? AND identifier = ?`, poolID, identifier))
+	if errors.Is(err, r.NoRows) {
+		return nil, r.notFound("resource server", poolID+"/"+identifier)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: get resource server %q in %q: %w", r.Name, identifier, poolID, err)
+	}
+	return rs, nil
+}
+
+func (r Reader) ListResourceServers(ctx context.Context, poolID string, after int64, limit int) ([]*cognito.ResourceServer, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := r.Q.Query(ctx,
+		`SELECT `+rsCols+` FROM resource_servers WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		poolID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list resource servers: %w", r.Name, err)
+	}
+	return collect(r.Name, rows, scanResourceServer, "list resource servers")
+}
+
+func (r Reader) CountResourceServers(ctx context.Context, poolID string) (int, error) {
+	return r.count(ctx, "count resource servers", `SELECT count(*) FROM resource_servers WHERE pool_id = ?`, poolID)
+}
+
+// ---- domains
+
+const domainCols = `domain, pool_id, created_ms, managed_login_version`
+
+func scanDomain(r Row) (*cognito.Domain, error) {
+	var (
+		d       cognito.Domain
+		created int64
+	)
+	if err := r.Scan(&d.Domain, &d.UserPoolID, &created, &d.ManagedLoginVersion); err != nil {
+		return nil, err
+	}
+	d.CreationDate = FromMS(created)
+	return &d, nil
+}
+
+func (r Reader) GetDomain(ctx context.Context, region, domain string) (*cognito.Domain, error) {
+	d, err := scanDomain(r.Q.QueryRow(ctx, `SELECT `+domainCols+` FROM domains WHERE region = ? AND domain = ?`, region, domain))
+	if errors.Is(err, r.NoRows) {
+		return nil, r.notFound("domain", domain)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: get domain %q: %w", r.Name, domain, err)
+	}
+	return d, nil
+}
+
+func (r Reader) GetDomainByPool(ctx context.Context, poolID string) (*cognito.Domain, error) {
+	d, err := scanDomain(r.Q.QueryRow(ctx, `SELECT `+domainCols+` FROM domains WHERE pool_id = ?`, poolID))
+	if errors.Is(err, r.NoRows) {
+		return nil, r.notFound("domain of user pool", poolID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: get domain of user pool %q: %w", r.Name, poolID, err)
+	}
+	return d, nil
+}
+
+// ---- access keys
+
+const accessKeyColumns = `access_key_id, sealed_secret, created_ms, name, root, policy`
+
+func scanAccessKey(row Row) (*cognito.AccessKey, error) {
+	var (
+		k       cognito.AccessKey
+		secret  []byte
+		created int64
+		policy  sql.NullString
+	)
+	if err := row.Scan(&k.AccessKeyID, &secret, &created, &k.Name, &k.Root, &policy); err != nil {
+		return nil, err
+	}
+	k.SealedSecret = BlobOut(secret)
+	k.CreationDate = FromMS(created)
+	k.Policy = policy.String
+	return &k, nil
+}
+
+func (r Reader) GetAccessKey(ctx context.Context, accessKeyID string) (*cognito.AccessKey, error) {
+	k, err := scanAccessKey(r.Q.QueryRow(ctx,
+		`SELECT `+accessKeyColumns+` FROM access_keys WHERE access_key_id = ?`, accessKeyID))
+	if errors.Is(err, r.NoRows) {
+		return nil, r.notFound("access key", accessKeyID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: get access key %q: %w", r.Name, accessKeyID, err)
+	}
+	return k, nil
+}
+
+func (r Reader) ListAccessKeys(ctx context.Context) ([]*cognito.AccessKey, error) {
+	rows, err := r.Q.Query(ctx, `SELECT `+accessKeyColumns+` FROM access_keys ORDER BY created_ms, access_key_id`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list access keys: %w", r.Name, err)
+	}
+	return collect(r.Name, rows, scanAccessKey, "list access keys")
+}
+
+func (r Reader) CountAccessKeys(ctx context.Context) (int, error) {
+	return r.count(ctx, "count access keys", `SELECT count(*) FROM access_keys`)
+}
+
+// ---- signing keys
+
+func (r Reader) ListSigningKeys(ctx context.Context, poolID string) ([]*cognito.SigningKey, error) {
+	rows, err := r.Q.Query(ctx,
+		`SELECT pool_id, kid, sealed_private_key, status, created_ms, retired_ms
+		 FROM signing_keys WHERE pool_id = ? ORDER BY created_ms, kid`, poolID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list signing keys of %q: %w", r.Name, poolID, err)
+	}
+	return collect(r.Name, rows, func(s Row) (*cognito.SigningKey, error) {
+		var (
+			k                cognito.SigningKey
+			created, retired int64
+		)
+		if err := s.Scan(&k.UserPoolID, &k.KID, &k.SealedPrivateKey, &k.Status, &created, &retired); err != nil {
+			return nil, err
+		}
+		k.CreationDate = FromMS(created)
+		k.RetiredAt = FromOptMS(retired)
+		return &k, nil
+	}, "list signing keys")
+}

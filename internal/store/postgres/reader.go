@@ -40,35 +40,6 @@ func (a pgQueryer) Query(ctx context.Context, query string, args ...any) (sqlsto
 	return rows, nil
 }
 
-// rowScanner is pgx.Row or pgx.Rows.
-type rowScanner = sqlstore.Row
-
 func notFound(what, key string) error {
 	return fmt.Errorf("postgres: %s %q: %w", what, key, cognito.ErrNotFound)
-}
-
-// ---- helpers for this package's own reads
-
-func (r reader) count(ctx context.Context, op, query string, args ...any) (int, error) {
-	var n int
-	if err := r.q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("postgres: %s: %w", op, err)
-	}
-	return n, nil
-}
-
-func collect[T any](rows pgx.Rows, scan func(rowScanner) (*T, error), op string) ([]*T, error) {
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: %s: %w", op, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: %s: %w", op, err)
-	}
-	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
 
 func (r reader) GetUserMFA(ctx context.Context, poolID, sub string) (*cognito.UserMFA, error) {
@@ -35,7 +36,7 @@ func (t *tx) PutUserMFA(ctx context.Context, m *cognito.UserMFA) error {
 		ON CONFLICT (pool_id, sub) DO UPDATE SET totp_secret = excluded.totp_secret, totp_pending = excluded.totp_pending,
 			totp_last_step = excluded.totp_last_step, totp_enabled = excluded.totp_enabled, sms_enabled = excluded.sms_enabled,
 			email_enabled = excluded.email_enabled, preferred = excluded.preferred`,
-		m.UserPoolID, m.Sub, nullBlob(m.TOTPSecret), nullBlob(m.TOTPPending), m.TOTPLastStep, m.TOTPEnabled, m.SMSEnabled, m.EmailEnabled, m.Preferred)
+		m.UserPoolID, m.Sub, sqlstore.BlobArg(m.TOTPSecret), sqlstore.BlobArg(m.TOTPPending), m.TOTPLastStep, m.TOTPEnabled, m.SMSEnabled, m.EmailEnabled, m.Preferred)
 	if err != nil {
 		return writeErr("put user MFA", err)
 	}

@@ -2,41 +2,11 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
-
-const codeColumns = `hash, pool_id, client_id, redirect_uri, sub, scopes, nonce, code_challenge, auth_ms, created_ms, expires_ms, used_ms, origin_jti`
-
-func (r reader) GetAuthCode(ctx context.Context, hash string) (*cognito.AuthCode, error) {
-	var (
-		c                            cognito.AuthCode
-		scopes                       string
-		auth, created, expires, used int64
-	)
-	err := r.q.QueryRowContext(ctx, `SELECT `+codeColumns+` FROM auth_codes WHERE hash = ?`, hash).Scan(&c.Hash, &c.UserPoolID, &c.ClientID,
-		&c.RedirectURI, &c.Sub, &scopes, &c.Nonce, &c.CodeChallenge, &auth, &created, &expires, &used, &c.OriginJTI)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("authorization code", "")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: get authorization code: %w", err)
-	}
-	if err := json.Unmarshal([]byte(scopes), &c.Scopes); err != nil {
-		return nil, err
-	}
-	if len(c.Scopes) == 0 {
-		c.Scopes = nil
-	}
-	c.AuthTime, c.CreationDate, c.Expires, c.UsedAt = sqlstore.FromMS(auth), sqlstore.FromMS(created), sqlstore.FromMS(expires), sqlstore.FromOptMS(used)
-	return &c, nil
-}
 
 func (t *tx) CreateAuthCode(ctx context.Context, c *cognito.AuthCode) error {
 	scopes, err := sqlstore.MarshalJSON(c.Scopes)
@@ -46,9 +16,9 @@ func (t *tx) CreateAuthCode(ctx context.Context, c *cognito.AuthCode) error {
 	if c.Scopes == nil {
 		scopes = "[]"
 	}
-	_, err = t.st.ExecContext(ctx, `INSERT INTO auth_codes (`+codeColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = t.st.ExecContext(ctx, `INSERT INTO auth_codes (`+sqlstore.AuthCodeColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Hash, c.UserPoolID, c.ClientID, c.RedirectURI, c.Sub, scopes, c.Nonce, c.CodeChallenge,
-		sqlstore.ToMS(c.AuthTime), sqlstore.ToMS(c.CreationDate), sqlstore.ToMS(c.Expires), optMS(c.UsedAt), c.OriginJTI)
+		sqlstore.ToMS(c.AuthTime), sqlstore.ToMS(c.CreationDate), sqlstore.ToMS(c.Expires), sqlstore.ToOptMS(c.UsedAt), c.OriginJTI)
 	if err != nil {
 		return writeErr("create authorization code", err)
 	}

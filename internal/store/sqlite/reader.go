@@ -52,35 +52,6 @@ type sqlRows struct{ *sql.Rows }
 
 func (r sqlRows) Close() { r.Rows.Close() }
 
-// rowScanner is *sql.Row or *sql.Rows.
-type rowScanner = sqlstore.Row
-
 func notFound(what, key string) error {
 	return fmt.Errorf("sqlite: %s %q: %w", what, key, cognito.ErrNotFound)
-}
-
-// ---- helpers for this package's own reads
-
-func (r reader) count(ctx context.Context, op, query string, args ...any) (int, error) {
-	var n int
-	if err := r.q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("sqlite: %s: %w", op, err)
-	}
-	return n, nil
-}
-
-func collect[T any](rows *sql.Rows, scan func(rowScanner) (*T, error), op string) ([]*T, error) {
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: %s: %w", op, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
-	}
-	return out, nil
 }

@@ -209,7 +209,7 @@ func optText(s string) any {
 func (t *tx) CreateSigningKey(ctx context.Context, k *cognito.SigningKey) error {
 	_, err := t.st.ExecContext(ctx,
 		`INSERT INTO signing_keys (pool_id, kid, sealed_private_key, status, created_ms, retired_ms) VALUES (?, ?, ?, ?, ?, ?)`,
-		k.UserPoolID, k.KID, k.SealedPrivateKey, k.Status, sqlstore.ToMS(k.CreationDate), optMS(k.RetiredAt))
+		k.UserPoolID, k.KID, k.SealedPrivateKey, k.Status, sqlstore.ToMS(k.CreationDate), sqlstore.ToOptMS(k.RetiredAt))
 	if err != nil {
 		return writeErr(fmt.Sprintf("create signing key %q of %q", k.KID, k.UserPoolID), err)
 	}
@@ -220,7 +220,7 @@ func (t *tx) CreateSigningKey(ctx context.Context, k *cognito.SigningKey) error 
 func (t *tx) UpdateSigningKey(ctx context.Context, k *cognito.SigningKey) error {
 	res, err := t.st.ExecContext(ctx,
 		`UPDATE signing_keys SET status = ?, retired_ms = ? WHERE pool_id = ? AND kid = ?`,
-		k.Status, optMS(k.RetiredAt), k.UserPoolID, k.KID)
+		k.Status, sqlstore.ToOptMS(k.RetiredAt), k.UserPoolID, k.KID)
 	if err != nil {
 		return writeErr(fmt.Sprintf("update signing key %q of %q", k.KID, k.UserPoolID), err)
 	}

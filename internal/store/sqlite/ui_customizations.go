@@ -2,31 +2,11 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 	"github.com/cognitod/cognitod/internal/store/sqlstore"
 )
-
-func (r reader) GetUICustomization(ctx context.Context, poolID, clientID string) (*cognito.UICustomization, error) {
-	c := cognito.UICustomization{UserPoolID: poolID, ClientID: clientID}
-	var created, modified int64
-	err := r.q.QueryRowContext(ctx, `SELECT css, image, image_type, created_ms, modified_ms FROM ui_customizations
-		WHERE pool_id = ? AND client_id = ?`, poolID, clientID).Scan(&c.CSS, &c.Image, &c.ImageType, &created, &modified)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("UI customization", clientID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: get UI customization: %w", err)
-	}
-	if len(c.Image) == 0 {
-		c.Image = nil
-	}
-	c.CreationDate, c.LastModifiedDate = sqlstore.FromMS(created), sqlstore.FromMS(modified)
-	return &c, nil
-}
 
 func (t *tx) PutUICustomization(ctx context.Context, c *cognito.UICustomization) error {
 	image := c.Image

@@ -16,6 +16,14 @@ func ToMS(t time.Time) int64 { return t.UnixMilli() }
 
 func FromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
+// ToOptMS is ToMS, with the zero time stored as 0.
+func ToOptMS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return ToMS(t)
+}
+
 // FromOptMS is FromMS, with 0 read as the zero time.
 func FromOptMS(ms int64) time.Time {
 	if ms == 0 {

@@ -32,7 +32,10 @@ type Queryer interface {
 
 // Reader implements the reads of cognito.Reader that both backends
 // answer with the same SQL: user pools, app clients, resource servers,
-// domains, access keys and signing keys.
+// domains, access keys and signing keys (this file), users, groups,
+// refresh tokens, authorization codes, user codes and UI customizations
+// (a file each). A backend embeds it and adds the reads it writes in its
+// own dialect.
 type Reader struct {
 	Q Queryer
 	// Name prefixes its errors ("sqlite", "postgres").

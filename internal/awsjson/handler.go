@@ -103,8 +103,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Set by canonical key, with one backing array for both values: no
 	// key canonicalization and one allocation per answer.
 	hdr := w.Header()
-	values := [...]string{requestID, contentType}
-	vs := values[:]
+	vs := []string{requestID, contentType}
 	hdr[headerRequestID] = vs[0:1:1]
 	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
 	defer func() {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -152,12 +151,8 @@ func RunAdmin(ctx context.Context, c Config) (*AdminReport, error) {
 // floorWorkers get /healthz on raw keep-alive connections.
 func floorWorkers(u *url.URL) newWorker {
 	return func(runCtx context.Context, end time.Time) (func() error, func()) {
-		addr := u.Host
-		if u.Port() == "" {
-			addr = net.JoinHostPort(u.Hostname(), "80")
-		}
 		req := []byte("GET " + strings.TrimSuffix(u.Path, "/") + "/healthz HTTP/1.1\r\nHost: " + u.Host + "\r\n\r\n")
-		tc := &tokenConn{addr: addr, req: req, deadline: end}
+		tc := &tokenConn{addr: hostPort(u), req: req, deadline: end}
 		return tc.post, tc.close
 	}
 }
@@ -226,11 +221,7 @@ func (sr *signedRequest) workers() newWorker {
 				return sr.c.admin(runCtx, hc, sr.op, rawJSON(sr.body), &ignored)
 			}, hc.CloseIdleConnections
 		}
-		addr := sr.u.Host
-		if sr.u.Port() == "" {
-			addr = net.JoinHostPort(sr.u.Hostname(), "80")
-		}
-		tc := &tokenConn{addr: addr, deadline: end, next: sr.bytes}
+		tc := &tokenConn{addr: hostPort(sr.u), deadline: end, next: sr.bytes}
 		return tc.post, tc.close
 	}
 }

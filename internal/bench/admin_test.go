@@ -40,11 +40,11 @@ func TestRunAdmin(t *testing.T) {
 		if p.Requests == 0 || p.Errors != 0 || p.PerSec <= 0 || p.P50 <= 0 || p.P99 < p.P50 || p.Max < p.P99 {
 			t.Errorf("%s: report does not add up: %+v", p.Operation, p)
 		}
-		// The server's own CPU per request: more than nothing, less than
-		// the whole phase on every core for one request.
 		if runtime.GOOS == "linux" && (!p.StealKnown || p.Steal < 0 || p.Steal > 1) {
 			t.Errorf("%s: steal %v (known %v)", p.Operation, p.Steal, p.StealKnown)
 		}
+		// The server's own CPU per request: more than nothing, less than
+		// the whole phase on every core for one request.
 		if p.ServerCPU <= 0 || p.ServerCPU > time.Duration(rep.Cores)*rep.Duration/time.Duration(p.Requests) {
 			t.Errorf("%s: server CPU per request %v out of range (%d requests)", p.Operation, p.ServerCPU, p.Requests)
 		}

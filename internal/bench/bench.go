@@ -133,10 +133,10 @@ func (r *Report) Ratio() float64 { return r.TokensPerSec / r.RawSignPerSec }
 // OpenSSLRatio is tokens/s over OpenSSL's signing rate (0 when that was
 // not measured).
 func (r *Report) OpenSSLRatio() float64 {
-	if r.OpenSSL == nil || r.OpenSSL.SignPerSec <= 0 {
+	if r.OpenSSL == nil || r.OpenSSL.SignPerSec() <= 0 {
 		return 0
 	}
-	return r.TokensPerSec / r.OpenSSL.SignPerSec
+	return r.TokensPerSec / r.OpenSSL.SignPerSec()
 }
 
 func (r *Report) String() string {
@@ -154,7 +154,7 @@ func (r *Report) String() string {
 		if o.After > 0 {
 			when = fmt.Sprintf(", the mean of %.0f before the load and %.0f after", o.Before, o.After)
 		}
-		s += fmt.Sprintf("\n  OpenSSL:      %.0f signatures/s (%s%s)\n  ratio:        %.1f%% of OpenSSL's signing rate", o.SignPerSec, o.Source, when, 100*r.OpenSSLRatio())
+		s += fmt.Sprintf("\n  OpenSSL:      %.0f signatures/s (%s%s)\n  ratio:        %.1f%% of OpenSSL's signing rate", o.SignPerSec(), o.Source, when, 100*r.OpenSSLRatio())
 	} else if r.OpenSSLNote != "" {
 		s += "\n  OpenSSL:      " + r.OpenSSLNote
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,12 +25,8 @@ func manyClientWorkers(tokenURL string, creds []Credential, body []byte, callAs 
 		if err != nil || parsed.Scheme != "http" {
 			return func() error { return callAs(runCtx, basics[rand.IntN(len(basics))]) }, func() {}
 		}
-		addr := parsed.Host
-		if parsed.Port() == "" {
-			addr = net.JoinHostPort(parsed.Hostname(), "80")
-		}
 		next := randomClientRequest(parsed, basics, body)
-		tc := &tokenConn{addr: addr, deadline: end, next: next, check: check}
+		tc := &tokenConn{addr: hostPort(parsed), deadline: end, next: next, check: check}
 		return tc.post, tc.close
 	}
 }

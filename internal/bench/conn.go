@@ -35,11 +35,16 @@ func newTokenConn(tokenURL *url.URL, basic string, body []byte, deadline time.Ti
 	fmt.Fprintf(&req, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nAuthorization: %s\r\nContent-Length: %d\r\n\r\n",
 		tokenURL.RequestURI(), tokenURL.Host, basic, len(body))
 	req.Write(body)
-	addr := tokenURL.Host
-	if tokenURL.Port() == "" {
-		addr = net.JoinHostPort(tokenURL.Hostname(), "80")
+	return &tokenConn{addr: hostPort(tokenURL), req: req.Bytes(), deadline: deadline}
+}
+
+// hostPort is the address to dial for u: its host, with port 80 when it
+// names none (plain HTTP only: HTTPS goes through net/http).
+func hostPort(u *url.URL) string {
+	if u.Port() == "" {
+		return net.JoinHostPort(u.Hostname(), "80")
 	}
-	return &tokenConn{addr: addr, req: req.Bytes(), deadline: deadline}
+	return u.Host
 }
 
 func (c *tokenConn) close() {

@@ -16,12 +16,9 @@ import (
 // OpenSSLRate is OpenSSL's RSA-2048 signing rate on this machine, the
 // bound a native signer could approach.
 type OpenSSLRate struct {
-	// SignPerSec is the rate the ratio is taken to: the mean of Before
-	// and After when both were measured.
-	SignPerSec float64
 	// Before and After are the rates measured just before the load and
-	// just after it (After is 0 when that measurement failed): a shared
-	// machine's speed drifts over the seconds between them.
+	// just after it (After is 0 until measured, or when that failed): a
+	// shared machine's speed drifts over the seconds between them.
 	Before, After float64
 	Processes     int
 	// Source says how it was measured ("openssl speed -seconds 3 -multi
@@ -56,18 +53,26 @@ func OpenSSLSignRate(ctx context.Context, d time.Duration) (*OpenSSLRate, error)
 	if v, err := exec.CommandContext(ctx, bin, "version").Output(); err == nil {
 		src += " (" + strings.TrimSpace(string(v)) + ")"
 	}
-	return &OpenSSLRate{SignPerSec: rate, Before: rate, Processes: procs, Source: src}, nil
+	return &OpenSSLRate{Before: rate, Processes: procs, Source: src}, nil
 }
 
-// measureAfter measures the rate again, after the load, and takes the
-// ratio to the mean of both; a failure keeps the first figure alone.
+// SignPerSec is the rate the ratio is taken to: the mean of Before and
+// After when both were measured, else Before.
+func (r *OpenSSLRate) SignPerSec() float64 {
+	if r.After > 0 {
+		return (r.Before + r.After) / 2
+	}
+	return r.Before
+}
+
+// measureAfter measures the rate again, after the load; a failure keeps
+// the first figure alone.
 func (r *OpenSSLRate) measureAfter(ctx context.Context, d time.Duration) {
 	if r == nil {
 		return
 	}
 	if again, err := OpenSSLSignRate(ctx, d); err == nil {
-		r.After = again.SignPerSec
-		r.SignPerSec = (r.Before + r.After) / 2
+		r.After = again.Before
 	}
 }
 

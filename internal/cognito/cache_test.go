@@ -50,9 +50,6 @@ func TestMalformedIDsAreNotCached(t *testing.T) {
 	}
 }
 
-// TestUserWritesKeepTheGrantCache: new users, password changes, codes and
-// deletions of users do not touch what the token endpoint caches, so they
-// must not throw that cache away; a resource-server change must.
 // TestUnknownAccessKeysAreNotCached: an access key ID is what an anonymous
 // caller presents, so one that does not exist is read again each time and
 // never held: ten thousand made-up IDs leave the cache as it was, and a
@@ -91,6 +88,9 @@ func TestUnknownAccessKeysAreNotCached(t *testing.T) {
 	}
 }
 
+// TestUserWritesKeepTheGrantCache: new users, password changes, codes and
+// deletions of users do not touch what the token endpoint caches, so they
+// must not throw that cache away; a resource-server change must.
 func TestUserWritesKeepTheGrantCache(t *testing.T) {
 	ctx := context.Background()
 	svc, store := newService(t, nil)

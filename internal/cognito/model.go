@@ -407,10 +407,11 @@ func checkTypes(s *shape, v any, path string) error {
 			if !known {
 				continue // AWS ignores members it does not know
 			}
-			if ms := model.shapes[ref.Shape]; !isContainer(ms) && scalarTypeOK(ms, mv) {
+			ms := model.shapes[ref.Shape]
+			if !isContainer(ms) && scalarTypeOK(ms, mv) {
 				continue
 			}
-			if err := checkTypes(model.shapes[ref.Shape], mv, memberPath(path, name)); err != nil {
+			if err := checkTypes(ms, mv, memberPath(path, name)); err != nil {
 				return err
 			}
 		}

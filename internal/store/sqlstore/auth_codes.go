@@ -9,6 +9,8 @@ import (
 	"github.com/cognitod/cognitod/internal/cognito"
 )
 
+// AuthCodeColumns are auth_codes' columns, in the order GetAuthCode
+// reads and the backends' inserts write them.
 const AuthCodeColumns = `hash, pool_id, client_id, redirect_uri, sub, scopes, nonce, code_challenge, auth_ms, created_ms, expires_ms, used_ms, origin_jti`
 
 func (r Reader) GetAuthCode(ctx context.Context, hash string) (*cognito.AuthCode, error) {
@@ -31,6 +33,6 @@ func (r Reader) GetAuthCode(ctx context.Context, hash string) (*cognito.AuthCode
 	if len(c.Scopes) == 0 {
 		c.Scopes = nil
 	}
-	c.AuthTime, c.CreationDate, c.Expires, c.UsedAt = FromMS(auth), FromMS(created), FromMS(expires), FromOptMS(used)
+	c.AuthTime, c.CreationDate, c.Expires, c.UsedAt = fromMS(auth), fromMS(created), fromMS(expires), fromOptMS(used)
 	return &c, nil
 }

@@ -12,9 +12,11 @@ import (
 // still compacts them). Empty byte slices are stored as NULL and read back
 // as nil.
 
+// ToMS is t as stored.
 func ToMS(t time.Time) int64 { return t.UnixMilli() }
 
-func FromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+// fromMS is a stored time, in UTC.
+func fromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
 // ToOptMS is ToMS, with the zero time stored as 0.
 func ToOptMS(t time.Time) int64 {
@@ -24,14 +26,15 @@ func ToOptMS(t time.Time) int64 {
 	return ToMS(t)
 }
 
-// FromOptMS is FromMS, with 0 read as the zero time.
-func FromOptMS(ms int64) time.Time {
+// fromOptMS is fromMS, with 0 read as the zero time.
+func fromOptMS(ms int64) time.Time {
 	if ms == 0 {
 		return time.Time{}
 	}
-	return FromMS(ms)
+	return fromMS(ms)
 }
 
+// MarshalJSON is v as a JSON column holds it.
 func MarshalJSON(v any) (string, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -42,6 +45,7 @@ func MarshalJSON(v any) (string, error) {
 	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
 }
 
+// BlobArg is b as a blob column takes it: NULL when empty.
 func BlobArg(b []byte) any {
 	if len(b) == 0 {
 		return nil
@@ -49,7 +53,8 @@ func BlobArg(b []byte) any {
 	return b
 }
 
-func BlobOut(b []byte) []byte {
+// blobOut is a blob column as read: nil when NULL or empty.
+func blobOut(b []byte) []byte {
 	if len(b) == 0 {
 		return nil
 	}

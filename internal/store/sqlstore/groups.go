@@ -10,7 +10,9 @@ import (
 	"github.com/cognitod/cognitod/internal/cognito"
 )
 
-const GroupColumns = `g.seq, g.pool_id, g.name, g.name_key, g.description, g.role_arn, g.precedence, g.created_ms, g.modified_ms`
+// groupColumns are user_groups' columns (table alias g), in the order
+// scanGroup reads them.
+const groupColumns = `g.seq, g.pool_id, g.name, g.name_key, g.description, g.role_arn, g.precedence, g.created_ms, g.modified_ms`
 
 func scanGroup(r Row) (*cognito.Group, error) {
 	var (
@@ -25,12 +27,12 @@ func scanGroup(r Row) (*cognito.Group, error) {
 		v := prec.Int32
 		g.Precedence = &v
 	}
-	g.CreationDate, g.LastModifiedDate = FromMS(created), FromMS(modified)
+	g.CreationDate, g.LastModifiedDate = fromMS(created), fromMS(modified)
 	return &g, nil
 }
 
 func (r Reader) GetGroup(ctx context.Context, poolID, name string) (*cognito.Group, error) {
-	g, err := scanGroup(r.Q.QueryRow(ctx, `SELECT `+GroupColumns+` FROM user_groups g WHERE g.pool_id = ? AND g.name = ?`, poolID, name))
+	g, err := scanGroup(r.Q.QueryRow(ctx, `SELECT `+groupColumns+` FROM user_groups g WHERE g.pool_id = ? AND g.name = ?`, poolID, name))
 	if errors.Is(err, r.NoRows) {
 		return nil, r.notFound("group", name)
 	}
@@ -44,7 +46,7 @@ func (r Reader) ListGroups(ctx context.Context, poolID string, after int64, limi
 	if limit <= 0 {
 		return nil, nil // LIMIT -1 would mean no limit in SQLite
 	}
-	rows, err := r.Q.Query(ctx, `SELECT `+GroupColumns+` FROM user_groups g WHERE g.pool_id = ? AND g.seq > ? ORDER BY g.seq LIMIT ?`, poolID, after, limit)
+	rows, err := r.Q.Query(ctx, `SELECT `+groupColumns+` FROM user_groups g WHERE g.pool_id = ? AND g.seq > ? ORDER BY g.seq LIMIT ?`, poolID, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list groups of %q: %w", r.Name, poolID, err)
 	}
@@ -59,7 +61,7 @@ func (r Reader) ListGroupsOfUser(ctx context.Context, poolID, sub string, after 
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := r.Q.Query(ctx, `SELECT `+GroupColumns+` FROM users u
+	rows, err := r.Q.Query(ctx, `SELECT `+groupColumns+` FROM users u
 		JOIN group_members m ON m.user_seq = u.seq
 		JOIN user_groups g ON g.seq = m.group_seq
 		WHERE u.pool_id = ? AND u.sub = ? AND m.group_seq > ? ORDER BY m.group_seq LIMIT ?`, poolID, sub, after, limit)
@@ -85,7 +87,7 @@ func (r Reader) ListGroupMembers(ctx context.Context, poolID, groupName string, 
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := r.Q.Query(ctx, `SELECT `+prefixed("u.", UserColumns)+` FROM user_groups g
+	rows, err := r.Q.Query(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM user_groups g
 		JOIN group_members m ON m.group_seq = g.seq
 		JOIN users u ON u.seq = m.user_seq
 		WHERE g.pool_id = ? AND g.name = ? AND m.user_seq > ? ORDER BY m.user_seq LIMIT ?`, poolID, groupName, after, limit)

@@ -89,7 +89,7 @@ func scanPool(r Row) (*cognito.UserPool, error) {
 	if err := json.Unmarshal([]byte(settings), &p.Settings); err != nil {
 		return nil, fmt.Errorf("decode settings of user pool %q: %w", p.ID, err)
 	}
-	p.CreationDate, p.LastModifiedDate = FromMS(created), FromMS(modified)
+	p.CreationDate, p.LastModifiedDate = fromMS(created), fromMS(modified)
 	return &p, nil
 }
 
@@ -138,8 +138,8 @@ func scanClient(r Row) (*cognito.AppClient, error) {
 	if err := json.Unmarshal([]byte(settings), &c.Settings); err != nil {
 		return nil, fmt.Errorf("decode settings of app client %q: %w", c.ClientID, err)
 	}
-	c.SealedSecret = BlobOut(secret)
-	c.CreationDate, c.LastModifiedDate = FromMS(created), FromMS(modified)
+	c.SealedSecret = blobOut(secret)
+	c.CreationDate, c.LastModifiedDate = fromMS(created), fromMS(modified)
 	return &c, nil
 }
 
@@ -233,7 +233,7 @@ func scanDomain(r Row) (*cognito.Domain, error) {
 	if err := r.Scan(&d.Domain, &d.UserPoolID, &created, &d.ManagedLoginVersion); err != nil {
 		return nil, err
 	}
-	d.CreationDate = FromMS(created)
+	d.CreationDate = fromMS(created)
 	return &d, nil
 }
 
@@ -273,8 +273,8 @@ func scanAccessKey(row Row) (*cognito.AccessKey, error) {
 	if err := row.Scan(&k.AccessKeyID, &secret, &created, &k.Name, &k.Root, &policy); err != nil {
 		return nil, err
 	}
-	k.SealedSecret = BlobOut(secret)
-	k.CreationDate = FromMS(created)
+	k.SealedSecret = blobOut(secret)
+	k.CreationDate = fromMS(created)
 	k.Policy = policy.String
 	return &k, nil
 }
@@ -320,8 +320,8 @@ func (r Reader) ListSigningKeys(ctx context.Context, poolID string) ([]*cognito.
 		if err := s.Scan(&k.UserPoolID, &k.KID, &k.SealedPrivateKey, &k.Status, &created, &retired); err != nil {
 			return nil, err
 		}
-		k.CreationDate = FromMS(created)
-		k.RetiredAt = FromOptMS(retired)
+		k.CreationDate = fromMS(created)
+		k.RetiredAt = fromOptMS(retired)
 		return &k, nil
 	}, "list signing keys")
 }

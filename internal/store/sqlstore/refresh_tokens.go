@@ -9,6 +9,8 @@ import (
 	"github.com/cognitod/cognitod/internal/cognito"
 )
 
+// RefreshColumns are refresh_tokens' columns, in the order scanRefresh
+// reads and the backends' inserts write them.
 const RefreshColumns = `hash, pool_id, client_id, sub, scopes, origin_jti, auth_ms, created_ms, expires_ms, revoked_ms, rotated_ms, sealed_successor`
 
 func scanRefresh(r Row) (*cognito.RefreshToken, error) {
@@ -27,8 +29,8 @@ func scanRefresh(r Row) (*cognito.RefreshToken, error) {
 	if len(t.Scopes) == 0 {
 		t.Scopes = nil
 	}
-	t.AuthTime, t.CreationDate, t.Expires, t.RevokedAt = FromMS(auth), FromMS(created), FromMS(expires), FromOptMS(revokedMS)
-	t.RotatedAt = FromOptMS(rotatedMS)
+	t.AuthTime, t.CreationDate, t.Expires, t.RevokedAt = fromMS(auth), fromMS(created), fromMS(expires), fromOptMS(revokedMS)
+	t.RotatedAt = fromOptMS(rotatedMS)
 	if len(t.SealedSuccessor) == 0 {
 		t.SealedSuccessor = nil
 	}

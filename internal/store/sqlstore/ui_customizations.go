@@ -22,6 +22,6 @@ func (r Reader) GetUICustomization(ctx context.Context, poolID, clientID string)
 	if len(c.Image) == 0 {
 		c.Image = nil
 	}
-	c.CreationDate, c.LastModifiedDate = FromMS(created), FromMS(modified)
+	c.CreationDate, c.LastModifiedDate = fromMS(created), fromMS(modified)
 	return &c, nil
 }

@@ -19,6 +19,6 @@ func (r Reader) GetUserCode(ctx context.Context, poolID, sub, purpose string) (*
 	if err != nil {
 		return nil, fmt.Errorf("%s: get user code: %w", r.Name, err)
 	}
-	c.Expires, c.WindowStart = FromOptMS(expires), FromOptMS(window)
+	c.Expires, c.WindowStart = fromOptMS(expires), fromOptMS(window)
 	return &c, nil
 }

@@ -9,7 +9,8 @@ import (
 	"github.com/cognitod/cognitod/internal/cognito"
 )
 
-const UserColumns = `seq, pool_id, username, username_key, sub, attributes, password_hash, status, enabled, created_ms, modified_ms,
+// userColumns are users' columns, in the order scanUser reads them.
+const userColumns = `seq, pool_id, username, username_key, sub, attributes, password_hash, status, enabled, created_ms, modified_ms,
 	password_expires_ms, code_hash, code_expires_ms, failed_sign_ins, locked_until_ms, signed_out_ms, attribute_verifications, srp_verifier`
 
 func scanUser(r Row) (*cognito.User, error) {
@@ -37,14 +38,14 @@ func scanUser(r Row) (*cognito.User, error) {
 		u.Verifications = nil
 	}
 	u.Enabled = enabled != 0
-	u.CreationDate, u.LastModifiedDate = FromMS(created), FromMS(modified)
-	u.PasswordExpires, u.CodeExpires = FromOptMS(pwExp), FromOptMS(codeExp)
-	u.LockedUntil, u.SignedOutAt = FromOptMS(locked), FromOptMS(signOut)
+	u.CreationDate, u.LastModifiedDate = fromMS(created), fromMS(modified)
+	u.PasswordExpires, u.CodeExpires = fromOptMS(pwExp), fromOptMS(codeExp)
+	u.LockedUntil, u.SignedOutAt = fromOptMS(locked), fromOptMS(signOut)
 	return &u, nil
 }
 
 func (r Reader) getUser(ctx context.Context, where, poolID, value string) (*cognito.User, error) {
-	u, err := scanUser(r.Q.QueryRow(ctx, `SELECT `+UserColumns+` FROM users WHERE pool_id = ? AND `+where+` = ?`, poolID, value))
+	u, err := scanUser(r.Q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE pool_id = ? AND `+where+` = ?`, poolID, value))
 	if errors.Is(err, r.NoRows) {
 		return nil, r.notFound("user", value)
 	}
@@ -66,7 +67,7 @@ func (r Reader) ListUsers(ctx context.Context, poolID string, after int64, limit
 	if limit <= 0 {
 		return nil, nil // LIMIT -1 would mean no limit in SQLite
 	}
-	rows, err := r.Q.Query(ctx, `SELECT `+UserColumns+` FROM users WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`, poolID, after, limit)
+	rows, err := r.Q.Query(ctx, `SELECT `+userColumns+` FROM users WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`, poolID, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list users of %q: %w", r.Name, poolID, err)
 	}

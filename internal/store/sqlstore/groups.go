@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -32,25 +30,11 @@ func scanGroup(r Row) (*cognito.Group, error) {
 }
 
 func (r Reader) GetGroup(ctx context.Context, poolID, name string) (*cognito.Group, error) {
-	g, err := scanGroup(r.Q.QueryRow(ctx, `SELECT `+groupColumns+` FROM user_groups g WHERE g.pool_id = ? AND g.name = ?`, poolID, name))
-	if errors.Is(err, r.NoRows) {
-		return nil, r.notFound("group", name)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: get group of %q: %w", r.Name, poolID, err)
-	}
-	return g, nil
+	return one(r, ctx, scanGroup, "group", name, `SELECT `+groupColumns+` FROM user_groups g WHERE g.pool_id = ? AND g.name = ?`, poolID, name)
 }
 
 func (r Reader) ListGroups(ctx context.Context, poolID string, after int64, limit int) ([]*cognito.Group, error) {
-	if limit <= 0 {
-		return nil, nil // LIMIT -1 would mean no limit in SQLite
-	}
-	rows, err := r.Q.Query(ctx, `SELECT `+groupColumns+` FROM user_groups g WHERE g.pool_id = ? AND g.seq > ? ORDER BY g.seq LIMIT ?`, poolID, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("%s: list groups of %q: %w", r.Name, poolID, err)
-	}
-	return collect(r.Name, rows, scanGroup, "list groups")
+	return page(r, ctx, scanGroup, "list groups", limit, `SELECT `+groupColumns+` FROM user_groups g WHERE g.pool_id = ? AND g.seq > ? ORDER BY g.seq LIMIT ?`, poolID, after)
 }
 
 func (r Reader) CountGroups(ctx context.Context, poolID string) (int, error) {
@@ -58,17 +42,10 @@ func (r Reader) CountGroups(ctx context.Context, poolID string) (int, error) {
 }
 
 func (r Reader) ListGroupsOfUser(ctx context.Context, poolID, sub string, after int64, limit int) ([]*cognito.Group, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	rows, err := r.Q.Query(ctx, `SELECT `+groupColumns+` FROM users u
+	return page(r, ctx, scanGroup, "list groups of user", limit, `SELECT `+groupColumns+` FROM users u
 		JOIN group_members m ON m.user_seq = u.seq
 		JOIN user_groups g ON g.seq = m.group_seq
-		WHERE u.pool_id = ? AND u.sub = ? AND m.group_seq > ? ORDER BY m.group_seq LIMIT ?`, poolID, sub, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("%s: list groups of a user of %q: %w", r.Name, poolID, err)
-	}
-	return collect(r.Name, rows, scanGroup, "list groups of user")
+		WHERE u.pool_id = ? AND u.sub = ? AND m.group_seq > ? ORDER BY m.group_seq LIMIT ?`, poolID, sub, after)
 }
 
 func (r Reader) CountGroupsOfUser(ctx context.Context, poolID, sub string) (int, error) {
@@ -84,17 +61,10 @@ func (r Reader) IsGroupMember(ctx context.Context, poolID, groupName, sub string
 }
 
 func (r Reader) ListGroupMembers(ctx context.Context, poolID, groupName string, after int64, limit int) ([]*cognito.User, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	rows, err := r.Q.Query(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM user_groups g
+	return page(r, ctx, scanUser, "list group members", limit, `SELECT `+prefixed("u.", userColumns)+` FROM user_groups g
 		JOIN group_members m ON m.group_seq = g.seq
 		JOIN users u ON u.seq = m.user_seq
-		WHERE g.pool_id = ? AND g.name = ? AND m.user_seq > ? ORDER BY m.user_seq LIMIT ?`, poolID, groupName, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("%s: list members of a group of %q: %w", r.Name, poolID, err)
-	}
-	return collect(r.Name, rows, scanUser, "list group members")
+		WHERE g.pool_id = ? AND g.name = ? AND m.user_seq > ? ORDER BY m.user_seq LIMIT ?`, poolID, groupName, after)
 }
 
 // prefixed qualifies every column of a comma-separated list.

@@ -57,6 +57,38 @@ func (r Reader) count(ctx context.Context, op, query string, args ...any) (int, 
 	return n, nil
 }
 
+// one reads the row query finds with scan, or ErrNotFound naming what
+// and key.
+func one[T any](r Reader, ctx context.Context, scan func(Row) (*T, error), what, key, query string, args ...any) (*T, error) {
+	v, err := scan(r.Q.QueryRow(ctx, query, args...))
+	if errors.Is(err, r.NoRows) {
+		return nil, r.notFound(what, key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: get %s %q: %w", r.Name, what, key, err)
+	}
+	return v, nil
+}
+
+// page reads at most limit rows of query, whose last placeholder is the
+// LIMIT; none when limit is not positive (LIMIT -1 means no limit in
+// SQLite).
+func page[T any](r Reader, ctx context.Context, scan func(Row) (*T, error), op string, limit int, query string, args ...any) ([]*T, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	return all(r, ctx, scan, op, query, append(args, limit)...)
+}
+
+// all reads every row of query with scan.
+func all[T any](r Reader, ctx context.Context, scan func(Row) (*T, error), op, query string, args ...any) ([]*T, error) {
+	rows, err := r.Q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", r.Name, op, err)
+	}
+	return collect(r.Name, rows, scan, op)
+}
+
 func collect[T any](name string, rows Rows, scan func(Row) (*T, error), op string) ([]*T, error) {
 	defer rows.Close()
 	var out []*T
@@ -94,27 +126,12 @@ func scanPool(r Row) (*cognito.UserPool, error) {
 }
 
 func (r Reader) GetUserPool(ctx context.Context, id string) (*cognito.UserPool, error) {
-	p, err := scanPool(r.Q.QueryRow(ctx, `SELECT `+poolCols+` FROM user_pools WHERE id = ?`, id))
-	if errors.Is(err, r.NoRows) {
-		return nil, r.notFound("user pool", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: get user pool %q: %w", r.Name, id, err)
-	}
-	return p, nil
+	return one(r, ctx, scanPool, "user pool", id, `SELECT `+poolCols+` FROM user_pools WHERE id = ?`, id)
 }
 
 func (r Reader) ListUserPools(ctx context.Context, region string, after int64, limit int) ([]*cognito.UserPool, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	rows, err := r.Q.Query(ctx,
-		`SELECT `+poolCols+` FROM user_pools WHERE region = ? AND seq > ? ORDER BY seq LIMIT ?`,
-		region, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("%s: list user pools: %w", r.Name, err)
-	}
-	return collect(r.Name, rows, scanPool, "list user pools")
+	return page(r, ctx, scanPool, "list user pools", limit, `SELECT `+poolCols+` FROM user_pools WHERE region = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		region, after)
 }
 
 func (r Reader) CountUserPools(ctx context.Context, region string) (int, error) {
@@ -144,27 +161,12 @@ func scanClient(r Row) (*cognito.AppClient, error) {
 }
 
 func (r Reader) GetAppClient(ctx context.Context, clientID string) (*cognito.AppClient, error) {
-	c, err := scanClient(r.Q.QueryRow(ctx, `SELECT `+clientCols+` FROM app_clients WHERE client_id = ?`, clientID))
-	if errors.Is(err, r.NoRows) {
-		return nil, r.notFound("app client", clientID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: get app client %q: %w", r.Name, clientID, err)
-	}
-	return c, nil
+	return one(r, ctx, scanClient, "app client", clientID, `SELECT `+clientCols+` FROM app_clients WHERE client_id = ?`, clientID)
 }
 
 func (r Reader) ListAppClients(ctx context.Context, poolID string, after int64, limit int) ([]*cognito.AppClient, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	rows, err := r.Q.Query(ctx,
-		`SELECT `+clientCols+` FROM app_clients WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-		poolID, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("%s: list app clients: %w", r.Name, err)
-	}
-	return collect(r.Name, rows, scanClient, "list app clients")
+	return page(r, ctx, scanClient, "list app clients", limit, `SELECT `+clientCols+` FROM app_clients WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		poolID, after)
 }
 
 func (r Reader) CountAppClients(ctx context.Context, poolID string) (int, error) {
@@ -193,28 +195,12 @@ func scanResourceServer(r Row) (*cognito.ResourceServer, error) {
 }
 
 func (r Reader) GetResourceServer(ctx context.Context, poolID, identifier string) (*cognito.ResourceServer, error) {
-	rs, err := scanResourceServer(r.Q.QueryRow(ctx,
-		`SELECT `+rsCols+` FROM resource_servers WHERE pool_id = ? AND identifier = ?`, poolID, identifier))
-	if errors.Is(err, r.NoRows) {
-		return nil, r.notFound("resource server", poolID+"/"+identifier)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: get resource server %q in %q: %w", r.Name, identifier, poolID, err)
-	}
-	return rs, nil
+	return one(r, ctx, scanResourceServer, "resource server", poolID+"/"+identifier, `SELECT `+rsCols+` FROM resource_servers WHERE pool_id = ? AND identifier = ?`, poolID, identifier)
 }
 
 func (r Reader) ListResourceServers(ctx context.Context, poolID string, after int64, limit int) ([]*cognito.ResourceServer, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	rows, err := r.Q.Query(ctx,
-		`SELECT `+rsCols+` FROM resource_servers WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-		poolID, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("%s: list resource servers: %w", r.Name, err)
-	}
-	return collect(r.Name, rows, scanResourceServer, "list resource servers")
+	return page(r, ctx, scanResourceServer, "list resource servers", limit, `SELECT `+rsCols+` FROM resource_servers WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		poolID, after)
 }
 
 func (r Reader) CountResourceServers(ctx context.Context, poolID string) (int, error) {
@@ -238,25 +224,11 @@ func scanDomain(r Row) (*cognito.Domain, error) {
 }
 
 func (r Reader) GetDomain(ctx context.Context, region, domain string) (*cognito.Domain, error) {
-	d, err := scanDomain(r.Q.QueryRow(ctx, `SELECT `+domainCols+` FROM domains WHERE region = ? AND domain = ?`, region, domain))
-	if errors.Is(err, r.NoRows) {
-		return nil, r.notFound("domain", domain)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: get domain %q: %w", r.Name, domain, err)
-	}
-	return d, nil
+	return one(r, ctx, scanDomain, "domain", domain, `SELECT `+domainCols+` FROM domains WHERE region = ? AND domain = ?`, region, domain)
 }
 
 func (r Reader) GetDomainByPool(ctx context.Context, poolID string) (*cognito.Domain, error) {
-	d, err := scanDomain(r.Q.QueryRow(ctx, `SELECT `+domainCols+` FROM domains WHERE pool_id = ?`, poolID))
-	if errors.Is(err, r.NoRows) {
-		return nil, r.notFound("domain of user pool", poolID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: get domain of user pool %q: %w", r.Name, poolID, err)
-	}
-	return d, nil
+	return one(r, ctx, scanDomain, "domain of user pool", poolID, `SELECT `+domainCols+` FROM domains WHERE pool_id = ?`, poolID)
 }
 
 // ---- access keys
@@ -280,23 +252,11 @@ func scanAccessKey(row Row) (*cognito.AccessKey, error) {
 }
 
 func (r Reader) GetAccessKey(ctx context.Context, accessKeyID string) (*cognito.AccessKey, error) {
-	k, err := scanAccessKey(r.Q.QueryRow(ctx,
-		`SELECT `+accessKeyColumns+` FROM access_keys WHERE access_key_id = ?`, accessKeyID))
-	if errors.Is(err, r.NoRows) {
-		return nil, r.notFound("access key", accessKeyID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: get access key %q: %w", r.Name, accessKeyID, err)
-	}
-	return k, nil
+	return one(r, ctx, scanAccessKey, "access key", accessKeyID, `SELECT `+accessKeyColumns+` FROM access_keys WHERE access_key_id = ?`, accessKeyID)
 }
 
 func (r Reader) ListAccessKeys(ctx context.Context) ([]*cognito.AccessKey, error) {
-	rows, err := r.Q.Query(ctx, `SELECT `+accessKeyColumns+` FROM access_keys ORDER BY created_ms, access_key_id`)
-	if err != nil {
-		return nil, fmt.Errorf("%s: list access keys: %w", r.Name, err)
-	}
-	return collect(r.Name, rows, scanAccessKey, "list access keys")
+	return all(r, ctx, scanAccessKey, "list access keys", `SELECT `+accessKeyColumns+` FROM access_keys ORDER BY created_ms, access_key_id`)
 }
 
 func (r Reader) CountAccessKeys(ctx context.Context) (int, error) {
@@ -306,13 +266,7 @@ func (r Reader) CountAccessKeys(ctx context.Context) (int, error) {
 // ---- signing keys
 
 func (r Reader) ListSigningKeys(ctx context.Context, poolID string) ([]*cognito.SigningKey, error) {
-	rows, err := r.Q.Query(ctx,
-		`SELECT pool_id, kid, sealed_private_key, status, created_ms, retired_ms
-		 FROM signing_keys WHERE pool_id = ? ORDER BY created_ms, kid`, poolID)
-	if err != nil {
-		return nil, fmt.Errorf("%s: list signing keys of %q: %w", r.Name, poolID, err)
-	}
-	return collect(r.Name, rows, func(s Row) (*cognito.SigningKey, error) {
+	return all(r, ctx, func(s Row) (*cognito.SigningKey, error) {
 		var (
 			k                cognito.SigningKey
 			created, retired int64
@@ -323,5 +277,6 @@ func (r Reader) ListSigningKeys(ctx context.Context, poolID string) ([]*cognito.
 		k.CreationDate = fromMS(created)
 		k.RetiredAt = fromOptMS(retired)
 		return &k, nil
-	}, "list signing keys")
+	}, "list signing keys", `SELECT pool_id, kid, sealed_private_key, status, created_ms, retired_ms
+		 FROM signing_keys WHERE pool_id = ? ORDER BY created_ms, kid`, poolID)
 }

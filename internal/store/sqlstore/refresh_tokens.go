@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 )
@@ -38,14 +36,7 @@ func scanRefresh(r Row) (*cognito.RefreshToken, error) {
 }
 
 func (r Reader) refresh(ctx context.Context, query string, args ...any) (*cognito.RefreshToken, error) {
-	t, err := scanRefresh(r.Q.QueryRow(ctx, `SELECT `+RefreshColumns+` FROM refresh_tokens WHERE `+query, args...))
-	if errors.Is(err, r.NoRows) {
-		return nil, r.notFound("refresh token", "")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: get refresh token: %w", r.Name, err)
-	}
-	return t, nil
+	return one(r, ctx, scanRefresh, "refresh token", "", `SELECT `+RefreshColumns+` FROM refresh_tokens WHERE `+query, args...)
 }
 
 func (r Reader) GetRefreshToken(ctx context.Context, hash string) (*cognito.RefreshToken, error) {

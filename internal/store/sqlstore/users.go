@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 
 	"github.com/cognitod/cognitod/internal/cognito"
 )
@@ -45,14 +43,7 @@ func scanUser(r Row) (*cognito.User, error) {
 }
 
 func (r Reader) getUser(ctx context.Context, where, poolID, value string) (*cognito.User, error) {
-	u, err := scanUser(r.Q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE pool_id = ? AND `+where+` = ?`, poolID, value))
-	if errors.Is(err, r.NoRows) {
-		return nil, r.notFound("user", value)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: get user of %q: %w", r.Name, poolID, err)
-	}
-	return u, nil
+	return one(r, ctx, scanUser, "user", value, `SELECT `+userColumns+` FROM users WHERE pool_id = ? AND `+where+` = ?`, poolID, value)
 }
 
 func (r Reader) GetUser(ctx context.Context, poolID, key string) (*cognito.User, error) {
@@ -64,14 +55,7 @@ func (r Reader) GetUserBySub(ctx context.Context, poolID, sub string) (*cognito.
 }
 
 func (r Reader) ListUsers(ctx context.Context, poolID string, after int64, limit int) ([]*cognito.User, error) {
-	if limit <= 0 {
-		return nil, nil // LIMIT -1 would mean no limit in SQLite
-	}
-	rows, err := r.Q.Query(ctx, `SELECT `+userColumns+` FROM users WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`, poolID, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("%s: list users of %q: %w", r.Name, poolID, err)
-	}
-	return collect(r.Name, rows, scanUser, "list users")
+	return page(r, ctx, scanUser, "list users", limit, `SELECT `+userColumns+` FROM users WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`, poolID, after)
 }
 
 func (r Reader) CountUsers(ctx context.Context, poolID string) (int, error) {

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -118,14 +120,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, op, requestID, err)
 		return
 	}
-	body, err := json.Marshal(out)
-	if err != nil {
+	buf := answers.Get().(*bytes.Buffer)
+	defer putAnswer(buf)
+	buf.Reset()
+	enc := json.NewEncoder(buf)
+	if err := enc.Encode(out); err != nil {
 		h.writeError(w, r, op, requestID, err)
 		return
 	}
 	hdr[headerContentType] = vs[1:2:2]
 	w.WriteHeader(http.StatusOK)
-	w.Write(body)
+	w.Write(buf.Bytes()[:buf.Len()-1]) // without the newline Encode ends with
+}
+
+// answers holds the buffers answers are encoded into: json.Marshal would
+// copy each answer into a new slice only for w.Write to copy it again.
+var answers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putAnswer returns buf to answers unless a large answer (a long list)
+// grew it: the pool keeps no more memory than a usual answer needs.
+func putAnswer(buf *bytes.Buffer) {
+	if buf.Cap() <= 64<<10 {
+		answers.Put(buf)
+	}
 }
 
 // serve parses the request at the edge, authenticates it and calls the
@@ -202,17 +219,57 @@ var errUnknownOperation = &cognito.Error{Type: "UnknownOperationException"}
 // operation that was requested.","type":"client"}.
 var errNoOperation = &cognito.Error{Type: "BadRequest", Message: "The server did not understand the operation that was requested."}
 
+var (
+	errBodyTooLarge   = cognito.ErrSerialization.WithMessagef("Request body is larger than %d bytes", maxBodyBytes)
+	errUnreadableBody = cognito.ErrSerialization.WithMessage("Could not read the request body")
+)
+
+// readBody reads the whole request body, at most maxBodyBytes. A body
+// whose length is declared is read into a slice of exactly that size (plus
+// the byte the final read needs to see the end): a growing buffer would
+// allocate 2 KiB for a 100-byte body, most of a signed read's garbage.
+// net/http already stops a declared body at its length, so only a chunked
+// one goes through MaxBytesReader, and a declared one is read no further
+// than one byte past its length.
 func readBody(r *http.Request) ([]byte, error) {
-	var buf bytes.Buffer
-	_, err := buf.ReadFrom(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return nil, cognito.ErrSerialization.WithMessagef("Request body is larger than %d bytes", maxBodyBytes)
+	declared := r.ContentLength
+	if declared > maxBodyBytes {
+		return nil, errBodyTooLarge
 	}
-	if err != nil {
-		return nil, cognito.ErrSerialization.WithMessage("Could not read the request body")
+	var src io.Reader = r.Body
+	size := 512
+	if declared >= 0 {
+		size = int(declared) + 1
+	} else {
+		src = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
 	}
-	return buf.Bytes(), nil
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			if declared >= 0 {
+				break // past its declared length: refused below
+			}
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := src.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errBodyTooLarge
+		}
+		if err != nil {
+			return nil, errUnreadableBody
+		}
+	}
+	if declared >= 0 && int64(len(buf)) != declared {
+		// Shorter: the client stopped early. Longer: a body that is not
+		// net/http's ran past its declared length.
+		return nil, errUnreadableBody
+	}
+	return buf, nil
 }
 
 // decodeTree decodes a request body into generic JSON, numbers kept exact,

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
+	"github.com/cognitod/cognitod/internal/heapfloor"
 	"github.com/cognitod/cognitod/internal/mail"
 	"github.com/cognitod/cognitod/internal/ratelimit"
 	"github.com/cognitod/cognitod/internal/server"
@@ -105,6 +106,9 @@ type serveConfig struct {
 	observe    observeConfig // metrics.go
 	signer     string        // --signer (signer.go)
 	triggers   *triggerFlags // triggers.go
+	// gcHeapFloorMiB is --gc-heap-floor: the smallest heap goal the
+	// collector is given, in MiB (0: GOGC alone).
+	gcHeapFloorMiB int
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -142,6 +146,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.limits.ScopesPerResourceServer, "max-scopes", envInt("MAX_SCOPES", d.ScopesPerResourceServer), "custom scopes per resource server, at most 100 (COGNITOD_MAX_SCOPES)")
 	fs.IntVar(&c.limits.GroupsPerPool, "max-groups", envInt("MAX_GROUPS", d.GroupsPerPool), "groups per user pool (COGNITOD_MAX_GROUPS)")
 	fs.IntVar(&c.limits.GroupsPerUser, "max-groups-per-user", envInt("MAX_GROUPS_PER_USER", d.GroupsPerUser), "groups a user can belong to (COGNITOD_MAX_GROUPS_PER_USER)")
+	fs.IntVar(&c.gcHeapFloorMiB, "gc-heap-floor", envInt("GC_HEAP_FLOOR", 64), "MiB of heap the garbage collector may fill before it runs, whatever the live heap (GOGC applies above it); 0: GOGC alone (COGNITOD_GC_HEAP_FLOOR)")
 	addTLSFlags(fs, c)
 	addQuotaFlags(fs, c)
 	addMetricsFlags(fs, c)
@@ -195,6 +200,9 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	}
 	if c.limits.ScopesPerResourceServer > 100 {
 		problems = append(problems, "--max-scopes: the cognito-idp API carries at most 100 scopes per resource server")
+	}
+	if c.gcHeapFloorMiB < 0 || c.gcHeapFloorMiB > 1<<20 {
+		problems = append(problems, fmt.Sprintf("--gc-heap-floor %d: want 0 to 1048576 MiB", c.gcHeapFloorMiB))
 	}
 	problems = append(problems, c.observe.problems()...)
 	problems = append(problems, signerProblems(c)...)
@@ -295,6 +303,15 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(signers + 1)
 	}
+	// cognitod's live heap is a few MiB, and at GOGC's default the
+	// collector ran some 30 times a second under load: see heapfloor.
+	floor := heapfloor.Start(uint64(cfg.gcHeapFloorMiB) << 20)
+	defer floor.Stop()
+	gogc := os.Getenv("GOGC")
+	if gogc == "" {
+		gogc = "100 (default)"
+	}
+	logger.Info("garbage collector", "heap_floor_mib", cfg.gcHeapFloorMiB, "gogc", gogc)
 	// The TLS certificate source asks whether a name is a pool's domain.
 	// The Service is built after the listener (its token issuer needs the
 	// public URL listen may default), and handshakes start only when

@@ -26,7 +26,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -109,6 +108,9 @@ type serveConfig struct {
 	// gcHeapFloorMiB is --gc-heap-floor: the smallest heap goal the
 	// collector is given, in MiB (0: GOGC alone).
 	gcHeapFloorMiB int
+	// env reads the COGNITOD_* defaults and keeps the malformed ones
+	// (env.go).
+	env *envDefaults
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
@@ -116,21 +118,8 @@ type serveConfig struct {
 func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	c := &serveConfig{}
-	env := func(name, def string) string {
-		if v, ok := os.LookupEnv("COGNITOD_" + name); ok {
-			return v
-		}
-		return def
-	}
-	envInt := func(name string, def int) int {
-		if v, ok := os.LookupEnv("COGNITOD_" + name); ok {
-			if n, err := strconv.Atoi(v); err == nil {
-				return n
-			}
-		}
-		return def
-	}
+	c := &serveConfig{env: &envDefaults{}}
+	env, envInt := c.env.str, c.env.integer
 	d := cognito.DefaultLimits()
 	fs.StringVar(&c.addr, "addr", env("ADDR", "127.0.0.1:9229"), "address to listen on (COGNITOD_ADDR)")
 	fs.StringVar(&c.dataDir, "data-dir", env("DATA_DIR", "./cognitod-data"), "directory for the database, master key and credentials (COGNITOD_DATA_DIR)")
@@ -150,7 +139,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	addTLSFlags(fs, c)
 	addQuotaFlags(fs, c)
 	addMetricsFlags(fs, c)
-	addSignerFlag(fs, c, env)
+	addSignerFlag(fs, c)
 	addTriggerFlags(fs, c) // triggers.go
 	addSMSFlags(fs, c)
 	if err := fs.Parse(args); err != nil {
@@ -165,7 +154,8 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	if c.smtpURL == "" {
 		c.smtpURL = os.Getenv("COGNITOD_SMTP_URL")
 	}
-	problems := checkTLSFlags(fs, c)
+	problems := append([]string(nil), c.env.problems...)
+	problems = append(problems, checkTLSFlags(fs, c)...)
 	problems = append(problems, checkSMSFlags(c)...)
 	var quotaProblems []string
 	c.quotas, quotaProblems = c.quotaOptions() // quotas.go

@@ -220,6 +220,40 @@ func TestParseServeValidatesEverythingAtOnce(t *testing.T) {
 	}
 }
 
+// TestParseServeRefusesMalformedEnvironment: a COGNITOD_* variable that
+// is set but does not parse stops serve, naming the variable, instead of
+// leaving the built-in default in force (plain HTTP for a mistyped
+// COGNITOD_TLS_SELF_SIGNED). Well-formed ones still apply.
+func TestParseServeRefusesMalformedEnvironment(t *testing.T) {
+	for _, tc := range []struct{ name, value, want string }{
+		{"MAX_APP_CLIENTS", "1O", `COGNITOD_MAX_APP_CLIENTS "1O": want an integer`},
+		{"GC_HEAP_FLOOR", "64MiB", `COGNITOD_GC_HEAP_FLOOR "64MiB": want an integer`},
+		{"SOURCE_SIGNIN_RPS", "fast", `COGNITOD_SOURCE_SIGNIN_RPS "fast": want a number`},
+		{"TLS_SELF_SIGNED", "yes", `COGNITOD_TLS_SELF_SIGNED "yes": want true or false`},
+		{"DOMAIN_HOSTS_RESOLVE", strings.Repeat("x", 100), `COGNITOD_DOMAIN_HOSTS_RESOLVE "` + strings.Repeat("x", 40) + `...": want true or false`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("COGNITOD_"+tc.name, tc.value)
+			_, err := parseServe(nil, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("COGNITOD_%s=%q: got %v, want an error containing %s", tc.name, tc.value, err, tc.want)
+			}
+		})
+	}
+	t.Setenv("COGNITOD_MAX_APP_CLIENTS", "7")
+	t.Setenv("COGNITOD_SOURCE_SIGNIN_RPS", "2.5")
+	t.Setenv("COGNITOD_TLS_SELF_SIGNED", "")
+	t.Setenv("COGNITOD_DOMAIN_HOSTS_RESOLVE", "1")
+	cfg, err := parseServe(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.limits.AppClientsPerPool != 7 || cfg.quotaFlags.signInRPS != 2.5 || cfg.tls.selfSigned || !cfg.tls.domainHostsResolve {
+		t.Errorf("well-formed environment: app clients %d, sign-in rps %v, self-signed %v, domain hosts %v",
+			cfg.limits.AppClientsPerPool, cfg.quotaFlags.signInRPS, cfg.tls.selfSigned, cfg.tls.domainHostsResolve)
+	}
+}
+
 // TestRootKeyAndMasterKeyFromEnvironment: COGNITOD_ROOT_ACCESS_KEY_ID and
 // COGNITOD_ROOT_SECRET_ACCESS_KEY set the API key, COGNITOD_MASTER_KEY the
 // master key (then no master.key file is written).

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/awsjson"
@@ -25,12 +24,7 @@ type observeConfig struct {
 }
 
 func addMetricsFlags(fs *flag.FlagSet, c *serveConfig) {
-	env := func(name, def string) string {
-		if v, ok := os.LookupEnv("COGNITOD_" + name); ok {
-			return v
-		}
-		return def
-	}
+	env := c.env.str
 	fs.StringVar(&c.observe.metrics, "metrics", env("METRICS", "on"), "on: serve Prometheus metrics at /metrics; off: collect none (COGNITOD_METRICS)")
 	fs.StringVar(&c.observe.addr, "metrics-addr", env("METRICS_ADDR", ""), "serve /metrics on this address instead of the main listener, e.g. 127.0.0.1:9230 (COGNITOD_METRICS_ADDR)")
 	fs.StringVar(&c.observe.accessLog, "access-log", env("ACCESS_LOG", "on"), "on: log one line per request at info level (never headers, query strings or bodies); off: none (COGNITOD_ACCESS_LOG)")

@@ -20,8 +20,8 @@ const (
 	signerOpenSSL = "openssl"
 )
 
-func addSignerFlag(fs *flag.FlagSet, c *serveConfig, env func(name, def string) string) {
-	fs.StringVar(&c.signer, "signer", env("SIGNER", ""), "how tokens are signed: openssl (the system's libcrypto; the default when the binary has it) or go (crypto/rsa) (COGNITOD_SIGNER)")
+func addSignerFlag(fs *flag.FlagSet, c *serveConfig) {
+	fs.StringVar(&c.signer, "signer", c.env.str("SIGNER", ""), "how tokens are signed: openssl (the system's libcrypto; the default when the binary has it) or go (crypto/rsa) (COGNITOD_SIGNER)")
 }
 
 // signerProblems refuses an unknown --signer, and openssl in a binary

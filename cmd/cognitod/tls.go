@@ -33,10 +33,7 @@ func (o *tlsOptions) on() bool { return o.selfSigned || o.certFile != "" }
 
 // addTLSFlags registers the TLS flags, each with its COGNITOD_* twin.
 func addTLSFlags(fs *flag.FlagSet, c *serveConfig) {
-	envBool := func(name string) bool {
-		b, _ := strconv.ParseBool(os.Getenv("COGNITOD_" + name))
-		return b
-	}
+	envBool := c.env.boolean
 	fs.StringVar(&c.tls.certFile, "tls-cert", os.Getenv("COGNITOD_TLS_CERT"), "serve HTTPS with this PEM certificate chain, re-read when it changes (COGNITOD_TLS_CERT)")
 	fs.StringVar(&c.tls.keyFile, "tls-key", os.Getenv("COGNITOD_TLS_KEY"), "PEM private key of --tls-cert (COGNITOD_TLS_KEY)")
 	fs.BoolVar(&c.tls.selfSigned, "tls-self-signed", envBool("TLS_SELF_SIGNED"), "development HTTPS: a local CA in <data-dir>/tls certifies localhost, 127.0.0.1, ::1 and the pool domain hosts (COGNITOD_TLS_SELF_SIGNED)")

@@ -35,44 +35,35 @@ func (e *envDefaults) str(name, def string) string {
 // integer is COGNITOD_<name> as a decimal integer, or def when it is not
 // set.
 func (e *envDefaults) integer(name string, def int) int {
-	v, ok := e.lookup(name)
-	if !ok {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		e.refuse(name, v, "an integer")
-		return def
-	}
-	return n
+	return parsed(e, name, def, strconv.Atoi, "an integer")
 }
 
 // number is COGNITOD_<name> as a decimal number, or def when it is not
 // set.
 func (e *envDefaults) number(name string, def float64) float64 {
-	v, ok := e.lookup(name)
-	if !ok {
-		return def
-	}
-	n, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		e.refuse(name, v, "a number")
-		return def
-	}
-	return n
+	return parsed(e, name, def, func(v string) (float64, error) { return strconv.ParseFloat(v, 64) }, "a number")
 }
 
 // boolean is COGNITOD_<name> as strconv.ParseBool reads it (true, false,
 // 1, 0, ...); unset or empty is false.
 func (e *envDefaults) boolean(name string) bool {
+	if v, _ := e.lookup(name); v == "" {
+		return false
+	}
+	return parsed(e, name, false, strconv.ParseBool, "true or false")
+}
+
+// parsed is COGNITOD_<name> read by parse, or def when it is not set or
+// does not parse (then a problem says what was wanted).
+func parsed[T any](e *envDefaults, name string, def T, parse func(string) (T, error), want string) T {
 	v, ok := e.lookup(name)
-	if !ok || v == "" {
-		return false
+	if !ok {
+		return def
 	}
-	b, err := strconv.ParseBool(v)
+	x, err := parse(v)
 	if err != nil {
-		e.refuse(name, v, "true or false")
-		return false
+		e.refuse(name, v, want)
+		return def
 	}
-	return b
+	return x
 }

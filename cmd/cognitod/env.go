@@ -1,17 +1,38 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 )
 
 // envDefaults gives serve's flags their COGNITOD_* defaults. A variable
 // that is set but does not parse is kept as a problem, so that serve
 // refuses to start instead of running on the built-in default: a typo in
 // COGNITOD_TLS_SELF_SIGNED must not mean plain HTTP, nor one in
-// COGNITOD_MAX_APP_CLIENTS Cognito's quota.
-type envDefaults struct{ problems []string }
+// COGNITOD_MAX_APP_CLIENTS Cognito's quota. The flag, when given, wins
+// over its variable, malformed or not.
+type envDefaults struct{ malformed []envProblem }
+
+// envProblem is a malformed variable: its name without COGNITOD_, which
+// is its flag's name in upper case with _ for -, and what is wrong.
+type envProblem struct{ name, text string }
+
+// problems are the malformed variables whose flags fs's command line did
+// not set.
+func (e *envDefaults) problems(fs *flag.FlagSet) []string {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))] = true })
+	var out []string
+	for _, p := range e.malformed {
+		if !given[p.name] {
+			out = append(out, p.text)
+		}
+	}
+	return out
+}
 
 func (e *envDefaults) lookup(name string) (string, bool) {
 	return os.LookupEnv("COGNITOD_" + name)
@@ -21,7 +42,7 @@ func (e *envDefaults) refuse(name, v, want string) {
 	if len(v) > 40 {
 		v = v[:40] + "..."
 	}
-	e.problems = append(e.problems, fmt.Sprintf("COGNITOD_%s %q: want %s", name, v, want))
+	e.malformed = append(e.malformed, envProblem{name, fmt.Sprintf("COGNITOD_%s %q: want %s", name, v, want)})
 }
 
 // str is COGNITOD_<name>, or def when it is not set.

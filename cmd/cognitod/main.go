@@ -154,7 +154,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	if c.smtpURL == "" {
 		c.smtpURL = os.Getenv("COGNITOD_SMTP_URL")
 	}
-	problems := append([]string(nil), c.env.problems...)
+	problems := c.env.problems(fs)
 	problems = append(problems, checkTLSFlags(fs, c)...)
 	problems = append(problems, checkSMSFlags(c)...)
 	var quotaProblems []string

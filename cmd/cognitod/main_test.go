@@ -240,6 +240,11 @@ func TestParseServeRefusesMalformedEnvironment(t *testing.T) {
 			}
 		})
 	}
+	// The flag wins over its variable, malformed or not.
+	t.Setenv("COGNITOD_MAX_APP_CLIENTS", "1O")
+	if cfg, err := parseServe([]string{"--max-app-clients", "9"}, io.Discard); err != nil || cfg.limits.AppClientsPerPool != 9 {
+		t.Errorf("--max-app-clients 9 over a malformed COGNITOD_MAX_APP_CLIENTS: %v", err)
+	}
 	t.Setenv("COGNITOD_MAX_APP_CLIENTS", "7")
 	t.Setenv("COGNITOD_SOURCE_SIGNIN_RPS", "2.5")
 	t.Setenv("COGNITOD_TLS_SELF_SIGNED", "")

@@ -108,53 +108,63 @@ type serveConfig struct {
 	// gcHeapFloorMiB is --gc-heap-floor: the smallest heap goal the
 	// collector is given, in MiB (0: GOGC alone).
 	gcHeapFloorMiB int
-	// env reads the COGNITOD_* defaults and keeps the malformed ones
-	// (env.go).
-	env *envDefaults
 }
 
 // parseServe reads flags, with COGNITOD_* environment variables as
 // defaults, and validates them all at once.
 func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c := &serveConfig{}
+	fs := serveFlags(c)
 	fs.SetOutput(stderr)
-	c := &serveConfig{env: &envDefaults{}}
-	env, envInt := c.env.str, c.env.integer
-	d := cognito.DefaultLimits()
-	fs.StringVar(&c.addr, "addr", env("ADDR", "127.0.0.1:9229"), "address to listen on (COGNITOD_ADDR)")
-	fs.StringVar(&c.dataDir, "data-dir", env("DATA_DIR", "./cognitod-data"), "directory for the database, master key and credentials (COGNITOD_DATA_DIR)")
-	fs.StringVar(&c.db, "db", env("DB", ""), dbFlagHelp)
-	fs.StringVar(&c.accountID, "account-id", env("ACCOUNT_ID", "000000000000"), "AWS account ID shown in ARNs (COGNITOD_ACCOUNT_ID)")
-	fs.StringVar(&c.publicURL, "public-url", env("PUBLIC_URL", "http://localhost:9229"), "URL clients use to reach the server; issuers derive from it (COGNITOD_PUBLIC_URL)")
-	fs.StringVar(&c.domainSuffix, "domain-suffix", env("DOMAIN_SUFFIX", "localhost"), "suffix of pool domains: <prefix>.auth.<region>.<suffix> (COGNITOD_DOMAIN_SUFFIX)")
-	fs.StringVar(&c.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (COGNITOD_LOG_LEVEL)")
-	fs.StringVar(&c.smtpURL, "smtp-url", "", "send users' codes and temporary passwords by SMTP: smtp://user:pass@host:port (STARTTLS when offered) or smtps://... (implicit TLS); default: write them to the log (COGNITOD_SMTP_URL)")
-	fs.IntVar(&c.limits.UserPoolsPerRegion, "max-user-pools", envInt("MAX_USER_POOLS", d.UserPoolsPerRegion), "user pools per region (COGNITOD_MAX_USER_POOLS)")
-	fs.IntVar(&c.limits.AppClientsPerPool, "max-app-clients", envInt("MAX_APP_CLIENTS", d.AppClientsPerPool), "app clients per user pool (COGNITOD_MAX_APP_CLIENTS)")
-	fs.IntVar(&c.limits.ResourceServersPerPool, "max-resource-servers", envInt("MAX_RESOURCE_SERVERS", d.ResourceServersPerPool), "resource servers per user pool (COGNITOD_MAX_RESOURCE_SERVERS)")
-	fs.IntVar(&c.limits.ScopesPerResourceServer, "max-scopes", envInt("MAX_SCOPES", d.ScopesPerResourceServer), "custom scopes per resource server, at most 100 (COGNITOD_MAX_SCOPES)")
-	fs.IntVar(&c.limits.GroupsPerPool, "max-groups", envInt("MAX_GROUPS", d.GroupsPerPool), "groups per user pool (COGNITOD_MAX_GROUPS)")
-	fs.IntVar(&c.limits.GroupsPerUser, "max-groups-per-user", envInt("MAX_GROUPS_PER_USER", d.GroupsPerUser), "groups a user can belong to (COGNITOD_MAX_GROUPS_PER_USER)")
-	fs.IntVar(&c.gcHeapFloorMiB, "gc-heap-floor", envInt("GC_HEAP_FLOOR", 64), "MiB of heap the garbage collector may fill before it runs, whatever the live heap (GOGC applies above it); 0: GOGC alone (COGNITOD_GC_HEAP_FLOOR)")
-	addTLSFlags(fs, c)
-	addQuotaFlags(fs, c)
-	addMetricsFlags(fs, c)
-	addSignerFlag(fs, c)
-	addTriggerFlags(fs, c) // triggers.go
-	addSMSFlags(fs, c)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
+	if err := c.check(fs); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// serveFlags registers serve's flags, which fill c; each has its
+// environment twin (env.go).
+func serveFlags(c *serveConfig) *flag.FlagSet {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	d := cognito.DefaultLimits()
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:9229", "address to listen on (COGNITOD_ADDR)")
+	fs.StringVar(&c.dataDir, "data-dir", "./cognitod-data", "directory for the database, master key and credentials (COGNITOD_DATA_DIR)")
+	fs.StringVar(&c.db, "db", "", dbFlagHelp)
+	fs.StringVar(&c.accountID, "account-id", "000000000000", "AWS account ID shown in ARNs (COGNITOD_ACCOUNT_ID)")
+	fs.StringVar(&c.publicURL, "public-url", "http://localhost:9229", "URL clients use to reach the server; issuers derive from it (COGNITOD_PUBLIC_URL)")
+	fs.StringVar(&c.domainSuffix, "domain-suffix", "localhost", "suffix of pool domains: <prefix>.auth.<region>.<suffix> (COGNITOD_DOMAIN_SUFFIX)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (COGNITOD_LOG_LEVEL)")
+	fs.StringVar(&c.smtpURL, "smtp-url", "", "send users' codes and temporary passwords by SMTP: smtp://user:pass@host:port (STARTTLS when offered) or smtps://... (implicit TLS); default: write them to the log (COGNITOD_SMTP_URL)")
+	fs.IntVar(&c.limits.UserPoolsPerRegion, "max-user-pools", d.UserPoolsPerRegion, "user pools per region (COGNITOD_MAX_USER_POOLS)")
+	fs.IntVar(&c.limits.AppClientsPerPool, "max-app-clients", d.AppClientsPerPool, "app clients per user pool (COGNITOD_MAX_APP_CLIENTS)")
+	fs.IntVar(&c.limits.ResourceServersPerPool, "max-resource-servers", d.ResourceServersPerPool, "resource servers per user pool (COGNITOD_MAX_RESOURCE_SERVERS)")
+	fs.IntVar(&c.limits.ScopesPerResourceServer, "max-scopes", d.ScopesPerResourceServer, "custom scopes per resource server, at most 100 (COGNITOD_MAX_SCOPES)")
+	fs.IntVar(&c.limits.GroupsPerPool, "max-groups", d.GroupsPerPool, "groups per user pool (COGNITOD_MAX_GROUPS)")
+	fs.IntVar(&c.limits.GroupsPerUser, "max-groups-per-user", d.GroupsPerUser, "groups a user can belong to (COGNITOD_MAX_GROUPS_PER_USER)")
+	fs.IntVar(&c.gcHeapFloorMiB, "gc-heap-floor", 64, "MiB of heap the garbage collector may fill before it runs, whatever the live heap (GOGC applies above it); 0: GOGC alone (COGNITOD_GC_HEAP_FLOOR)")
+	addTLSFlags(fs, c)
+	addQuotaFlags(fs, c)
+	addMetricsFlags(fs, c)
+	addSignerFlag(fs, c)
+	addTriggerFlags(fs, c) // triggers.go
+	addSMSFlags(fs, c)
+	return fs
+}
+
+// check reads the environment's twins of the flags fs's command line did
+// not set, and the variables that have no flag, and validates them all at
+// once.
+func (c *serveConfig) check(fs *flag.FlagSet) error {
 	c.rootKeyID = os.Getenv("COGNITOD_ROOT_ACCESS_KEY_ID")
 	c.rootSecret = os.Getenv("COGNITOD_ROOT_SECRET_ACCESS_KEY")
 	c.masterKey = os.Getenv("COGNITOD_MASTER_KEY")
-	if c.smtpURL == "" {
-		c.smtpURL = os.Getenv("COGNITOD_SMTP_URL")
-	}
-	problems := c.env.problems(fs)
+	problems := applyEnv(fs) // env.go
 	problems = append(problems, checkTLSFlags(fs, c)...)
 	problems = append(problems, checkSMSFlags(c)...)
 	var quotaProblems []string
@@ -202,17 +212,17 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 		problems = append(problems, fmt.Sprintf("--log-level %q: %v", c.logLevel, err))
 	}
 	if len(problems) > 0 {
-		return nil, errors.New(strings.Join(problems, "; "))
+		return errors.New(strings.Join(problems, "; "))
 	}
 	if c.db == "" {
 		c.db = filepath.Join(c.dataDir, "cognitod.db")
 	}
 	c.publicURL = strings.TrimRight(c.publicURL, "/")
-	return c, nil
+	return nil
 }
 
 // minRootSecret is the shortest root secret access key serve accepts
-// (see parseServe).
+// (see serveConfig.check).
 const minRootSecret = 32
 
 func serve(args []string, stdout, stderr io.Writer) error {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/base64"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -221,16 +222,17 @@ func TestParseServeValidatesEverythingAtOnce(t *testing.T) {
 }
 
 // TestParseServeRefusesMalformedEnvironment: a COGNITOD_* variable that
-// is set but does not parse stops serve, naming the variable, instead of
-// leaving the built-in default in force (plain HTTP for a mistyped
-// COGNITOD_TLS_SELF_SIGNED). Well-formed ones still apply.
+// is set but does not parse as its flag stops serve, naming the variable,
+// instead of leaving the built-in default in force. A flag given on the
+// command line wins over its variable; an empty variable is unset;
+// well-formed ones apply.
 func TestParseServeRefusesMalformedEnvironment(t *testing.T) {
 	for _, tc := range []struct{ name, value, want string }{
-		{"MAX_APP_CLIENTS", "1O", `COGNITOD_MAX_APP_CLIENTS "1O": want an integer`},
-		{"GC_HEAP_FLOOR", "64MiB", `COGNITOD_GC_HEAP_FLOOR "64MiB": want an integer`},
-		{"SOURCE_SIGNIN_RPS", "fast", `COGNITOD_SOURCE_SIGNIN_RPS "fast": want a number`},
-		{"TLS_SELF_SIGNED", "yes", `COGNITOD_TLS_SELF_SIGNED "yes": want true or false`},
-		{"DOMAIN_HOSTS_RESOLVE", strings.Repeat("x", 100), `COGNITOD_DOMAIN_HOSTS_RESOLVE "` + strings.Repeat("x", 40) + `...": want true or false`},
+		{"MAX_APP_CLIENTS", "1O", `COGNITOD_MAX_APP_CLIENTS "1O": invalid value for --max-app-clients`},
+		{"GC_HEAP_FLOOR", "64MiB", `COGNITOD_GC_HEAP_FLOOR "64MiB": invalid value for --gc-heap-floor`},
+		{"SOURCE_SIGNIN_RPS", "fast", `COGNITOD_SOURCE_SIGNIN_RPS "fast": invalid value for --source-signin-rps`},
+		{"TLS_SELF_SIGNED", "yes", `COGNITOD_TLS_SELF_SIGNED "yes": invalid value for --tls-self-signed`},
+		{"DOMAIN_HOSTS_RESOLVE", strings.Repeat("x", 100), `COGNITOD_DOMAIN_HOSTS_RESOLVE "` + strings.Repeat("x", 40) + `...": invalid value`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("COGNITOD_"+tc.name, tc.value)
@@ -240,7 +242,6 @@ func TestParseServeRefusesMalformedEnvironment(t *testing.T) {
 			}
 		})
 	}
-	// The flag wins over its variable, malformed or not.
 	t.Setenv("COGNITOD_MAX_APP_CLIENTS", "1O")
 	if cfg, err := parseServe([]string{"--max-app-clients", "9"}, io.Discard); err != nil || cfg.limits.AppClientsPerPool != 9 {
 		t.Errorf("--max-app-clients 9 over a malformed COGNITOD_MAX_APP_CLIENTS: %v", err)
@@ -249,13 +250,32 @@ func TestParseServeRefusesMalformedEnvironment(t *testing.T) {
 	t.Setenv("COGNITOD_SOURCE_SIGNIN_RPS", "2.5")
 	t.Setenv("COGNITOD_TLS_SELF_SIGNED", "")
 	t.Setenv("COGNITOD_DOMAIN_HOSTS_RESOLVE", "1")
+	t.Setenv("COGNITOD_ADDR", "")
+	t.Setenv("COGNITOD_GC_HEAP_FLOOR", "")
 	cfg, err := parseServe(nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.limits.AppClientsPerPool != 7 || cfg.quotaFlags.signInRPS != 2.5 || cfg.tls.selfSigned || !cfg.tls.domainHostsResolve {
-		t.Errorf("well-formed environment: app clients %d, sign-in rps %v, self-signed %v, domain hosts %v",
-			cfg.limits.AppClientsPerPool, cfg.quotaFlags.signInRPS, cfg.tls.selfSigned, cfg.tls.domainHostsResolve)
+	if cfg.limits.AppClientsPerPool != 7 || cfg.quotaFlags.signInRPS != 2.5 || cfg.tls.selfSigned || !cfg.tls.domainHostsResolve ||
+		cfg.addr != "127.0.0.1:9229" || cfg.gcHeapFloorMiB != 64 {
+		t.Errorf("well-formed environment: app clients %d, sign-in rps %v, self-signed %v, domain hosts %v, addr %q, heap floor %d",
+			cfg.limits.AppClientsPerPool, cfg.quotaFlags.signInRPS, cfg.tls.selfSigned, cfg.tls.domainHostsResolve, cfg.addr, cfg.gcHeapFloorMiB)
+	}
+}
+
+// TestEveryServeFlagNamesItsTwin: applyEnv reads each flag's variable by
+// the naming rule, so each flag's help must name that variable, or the
+// help and the behaviour part.
+func TestEveryServeFlagNamesItsTwin(t *testing.T) {
+	n := 0
+	serveFlags(&serveConfig{}).VisitAll(func(f *flag.Flag) {
+		n++
+		if !strings.Contains(f.Usage, envName(f.Name)) {
+			t.Errorf("--%s: its help does not name %s: %q", f.Name, envName(f.Name), f.Usage)
+		}
+	})
+	if n < 30 {
+		t.Errorf("serve has %d flags; the test expected at least 30", n)
 	}
 }
 

@@ -24,10 +24,9 @@ type observeConfig struct {
 }
 
 func addMetricsFlags(fs *flag.FlagSet, c *serveConfig) {
-	env := c.env.str
-	fs.StringVar(&c.observe.metrics, "metrics", env("METRICS", "on"), "on: serve Prometheus metrics at /metrics; off: collect none (COGNITOD_METRICS)")
-	fs.StringVar(&c.observe.addr, "metrics-addr", env("METRICS_ADDR", ""), "serve /metrics on this address instead of the main listener, e.g. 127.0.0.1:9230 (COGNITOD_METRICS_ADDR)")
-	fs.StringVar(&c.observe.accessLog, "access-log", env("ACCESS_LOG", "on"), "on: log one line per request at info level (never headers, query strings or bodies); off: none (COGNITOD_ACCESS_LOG)")
+	fs.StringVar(&c.observe.metrics, "metrics", "on", "on: serve Prometheus metrics at /metrics; off: collect none (COGNITOD_METRICS)")
+	fs.StringVar(&c.observe.addr, "metrics-addr", "", "serve /metrics on this address instead of the main listener, e.g. 127.0.0.1:9230 (COGNITOD_METRICS_ADDR)")
+	fs.StringVar(&c.observe.accessLog, "access-log", "on", "on: log one line per request at info level (never headers, query strings or bodies); off: none (COGNITOD_ACCESS_LOG)")
 }
 
 // problems checks the flags, for parseServe.

@@ -73,15 +73,15 @@ func quotaCategories() []string {
 func addQuotaFlags(fs *flag.FlagSet, c *serveConfig) {
 	q := &quotaFlags{overrides: map[string]float64{}}
 	c.quotaFlags = q
-	fs.StringVar(&q.mode, "quotas", c.env.str("QUOTAS", "on"), "Cognito's request-rate quotas: on (Cognito's default rates) or off; per-source sign-in limits stay on (COGNITOD_QUOTAS)")
+	fs.StringVar(&q.mode, "quotas", "on", "Cognito's request-rate quotas: on (Cognito's default rates) or off; per-source sign-in limits stay on (COGNITOD_QUOTAS)")
 	if v, ok := os.LookupEnv("COGNITOD_QUOTA"); ok {
 		if err := (quotaList{q}).Set(v); err != nil {
 			q.problems = append(q.problems, "COGNITOD_QUOTA: "+err.Error())
 		}
 	}
-	fs.Float64Var(&q.signInRPS, "source-signin-rps", c.env.number("SOURCE_SIGNIN_RPS", ratelimit.DefaultSignIn.PerSecond),
+	fs.Float64Var(&q.signInRPS, "source-signin-rps", ratelimit.DefaultSignIn.PerSecond,
 		"anonymous sign-in attempts per second from one client address, with a burst of five seconds' worth; always on (COGNITOD_SOURCE_SIGNIN_RPS)")
-	fs.Float64Var(&q.authFailures, "source-auth-failures", c.env.number("SOURCE_AUTH_FAILURES", ratelimit.DefaultAuthFailures.Burst),
+	fs.Float64Var(&q.authFailures, "source-auth-failures", ratelimit.DefaultAuthFailures.Burst,
 		"failed client authentications (secret, SECRET_HASH, SigV4) one client address may make before it is refused, refilling at that many a minute; always on (COGNITOD_SOURCE_AUTH_FAILURES)")
 	fs.Var(quotaList{q}, "quota", "set one category's rate in requests per second, CATEGORY=RPS (0: no limit); repeatable (COGNITOD_QUOTA, comma-separated)")
 }

@@ -21,7 +21,7 @@ const (
 )
 
 func addSignerFlag(fs *flag.FlagSet, c *serveConfig) {
-	fs.StringVar(&c.signer, "signer", c.env.str("SIGNER", ""), "how tokens are signed: openssl (the system's libcrypto; the default when the binary has it) or go (crypto/rsa) (COGNITOD_SIGNER)")
+	fs.StringVar(&c.signer, "signer", "", "how tokens are signed: openssl (the system's libcrypto; the default when the binary has it) or go (crypto/rsa) (COGNITOD_SIGNER)")
 }
 
 // signerProblems refuses an unknown --signer, and openssl in a binary

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"os"
 
 	"github.com/cognitod/cognitod/internal/smshook"
 )
@@ -16,7 +15,7 @@ type smsFlags struct {
 }
 
 func addSMSFlags(fs *flag.FlagSet, c *serveConfig) {
-	fs.StringVar(&c.sms.webhook, "sms-webhook", os.Getenv("COGNITOD_SMS_WEBHOOK"),
+	fs.StringVar(&c.sms.webhook, "sms-webhook", "",
 		"send text messages (SMS MFA and verification codes) as signed JSON POSTs to this https URL, for an SMS gateway; default: write them to the log (COGNITOD_SMS_WEBHOOK)")
 	fs.StringVar(&c.sms.secret, "sms-webhook-secret", "",
 		"the HMAC-SHA256 key that signs each webhook request (X-Cognitod-Signature), at least 16 bytes; prefer COGNITOD_SMS_WEBHOOK_SECRET, which ps does not show")
@@ -24,9 +23,6 @@ func addSMSFlags(fs *flag.FlagSet, c *serveConfig) {
 
 // checkSMSFlags builds the webhook sender and returns what is wrong.
 func checkSMSFlags(c *serveConfig) []string {
-	if c.sms.secret == "" {
-		c.sms.secret = os.Getenv("COGNITOD_SMS_WEBHOOK_SECRET")
-	}
 	switch {
 	case c.sms.webhook == "" && c.sms.secret != "":
 		return []string{"--sms-webhook-secret: given without --sms-webhook"}

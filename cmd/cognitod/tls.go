@@ -10,9 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/cognitod/cognitod/internal/cognito"
@@ -33,30 +31,22 @@ func (o *tlsOptions) on() bool { return o.selfSigned || o.certFile != "" }
 
 // addTLSFlags registers the TLS flags, each with its COGNITOD_* twin.
 func addTLSFlags(fs *flag.FlagSet, c *serveConfig) {
-	envBool := c.env.boolean
-	fs.StringVar(&c.tls.certFile, "tls-cert", os.Getenv("COGNITOD_TLS_CERT"), "serve HTTPS with this PEM certificate chain, re-read when it changes (COGNITOD_TLS_CERT)")
-	fs.StringVar(&c.tls.keyFile, "tls-key", os.Getenv("COGNITOD_TLS_KEY"), "PEM private key of --tls-cert (COGNITOD_TLS_KEY)")
-	fs.BoolVar(&c.tls.selfSigned, "tls-self-signed", envBool("TLS_SELF_SIGNED"), "development HTTPS: a local CA in <data-dir>/tls certifies localhost, 127.0.0.1, ::1 and the pool domain hosts (COGNITOD_TLS_SELF_SIGNED)")
-	fs.BoolVar(&c.tls.domainHostsResolve, "domain-hosts-resolve", envBool("DOMAIN_HOSTS_RESOLVE"), "pool domain hosts (<prefix>.auth.<region>.<suffix>) resolve to this server for every client: discovery then advertises them instead of the issuer-path endpoints (COGNITOD_DOMAIN_HOSTS_RESOLVE)")
+	fs.StringVar(&c.tls.certFile, "tls-cert", "", "serve HTTPS with this PEM certificate chain, re-read when it changes (COGNITOD_TLS_CERT)")
+	fs.StringVar(&c.tls.keyFile, "tls-key", "", "PEM private key of --tls-cert (COGNITOD_TLS_KEY)")
+	fs.BoolVar(&c.tls.selfSigned, "tls-self-signed", false, "development HTTPS: a local CA in <data-dir>/tls certifies localhost, 127.0.0.1, ::1 and the pool domain hosts (COGNITOD_TLS_SELF_SIGNED)")
+	fs.BoolVar(&c.tls.domainHostsResolve, "domain-hosts-resolve", false, "pool domain hosts (<prefix>.auth.<region>.<suffix>) resolve to this server for every client: discovery then advertises them instead of the issuer-path endpoints (COGNITOD_DOMAIN_HOSTS_RESOLVE)")
 }
 
 // checkTLSFlags validates the TLS flags after parsing.
 func checkTLSFlags(fs *flag.FlagSet, c *serveConfig) []string {
 	o := &c.tls
-	_, o.publicURLSet = os.LookupEnv("COGNITOD_PUBLIC_URL")
+	// applyEnv has run: a COGNITOD_PUBLIC_URL counts as set here too.
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "public-url" {
 			o.publicURLSet = true
 		}
 	})
 	var problems []string
-	for _, name := range []string{"COGNITOD_TLS_SELF_SIGNED", "COGNITOD_DOMAIN_HOSTS_RESOLVE"} {
-		if v, ok := os.LookupEnv(name); ok && v != "" {
-			if _, err := strconv.ParseBool(v); err != nil {
-				problems = append(problems, fmt.Sprintf("%s=%.20q: want true or false", name, v))
-			}
-		}
-	}
 	if (o.certFile == "") != (o.keyFile == "") {
 		problems = append(problems, "--tls-cert and --tls-key must be given together")
 	}

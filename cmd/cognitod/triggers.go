@@ -45,17 +45,13 @@ func addTriggerFlags(fs *flag.FlagSet, c *serveConfig) {
 		}
 	}
 	fs.Var(triggerList{t}, "trigger", "call the Lambda function ARN as a webhook at URL, ARN=URL (https, or http to a loopback address); repeatable (COGNITOD_TRIGGERS, space-separated)")
-	fs.StringVar(&t.file, "triggers-file", os.Getenv("COGNITOD_TRIGGERS_FILE"), "JSON object of Lambda function ARN to webhook URL, added to --trigger (COGNITOD_TRIGGERS_FILE)")
-	// The secret is never a flag default: -h would print it.
+	fs.StringVar(&t.file, "triggers-file", "", "JSON object of Lambda function ARN to webhook URL, added to --trigger (COGNITOD_TRIGGERS_FILE)")
 	fs.StringVar(&t.secret, "trigger-secret", "", "secret that signs every webhook request (HMAC-SHA256, header X-Cognitod-Signature), at least 32 characters; required with triggers (COGNITOD_TRIGGER_SECRET)")
 }
 
 // check loads the file, builds the invoker and returns the problems.
 func (t *triggerFlags) check() []string {
 	problems := t.problems
-	if t.secret == "" {
-		t.secret = os.Getenv("COGNITOD_TRIGGER_SECRET")
-	}
 	if t.file != "" {
 		m, err := triggers.LoadFile(t.file)
 		if err != nil {
